@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../engine/errors.js';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  /** Shown in --help as the value's placeholder, e.g. DIR. */
+  value?: string;
+  default?: string | boolean;
+  multiple?: boolean;
+}
+
+export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Positional arguments shown in the usage line, e.g. 'RUN'. */
+  positionals?: string;
+  options: Record<string, OptionSpec>;
+  run(options: ParsedOptions, positionals: string[]): Promise<number>;
+}
+
+export function parseCommandLine(command: Command, argv: string[]): { options: ParsedOptions; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple, default: spec.default }]),
+  );
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { options: parsed.values as ParsedOptions, positionals: parsed.positionals };
+  } catch (error) {
+    throw new InputError(`${(error as Error).message.replace(/\.$/, '')}. See 'sae-studio ${command.name} --help'.`);
+  }
+}
+
+export function commandHelp(command: Command): string {
+  const usage = `Usage: sae-studio ${command.name}${command.positionals ? ` ${command.positionals}` : ''} [options]`;
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
+    const fallback = spec.default === undefined || spec.default === false ? '' : ` (default: ${spec.default})`;
+    return `  ${flag.padEnd(30)} ${spec.description}${fallback}`;
+  });
+  return [usage, '', command.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(30)} Show this help`].join('\n');
+}
+
+/** Reads a flag that must be a whole number within bounds, naming the flag when it is not. */
+export function integerOption(options: ParsedOptions, name: string, minimum = 1): number | undefined {
+  const raw = options[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new InputError(`--${name} must be a whole number of at least ${minimum}, not '${raw}'.`);
+  }
+  return value;
+}
+
+export function stringOption(options: ParsedOptions, name: string): string | undefined {
+  const raw = options[name];
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+export function requiredString(options: ParsedOptions, name: string, command: Command): string {
+  const value = stringOption(options, name);
+  if (!value) throw new InputError(`--${name} is required. See 'sae-studio ${command.name} --help'.`);
+  return value;
+}
+
+export function choiceOption<T extends string>(options: ParsedOptions, name: string, choices: readonly T[], fallback: T): T {
+  const raw = stringOption(options, name) ?? fallback;
+  if (!choices.includes(raw as T)) {
+    throw new InputError(`--${name} must be one of ${choices.join(', ')}, not '${raw}'.`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** Every headless job; each command lives in its own file beside this one. */
+export const COMMANDS: Command[] = [];
