@@ -1,7 +1,7 @@
 import { InputError } from '../../engine/errors.js';
-import type { Command } from '../command.js';
+import type { Command, ParsedOptions } from '../command.js';
 
-const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(argv: string[]): Promise<void> }>> = {
+const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {
   model: () => import('../../bench/model.js'),
   stats: () => import('../../bench/stats.js'),
 };
@@ -15,12 +15,12 @@ export const benchCommand: Command = {
     samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats)' },
     layers: { type: 'string', value: 'N', description: 'Comma-separated layer counts with SAEs (stats)' },
   },
-  async run(_options, positionals) {
+  async run(options, positionals) {
     const [name] = positionals;
     const load = name ? BENCHMARKS[name] : undefined;
     if (!load) throw new InputError(`Name a benchmark: ${Object.keys(BENCHMARKS).join(' or ')}.`);
     const benchmark = await load();
-    await benchmark.runBenchmark(process.argv.slice(process.argv.indexOf(name) + 1));
+    await benchmark.runBenchmark(options);
     return 0;
   },
 };
