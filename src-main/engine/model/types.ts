@@ -33,8 +33,11 @@ export interface TokenBatch {
   sequence: number;
 }
 
-/** Returns a replacement for a hook activation [batch·sequence·width], or undefined to keep it. */
-export type HookEditor = (hook: string, activation: Float32Array) => Float32Array | undefined;
+/** Returns a replacement for a hook activation [batch·sequence·width], or undefined to keep it; may be async (an SAE encode). */
+export type HookEditor = (
+  hook: string,
+  activation: Float32Array,
+) => Float32Array | undefined | Promise<Float32Array | undefined>;
 
 export interface ForwardOptions {
   capture: readonly string[];
