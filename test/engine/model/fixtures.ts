@@ -1,0 +1,68 @@
+/** Broken inputs and the exact message each must give (after Netron's test/models.json). */
+
+export function safetensorsBytes(header: object, data: Uint8Array = new Uint8Array(0)): Buffer {
+  const json = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(json.byteLength));
+  return Buffer.concat([prefix, json, data]);
+}
+
+function headerWithLength(length: number): Buffer {
+  const bytes = Buffer.alloc(16);
+  bytes.writeBigUInt64LE(BigInt(length));
+  return bytes;
+}
+
+export interface SafetensorsFixture {
+  name: string;
+  bytes: Buffer;
+  /** A tensor to read after opening, when the problem only shows then. */
+  read?: string;
+  message: string;
+}
+
+const F32_PAIR = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
+
+export const SAFETENSORS_FIXTURES: SafetensorsFixture[] = [
+  {
+    name: 'file shorter than 8 bytes',
+    bytes: Buffer.from([1, 2, 3]),
+    message: 'model.safetensors is too short to be a safetensors file (3 bytes).',
+  },
+  {
+    name: 'header length beyond the file',
+    bytes: headerWithLength(1000),
+    message: 'model.safetensors declares a 1000-byte header but the file has only 16 bytes.',
+  },
+  {
+    name: 'header not JSON',
+    bytes: Buffer.concat([headerWithLength(5).subarray(0, 8), Buffer.from('{oops')]),
+    message: 'The header of model.safetensors is not valid JSON.',
+  },
+  {
+    name: 'unsupported data type',
+    bytes: safetensorsBytes({ x: { dtype: 'F8', shape: [2], data_offsets: [0, 2] } }, new Uint8Array(2)),
+    message: "Unsupported data type 'F8' for tensor 'x' in model.safetensors (supported: F32, F16, BF16).",
+  },
+  {
+    name: 'entry without shape',
+    bytes: safetensorsBytes({ x: { dtype: 'F32', data_offsets: [0, 8] } }, new Uint8Array(8)),
+    message: "The header entry for tensor 'x' in model.safetensors lacks a valid shape or data_offsets.",
+  },
+  {
+    name: 'data offsets outside the buffer',
+    bytes: safetensorsBytes({ x: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(8)),
+    message: "Data offsets [4, 12] of tensor 'x' in model.safetensors lie outside its 8-byte data buffer.",
+  },
+  {
+    name: 'byte count not matching the shape',
+    bytes: safetensorsBytes({ x: { dtype: 'F32', shape: [2, 3], data_offsets: [0, 8] } }, new Uint8Array(8)),
+    message: "The tensor 'x' in model.safetensors holds 8 bytes but shape [2, 3] of F32 needs 24.",
+  },
+  {
+    name: 'missing tensor on read',
+    bytes: safetensorsBytes({ x: F32_PAIR }, new Uint8Array(8)),
+    read: 'y',
+    message: "Tensor 'y' is not in model.safetensors.",
+  },
+];
