@@ -1,4 +1,7 @@
-/** Broken inputs and the exact message each must give (after Netron's test/models.json). */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Broken inputs and the exact message each must give (after Netron's test/models.json).
 
 export function safetensorsBytes(header: object, data: Uint8Array = new Uint8Array(0)): Buffer {
   const json = Buffer.from(JSON.stringify(header));
@@ -64,5 +67,63 @@ export const SAFETENSORS_FIXTURES: SafetensorsFixture[] = [
     bytes: safetensorsBytes({ x: F32_PAIR }, new Uint8Array(8)),
     read: 'y',
     message: "Tensor 'y' is not in model.safetensors.",
+  },
+];
+
+export interface TokenizerFixture {
+  name: string;
+  /** The tokenizer.json text, or undefined for no file; FILE in the message stands for its path. */
+  text?: string;
+  message: string;
+}
+
+export const TOKENIZER_FIXTURES: TokenizerFixture[] = [
+  { name: 'no tokenizer.json', message: 'There is no tokenizer.json at FILE.' },
+  {
+    name: 'tokenizer.json not JSON',
+    text: '{"model": ',
+    message: 'The tokenizer tokenizer.json is not valid JSON.',
+  },
+  {
+    name: 'tokenizer.json with an unknown model',
+    text: JSON.stringify({ model: { type: 'Mystery' }, added_tokens: [], normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null }),
+    message: 'The tokenizer tokenizer.json does not load: Unknown TokenizerModel type: Mystery.',
+  },
+];
+
+export interface FolderFixture {
+  name: string;
+  /** Breaks a folder that held a valid checkpoint. */
+  damage(folder: string): void;
+  /** FOLDER stands for the folder's path. */
+  message: string;
+}
+
+export const WEIGHTS_FIXTURES: FolderFixture[] = [
+  {
+    name: 'no weights at all',
+    damage: (folder) => rmSync(join(folder, 'model.safetensors.index.json')),
+    message: 'The folder FOLDER has no model.safetensors or model.safetensors.index.json.',
+  },
+  {
+    name: 'missing shard',
+    damage: (folder) => rmSync(join(folder, 'model-00002-of-00002.safetensors')),
+    message: 'The shard model-00002-of-00002.safetensors listed in model.safetensors.index.json is missing.',
+  },
+  {
+    name: 'index not JSON',
+    damage: (folder) => writeFileSync(join(folder, 'model.safetensors.index.json'), '{"weight_map"'),
+    message: 'model.safetensors.index.json is not valid JSON.',
+  },
+  {
+    name: 'index without a weight map',
+    damage: (folder) => writeFileSync(join(folder, 'model.safetensors.index.json'), '{"metadata": {}}'),
+    message: 'model.safetensors.index.json has no weight_map from tensor names to shard files.',
+  },
+  {
+    name: 'index naming a tensor its shard lacks',
+    damage: (folder) =>
+      writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { z: 'model-00001-of-00002.safetensors' } })),
+    message: "Tensor 'z' is listed in model.safetensors.index.json but not found in model-00001-of-00002.safetensors.",
   },
 ];
