@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { InputError } from '../engine/errors.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+/** Set by the Electron main to a better-sqlite3 build for Electron's ABI; job processes inherit it. */
+export const NATIVE_BINDING_VARIABLE = 'SAE_STUDIO_SQLITE_BINDING';
+
+export function defaultDatabasePath(): string {
+  return join(homedir(), '.sae-studio', 'studio.db');
+}
+
+/** Opens (creating if needed) the studio database with WAL, foreign keys and every migration applied. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = connect(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  applyMigrations(db, MIGRATIONS);
+  return db;
+}
+
+function connect(path: string): Database.Database {
+  const nativeBinding = process.env[NATIVE_BINDING_VARIABLE] || undefined;
+  try {
+    return new Database(path, { nativeBinding });
+  } catch (error) {
+    throw new InputError(`Cannot open the database '${path}': ${(error as Error).message}`, path);
+  }
+}
+
+/** Applies, in version order, each migration newer than the database's user_version, one transaction each. */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((migration) => migration.version > current);
+  for (const migration of pending) {
+    db.transaction(() => {
+      migration.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return pending.map((migration) => migration.version);
+}

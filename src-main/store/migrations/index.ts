@@ -1,0 +1,11 @@
+import type Database from 'better-sqlite3';
+import { initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Every schema change, oldest first; a database records the ones it has in schema_migrations and user_version. */
+export const MIGRATIONS: Migration[] = [initial];

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { RunRecord, RunState } from '../api/contract.js';
+import { InputError } from '../engine/errors.js';
+import type { RunSettings } from '../engine/stats/types.js';
+
+export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
+
+interface RunRow {
+  id: string;
+  state: RunState;
+  settings: string;
+  created_at: string;
+  finished_at: string | null;
+  message: string | null;
+}
+
+function stagesOf(db: Database.Database, id: string): string[] {
+  const rows = db.prepare('SELECT line FROM run_stages WHERE run_id = ? ORDER BY position').all(id) as { line: string }[];
+  return rows.map((row) => row.line);
+}
+
+function toRecord(db: Database.Database, row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    state: row.state,
+    settings: JSON.parse(row.settings) as RunSettings,
+    createdAt: row.created_at,
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    ...(row.message ? { message: row.message } : {}),
+    stages: stagesOf(db, row.id),
+  };
+}
+
+export function createRun(db: Database.Database, settings: RunSettings): RunRecord {
+  const id = randomBytes(4).toString('hex');
+  db.prepare('INSERT INTO runs (id, state, settings, created_at) VALUES (?, ?, ?, ?)').run(
+    id,
+    'queued',
+    JSON.stringify(settings),
+    new Date().toISOString(),
+  );
+  return getRun(db, id);
+}
+
+/** Finds a run by id, or the newest one for 'latest'. */
+export function getRun(db: Database.Database, idOrLatest: string): RunRecord {
+  const row = (
+    idOrLatest === 'latest'
+      ? db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1').get()
+      : db.prepare('SELECT * FROM runs WHERE id = ?').get(idOrLatest)
+  ) as RunRow | undefined;
+  if (!row) {
+    throw new InputError(idOrLatest === 'latest' ? 'There are no runs yet.' : `There is no run with id '${idOrLatest}'.`);
+  }
+  return toRecord(db, row);
+}
+
+/** Every run, newest first. */
+export function listRuns(db: Database.Database): RunRecord[] {
+  const rows = db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC').all() as RunRow[];
+  return rows.map((row) => toRecord(db, row));
+}
+
+export function setRunState(db: Database.Database, id: string, state: RunState, message?: string): RunRecord {
+  const finishedAt = ACTIVE_STATES.includes(state) ? null : new Date().toISOString();
+  const result = db
+    .prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?')
+    .run(state, message ?? null, finishedAt, id);
+  if (result.changes === 0) throw new InputError(`There is no run with id '${id}'.`);
+  return getRun(db, id);
+}
+
+export function appendStage(db: Database.Database, id: string, line: string): void {
+  db.prepare(
+    'INSERT INTO run_stages (run_id, position, line) SELECT ?, COALESCE(MAX(position), -1) + 1, ? FROM run_stages WHERE run_id = ?',
+  ).run(id, line, id);
+}
+
+/** Runs a previous process left queued or running can never finish; returns how many were marked. */
+export function markInterruptedRuns(db: Database.Database): number {
+  const result = db
+    .prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE state IN ('queued', 'running')")
+    .run('The app stopped before this run finished.', new Date().toISOString());
+  return result.changes;
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunSettings } from '../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../src-main/store/database.js';
+import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, setRunState } from '../../src-main/store/runs.js';
+
+const SETTINGS: RunSettings = {
+  model: '/models/gpt2',
+  saes: ['/saes/layer0'],
+  dataset: '/data/rows.jsonl',
+  samples: 16,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 4,
+};
+
+let folder: string;
+let path: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sae-runs-'));
+  path = join(folder, 'studio.db');
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('run registry', () => {
+  it('creates queued runs and lists them newest first', () => {
+    const db = openDatabase(path);
+    const first = createRun(db, SETTINGS);
+    const second = createRun(db, { ...SETTINGS, samples: 32 });
+    expect(first.state).toBe('queued');
+    expect(first.settings).toEqual(SETTINGS);
+    expect(listRuns(db).map((run) => run.id)).toEqual([second.id, first.id]);
+    expect(getRun(db, 'latest').id).toBe(second.id);
+    db.close();
+  });
+
+  it('records stage lines in order and state changes with a finish time', () => {
+    const db = openDatabase(path);
+    const run = createRun(db, SETTINGS);
+    appendStage(db, run.id, 'Layer 0 - Computed and stored feature-level stats');
+    appendStage(db, run.id, 'Layer 1 - Computed and stored feature-level stats');
+    const failed = setRunState(db, run.id, 'failed', 'The model folder has no config.json.');
+    expect(failed.stages).toEqual([
+      'Layer 0 - Computed and stored feature-level stats',
+      'Layer 1 - Computed and stored feature-level stats',
+    ]);
+    expect(failed.message).toBe('The model folder has no config.json.');
+    expect(failed.finishedAt).toBeDefined();
+    expect(setRunState(db, run.id, 'running').finishedAt).toBeUndefined();
+    db.close();
+  });
+
+  it('survives closing and reopening the database', () => {
+    const db = openDatabase(path);
+    const run = createRun(db, SETTINGS);
+    appendStage(db, run.id, 'Tokenized 16 windows');
+    setRunState(db, run.id, 'finished');
+    db.close();
+    const reopened = openDatabase(path);
+    expect(getRun(reopened, run.id)).toMatchObject({ id: run.id, state: 'finished', stages: ['Tokenized 16 windows'] });
+    reopened.close();
+  });
+
+  it('marks runs a previous process left active as interrupted', () => {
+    const db = openDatabase(path);
+    const queued = createRun(db, SETTINGS);
+    const running = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    const finished = setRunState(db, createRun(db, SETTINGS).id, 'finished');
+    expect(markInterruptedRuns(db)).toBe(2);
+    expect(getRun(db, queued.id).state).toBe('interrupted');
+    expect(getRun(db, running.id).state).toBe('interrupted');
+    expect(getRun(db, finished.id).state).toBe('finished');
+    db.close();
+  });
+
+  it('names an unknown run in a one-sentence error', () => {
+    const db = openDatabase(path);
+    expect(() => getRun(db, 'latest')).toThrow('There are no runs yet.');
+    expect(() => getRun(db, 'nope')).toThrow("There is no run with id 'nope'.");
+    expect(() => setRunState(db, 'nope', 'failed')).toThrow("There is no run with id 'nope'.");
+    db.close();
+  });
+});
