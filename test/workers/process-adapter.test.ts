@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../../src-main/engine/progress.js';
+import {
+  JobFailedError,
+  ProcessJobLauncher,
+  spawnForkedWorker,
+  type WorkerProcess,
+} from '../../src-main/workers/process-adapter.js';
+import { PROBE_CRASH_EXIT_CODE } from '../../src-main/workers/probe-job.js';
+
+function recordingLauncher(cancelGraceMs = 5_000) {
+  const workers: WorkerProcess[] = [];
+  const launcher = new ProcessJobLauncher({
+    cancelGraceMs,
+    spawn: () => {
+      const worker = spawnForkedWorker();
+      workers.push(worker);
+      return worker;
+    },
+  });
+  return { launcher, workers };
+}
+
+describe('ProcessJobLauncher', () => {
+  it('runs the probe in a child process and streams its progress and stage lines', async () => {
+    const progress: string[] = [];
+    const lines: string[] = [];
+    const job = new ProcessJobLauncher().launch('probe', { steps: 4 }, {
+      progress: (label, done, total) => progress.push(`${label} ${done}/${total}`),
+      log: (line) => lines.push(line),
+    });
+    const result = (await job.result) as { steps: number; pid: number };
+    expect(result.steps).toBe(4);
+    expect(result.pid).not.toBe(process.pid);
+    expect(progress).toEqual(['probe 1/4', 'probe 2/4', 'probe 3/4', 'probe 4/4']);
+    expect(lines).toEqual(['Probe - Finished 4 steps']);
+  });
+
+  it("reports the job's own error message", async () => {
+    const job = new ProcessJobLauncher().launch('probe', { steps: 2, behaviour: 'fail' });
+    await expect(job.result).rejects.toThrow(new JobFailedError('The probe was asked to fail.'));
+  });
+
+  it('rejects a malformed payload with a one-sentence message', async () => {
+    const job = new ProcessJobLauncher().launch('probe', { steps: -1 });
+    await expect(job.result).rejects.toThrow("The probe needs a whole number of steps, not '-1'.");
+  });
+
+  it('turns a crashing worker into a failed job that names the exit', async () => {
+    const job = new ProcessJobLauncher().launch('probe', { steps: 2, behaviour: 'crash' });
+    await expect(job.result).rejects.toThrow(`The probe job's process stopped unexpectedly (exit code ${PROBE_CRASH_EXIT_CODE}).`);
+  });
+
+  it('turns a killed worker into a failed job', async () => {
+    const { launcher, workers } = recordingLauncher();
+    let started!: () => void;
+    const firstStep = new Promise<void>((resolve) => (started = resolve));
+    const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
+    await firstStep;
+    workers[0].kill();
+    await expect(job.result).rejects.toThrow("The probe job's process stopped unexpectedly (signal SIGKILL).");
+  });
+
+  it('cancels a cooperative job between steps', async () => {
+    const steps: number[] = [];
+    const launcher = new ProcessJobLauncher();
+    const job = launcher.launch('probe', { steps: 1000, delayMs: 5 }, {
+      progress: (_label, done) => {
+        steps.push(done);
+        if (done === 2) job.cancel();
+      },
+    });
+    await expect(job.result).rejects.toBeInstanceOf(CancelledError);
+    expect(steps.length).toBeLessThan(1000);
+  });
+
+  it('kills a job that ignores cancel once the grace period ends', async () => {
+    const { launcher } = recordingLauncher(50);
+    let started!: () => void;
+    const firstStep = new Promise<void>((resolve) => (started = resolve));
+    const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
+    await firstStep;
+    job.cancel();
+    await expect(job.result).rejects.toBeInstanceOf(CancelledError);
+  });
+});
