@@ -1,0 +1,47 @@
+import type { GraphBuilder } from '../../onnx/graph.js';
+import type { HookKind } from '../hooks.js';
+import type { EmbeddingAblation, ModelConfig, WeightSource } from '../types.js';
+
+/** Tensor names every piece uses at its edges, so the runner needs no family knowledge. */
+export const PIECE_TENSORS = {
+  tokens: 'tokens',
+  input: 'input',
+  output: 'output',
+  targets: 'targets',
+  logits: 'logits',
+  losses: 'losses',
+} as const;
+
+/** A learned sub-network from one hook to another, e.g. attention: resid_pre → attn_out. */
+export interface BranchStep {
+  branch: string;
+  input: HookKind;
+  output: HookKind;
+}
+
+/** A residual addition, e.g. resid_mid = resid_pre + attn_out. */
+export interface SumStep {
+  sum: HookKind;
+  terms: readonly HookKind[];
+}
+
+export type BlockStep = BranchStep | SumStep;
+
+export interface PieceContext {
+  config: ModelConfig;
+  weights: WeightSource;
+  ablation: EmbeddingAblation;
+}
+
+/**
+ * How a model family splits into ONNX pieces between hooks. Embedding: tokens → output (resid_pre 0).
+ * Branch: input → output. Head: input (final residual) and targets → logits, losses.
+ */
+export interface GraphFamily {
+  readonly modelType: string;
+  /** How one block turns resid_pre into resid_post; every hook of the block is produced by one step. */
+  readonly blockSteps: readonly BlockStep[];
+  embedding(context: PieceContext): GraphBuilder;
+  branch(name: string, layer: number, context: PieceContext): GraphBuilder;
+  head(context: PieceContext): GraphBuilder;
+}

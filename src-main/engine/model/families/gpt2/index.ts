@@ -1,0 +1,25 @@
+import type { BranchStep, GraphFamily, PieceContext } from '../family.js';
+import { attentionGraph, embeddingGraph, headGraph, mlpGraph } from './graph.js';
+
+const BRANCHES: Record<string, (layer: number, context: PieceContext) => ReturnType<typeof mlpGraph>> = {
+  attention: attentionGraph,
+  mlp: mlpGraph,
+};
+
+/** GPT-2: attention then MLP, each added to the residual stream. */
+export const gpt2Family: GraphFamily = {
+  modelType: 'gpt2',
+  blockSteps: [
+    { branch: 'attention', input: 'hook_resid_pre', output: 'hook_attn_out' } satisfies BranchStep,
+    { sum: 'hook_resid_mid', terms: ['hook_resid_pre', 'hook_attn_out'] },
+    { branch: 'mlp', input: 'hook_resid_mid', output: 'hook_mlp_out' },
+    { sum: 'hook_resid_post', terms: ['hook_resid_mid', 'hook_mlp_out'] },
+  ],
+  embedding: embeddingGraph,
+  branch(name, layer, context) {
+    const build = BRANCHES[name];
+    if (!build) throw new Error(`GPT-2 has no branch '${name}'.`);
+    return build(layer, context);
+  },
+  head: headGraph,
+};

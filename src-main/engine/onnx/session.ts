@@ -1,0 +1,28 @@
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { ExecutionProvider } from './devices.js';
+
+/** Creates a session on the chosen provider with every core and every graph optimisation. */
+export function createSession(modelBytes: Uint8Array, provider: ExecutionProvider): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(modelBytes, {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+  });
+}
+
+export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+export function int32Tensor(values: Int32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int32', values, dims);
+}
+
+export function tensorFloats(tensor: ort.Tensor | undefined, name: string): Float32Array {
+  if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`Session output '${name}' is missing or not float32.`);
+  return tensor.data;
+}
