@@ -70,10 +70,11 @@ export class OnnxModel implements LanguageModel {
   }
 
   async #runBlock(block: Block, state: { residual: Float32Array; shape: number[]; plan: ForwardPlan }): Promise<Float32Array> {
-    const values = new Map<HookKind, Float32Array>([['hook_resid_pre', state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
+    const values = new Map<HookKind, Float32Array>([['hook_resid_pre', await state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
     for (const step of this.#family.blockSteps) {
       const produced = 'branch' in step ? await this.#runBranch(block, step.branch, values.get(step.input)!, state.shape) : sum(step.terms.map((term) => values.get(term)!));
-      values.set('branch' in step ? step.output : step.sum, state.plan.settle(block.layer, 'branch' in step ? step.output : step.sum, produced));
+      const kind = 'branch' in step ? step.output : step.sum;
+      values.set(kind, await state.plan.settle(block.layer, kind, produced));
     }
     return values.get('hook_resid_post')!;
   }
@@ -121,10 +122,10 @@ class ForwardPlan {
   }
 
   /** Applies an edit at this hook, then records what the rest of the model sees there. */
-  settle(layer: number, kind: HookKind, activation: Float32Array): Float32Array {
+  async settle(layer: number, kind: HookKind, activation: Float32Array): Promise<Float32Array> {
     const name = hookName({ layer, kind });
     let value = activation;
-    if (this.#edit && this.#edited.has(name)) value = checkedEdit(name, this.#edit.apply(name, activation), activation.length) ?? activation;
+    if (this.#edit && this.#edited.has(name)) value = checkedEdit(name, await this.#edit.apply(name, activation), activation.length) ?? activation;
     if (this.#capture.has(name)) this.activations.set(name, value);
     return value;
   }
