@@ -23,7 +23,7 @@ export interface Command {
 
 export function parseCommandLine(command: Command, argv: string[]): { options: ParsedOptions; positionals: string[] } {
   const options = Object.fromEntries(
-    Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple, default: spec.default }]),
+    Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false, default: spec.default }]),
   );
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

@@ -1,0 +1,91 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { InputError } from '../../engine/errors.js';
+import { allHookNames } from '../../engine/model/hooks.js';
+import { openModel } from '../../engine/model/open.js';
+import { DEVICES, EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
+import { choiceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+
+interface Activations {
+  tokens: number[];
+  hooks: Map<string, Float32Array>;
+  logits: Float32Array;
+  width: number;
+}
+
+export const activationsCommand: Command = {
+  name: 'activations',
+  summary: 'Run a model on one text and write its hook activations and logits as JSON',
+  options: {
+    model: { type: 'string', value: 'DIR', description: 'Hugging Face model folder' },
+    text: { type: 'string', value: 'TEXT', description: 'Text to run the model on' },
+    hooks: { type: 'string', value: 'LIST', description: 'Comma-separated hook names (default: every hook)' },
+    'prepend-bos': { type: 'boolean', description: 'Put the BOS token before the text' },
+    ablate: { type: 'string', value: 'positions-only|tokens-only', description: 'Zero the token or the position embeddings', default: 'none' },
+    device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: 'auto' },
+    out: { type: 'string', value: 'FILE', description: 'JSON file to write' },
+  },
+  async run(options) {
+    const out = requiredString(options, 'out', activationsCommand);
+    const text = requiredString(options, 'text', activationsCommand);
+    const { model, tokenizer } = await openModel(requiredString(options, 'model', activationsCommand), {
+      device: choiceOption(options, 'device', DEVICES, 'auto'),
+      ablation: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, 'none'),
+      onDeviceReport: (line) => console.log(line),
+    });
+    try {
+      const tokens = tokenize(tokenizer, text, { prependBos: options['prepend-bos'] === true, model });
+      writeActivations(out, await collect(model, tokens, hookList(options, model)));
+      console.log(`Wrote ${tokens.length} positions to ${out}.`);
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  },
+};
+
+function hookList(options: ParsedOptions, model: LanguageModel): string[] {
+  const listed = stringOption(options, 'hooks');
+  if (!listed) return allHookNames(model.config.layerCount);
+  return listed.split(',').map((name) => name.trim()).filter(Boolean);
+}
+
+function tokenize(tokenizer: TextTokenizer, text: string, context: { prependBos: boolean; model: LanguageModel }): number[] {
+  const { bosTokenId, contextLength } = context.model.config;
+  const tokens = [...(context.prependBos ? [bosTokenId] : []), ...tokenizer.encode(text)];
+  if (tokens.length === 0) throw new InputError('--text gives no tokens; give some text or --prepend-bos.');
+  if (tokens.length > contextLength) throw new InputError(`--text gives ${tokens.length} tokens, more than the model's context of ${contextLength}.`);
+  return tokens;
+}
+
+async function collect(model: LanguageModel, tokens: number[], hooks: string[]): Promise<Activations> {
+  const batch = { ids: Int32Array.from(tokens), batch: 1, sequence: tokens.length };
+  const result = await model.forward(batch, { capture: hooks, logits: true });
+  const ordered = new Map(hooks.map((name) => [name, result.activations.get(name)!]));
+  return { tokens, hooks: ordered, logits: result.logits!, width: model.config.modelWidth };
+}
+
+/** Writes row by row: the logits of a long text are too large for one JSON string. */
+function writeActivations(file: string, activations: Activations): void {
+  const descriptor = openSync(file, 'w');
+  const write = (text: string) => writeSync(descriptor, text);
+  try {
+    write(`{"tokens":${JSON.stringify(activations.tokens)},"hooks":{`);
+    [...activations.hooks].forEach(([name, values], index) => {
+      write(`${index ? ',' : ''}${JSON.stringify(name)}:`);
+      writeRows(write, values, activations.width);
+    });
+    write('},"logits":');
+    writeRows(write, activations.logits, activations.logits.length / activations.tokens.length);
+    write('}\n');
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function writeRows(write: (text: string) => void, values: Float32Array, width: number): void {
+  write('[');
+  for (let row = 0; row * width < values.length; row++) {
+    write(`${row ? ',' : ''}[${values.subarray(row * width, (row + 1) * width).join(',')}]`);
+  }
+  write(']');
+}
