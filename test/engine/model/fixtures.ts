@@ -1,5 +1,6 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SafetensorsFile, writeSafetensors } from '../../../src-main/engine/model/safetensors.js';
 
 // Broken inputs and the exact message each must give (after Netron's test/models.json).
 
@@ -125,5 +126,79 @@ export const WEIGHTS_FIXTURES: FolderFixture[] = [
     damage: (folder) =>
       writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { z: 'model-00001-of-00002.safetensors' } })),
     message: "Tensor 'z' is listed in model.safetensors.index.json but not found in model-00001-of-00002.safetensors.",
+  },
+];
+
+function editJson(file: string, edit: (json: Record<string, unknown>) => void): void {
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  edit(json);
+  writeFileSync(file, JSON.stringify(json));
+}
+
+function dropTensor(file: string, name: string): void {
+  const source = SafetensorsFile.open(file);
+  const kept = source.tensorNames().filter((key) => key !== name);
+  const tensors = Object.fromEntries(kept.map((key) => [key, { shape: source.describe(key).shape, data: source.read(key) }]));
+  source.close();
+  writeSafetensors(file, tensors);
+}
+
+/** Each breaks a valid tiny model folder (single model.safetensors, plain keys). */
+export const MODEL_FOLDER_FIXTURES: FolderFixture[] = [
+  {
+    name: 'folder missing',
+    damage: (folder) => rmSync(folder, { recursive: true }),
+    message: 'The model folder FOLDER does not exist.',
+  },
+  { name: 'no config.json', damage: (folder) => rmSync(join(folder, 'config.json')), message: 'The model folder FOLDER has no config.json.' },
+  {
+    name: 'config.json not JSON',
+    damage: (folder) => writeFileSync(join(folder, 'config.json'), '{"model_type": gpt2}'),
+    message: 'config.json in FOLDER is not valid JSON.',
+  },
+  {
+    name: 'no model_type',
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => delete json.model_type),
+    message: 'config.json in FOLDER has no model_type (supported: gpt2).',
+  },
+  {
+    name: 'unknown model_type',
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.model_type = 'llama')),
+    message: "config.json has model_type 'llama', which is not supported (supported: gpt2).",
+  },
+  {
+    name: 'config missing a field',
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => delete json.n_head),
+    message: "config.json has no 'n_head' field.",
+  },
+  {
+    name: 'no weights',
+    damage: (folder) => rmSync(join(folder, 'model.safetensors')),
+    message: 'The folder FOLDER has no model.safetensors or model.safetensors.index.json.',
+  },
+  {
+    name: 'truncated weights',
+    damage: (folder) => writeFileSync(join(folder, 'model.safetensors'), Buffer.from([9, 9, 9, 9])),
+    message: 'model.safetensors is too short to be a safetensors file (4 bytes).',
+  },
+  {
+    name: 'missing tensor',
+    damage: (folder) => dropTensor(join(folder, 'model.safetensors'), 'h.1.mlp.c_fc.bias'),
+    message: "The GPT-2 tensor 'h.1.mlp.c_fc.bias' is missing from model.safetensors.",
+  },
+  {
+    name: 'shape mismatch against the config',
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.n_positions = 64)),
+    message: "Tensor 'wpe.weight' in model.safetensors has shape [32, 16] but the config needs [64, 16].",
+  },
+  {
+    name: 'tokenizer missing',
+    damage: (folder) => rmSync(join(folder, 'tokenizer.json')),
+    message: 'There is no tokenizer.json at FOLDER/tokenizer.json.',
+  },
+  {
+    name: 'tokenizer that does not load',
+    damage: (folder) => editJson(join(folder, 'tokenizer.json'), (json) => (json.model = { type: 'Mystery' })),
+    message: 'The tokenizer tokenizer.json does not load: Unknown TokenizerModel type: Mystery.',
   },
 ];

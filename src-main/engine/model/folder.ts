@@ -1,0 +1,116 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import { parseGpt2Config } from './families/gpt2/config.js';
+import { gpt2Weights } from './families/gpt2/weights.js';
+import { loadTokenizer } from './tokenizer.js';
+import type { ModelConfig, TextTokenizer } from './types.js';
+import { type CheckpointWeights, openWeights } from './weights.js';
+
+export const CONFIG_FILE = 'config.json';
+export const SUPPORTED_MODEL_TYPES = ['gpt2'] as const;
+export type SupportedModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
+
+interface ModelFamily {
+  parseConfig(raw: unknown, file: string): ModelConfig;
+  weights(source: CheckpointWeights, config: ModelConfig): CheckpointWeights;
+}
+
+const FAMILIES: Record<SupportedModelType, ModelFamily> = {
+  gpt2: { parseConfig: parseGpt2Config, weights: gpt2Weights },
+};
+
+export interface ModelFolder {
+  config: ModelConfig;
+  /** Tensors under the family's canonical names; close() releases the files. */
+  weights: CheckpointWeights;
+  tokenizer: TextTokenizer;
+  /** The stored data type of the token embedding, e.g. 'F32'. */
+  dtype: string;
+}
+
+/** Cheap check for the Library's recogniser: a config.json that names a model_type. */
+export function matchModelFolder(dir: string): boolean {
+  const file = join(dir, CONFIG_FILE);
+  if (!isFile(file)) return false;
+  try {
+    return typeof JSON.parse(readFileSync(file, 'utf8'))?.model_type === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Opens a Hugging Face model folder: config, checked weights and tokenizer. */
+export function readModelFolder(dir: string): ModelFolder {
+  const { config, family } = readConfig(dir);
+  const weights = openFamilyWeights(dir, family, config);
+  try {
+    const tokenizer = loadTokenizer(dir);
+    return { config, weights, tokenizer, dtype: weights.describe('wte.weight').dtype };
+  } catch (error) {
+    weights.close();
+    throw error;
+  }
+}
+
+/** Facts for the Library, from config.json and the weight headers only. */
+export function inspectModelFolder(dir: string): Record<string, string | number> {
+  const { config, family } = readConfig(dir);
+  const weights = openFamilyWeights(dir, family, config);
+  try {
+    const parameters = weights.names().reduce((sum, name) => sum + weights.shape(name).reduce((product, size) => product * size, 1), 0);
+    return {
+      architecture: config.modelType,
+      layers: config.layerCount,
+      d_model: config.modelWidth,
+      heads: config.headCount,
+      vocab: config.vocabSize,
+      context: config.contextLength,
+      dtype: weights.describe('wte.weight').dtype,
+      parameters,
+    };
+  } finally {
+    weights.close();
+  }
+}
+
+function readConfig(dir: string): { config: ModelConfig; family: ModelFamily } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`The model folder ${dir} does not exist.`, dir);
+  const file = join(dir, CONFIG_FILE);
+  if (!isFile(file)) throw new InputError(`The model folder ${dir} has no ${CONFIG_FILE}.`, file);
+  const raw = readJson(file);
+  const family = FAMILIES[supportedType(raw, file)];
+  return { config: family.parseConfig(raw, file), family };
+}
+
+function supportedType(raw: unknown, file: string): SupportedModelType {
+  const modelType = (raw as { model_type?: unknown } | null)?.model_type;
+  const supported = `(supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`;
+  if (modelType === undefined) throw new InputError(`${CONFIG_FILE} in ${dirname(file)} has no model_type ${supported}.`, file);
+  if (!SUPPORTED_MODEL_TYPES.includes(modelType as SupportedModelType)) {
+    throw new InputError(`${CONFIG_FILE} has model_type '${String(modelType)}', which is not supported ${supported}.`, file);
+  }
+  return modelType as SupportedModelType;
+}
+
+function openFamilyWeights(dir: string, family: ModelFamily, config: ModelConfig): CheckpointWeights {
+  const source = openWeights(dir);
+  try {
+    return family.weights(source, config);
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new InputError(`${CONFIG_FILE} in ${dirname(file)} is not valid JSON.`, file);
+  }
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
