@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { InputError } from '../engine/errors.js';
+import { openDatabase } from '../store/database.js';
+import type { JobLauncher } from '../workers/process-adapter.js';
+import type { AppEvent, AppInfo } from './contract.js';
+import type { Handlers } from './dispatch.js';
+import { LibraryService, type Recognizer } from './library-service.js';
+import { RunService } from './run-service.js';
+
+export interface StudioOptions {
+  databasePath: string;
+  host: AppInfo['host'];
+  recognizers: Recognizer[];
+  launcher?: JobLauncher;
+}
+
+/** The package version, read from package.json two folders up from both the sources and the bundle. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** Everything one host serves: the services behind the API contract and the events they raise. */
+export class Studio {
+  readonly runs: RunService;
+  readonly library: LibraryService;
+  readonly handlers: Handlers;
+  readonly #db: Database.Database;
+  readonly #listeners = new Set<(event: AppEvent) => void>();
+
+  constructor(options: StudioOptions) {
+    this.#db = openDatabase(options.databasePath);
+    this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher });
+    this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
+    this.runs.onEvent((event) => this.#emit(event));
+    const info: AppInfo = { version: packageVersion(), host: options.host, databasePath: options.databasePath };
+    this.handlers = this.#createHandlers(info);
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): void {
+    this.runs.close();
+    this.#db.close();
+  }
+
+  #createHandlers(info: AppInfo): Handlers {
+    return {
+      'app.info': () => info,
+      'library.list': () => this.library.list(),
+      'library.add': async ({ paths }) => this.#changed(await this.library.add(paths)),
+      'library.remove': ({ id }) => this.#changed({ removed: this.library.remove(id) }),
+      'runs.list': () => this.runs.list(),
+      'runs.start': ({ settings }) => this.runs.start(settings),
+      'runs.cancel': ({ runId }) => this.runs.cancel(runId),
+      'runs.stats': () => {
+        throw new InputError('Run statistics are not available in this build yet.');
+      },
+      'figures.export': () => {
+        throw new InputError('Figure export is not available in this build yet.');
+      },
+    };
+  }
+
+  #changed<T>(value: T): T {
+    this.#emit({ type: 'library.changed' });
+    return value;
+  }
+
+  #emit(event: AppEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

@@ -1,0 +1,67 @@
+import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
+import { PACKINGS, type RunSettings } from '../engine/stats/types.js';
+import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
+import { PayloadReader } from './payload-reader.js';
+
+type Validator<C extends Channel> = (reader: PayloadReader) => RequestOf<C>;
+
+const empty = () => ({}) as Record<string, never>;
+
+function optional<T>(reader: PayloadReader, key: string, read: (key: string) => T): T | undefined {
+  return reader.has(key) ? read(key) : undefined;
+}
+
+/** Every hyperparameter of a run, checked; optional fields stay absent rather than undefined. */
+export function readRunSettings(reader: PayloadReader): RunSettings {
+  const settings: RunSettings = {
+    model: reader.string('model'),
+    saes: reader.strings('saes'),
+    dataset: reader.string('dataset'),
+    samples: reader.integer('samples', 1),
+    packing: reader.choice('packing', PACKINGS),
+    ce: reader.boolean('ce'),
+    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
+    device: reader.choice('device', DEVICES),
+    batchSize: reader.integer('batchSize', 1),
+  };
+  const textColumn = optional(reader, 'textColumn', (key) => reader.string(key));
+  const context = optional(reader, 'context', (key) => reader.integer(key, 2));
+  reader.finish();
+  return { ...settings, ...(textColumn ? { textColumn } : {}), ...(context ? { context } : {}) };
+}
+
+const VALIDATORS: { [C in Channel]: Validator<C> } = {
+  'app.info': empty,
+  'library.list': empty,
+  'library.add': (reader) => ({ paths: reader.strings('paths') }),
+  'library.remove': (reader) => ({ id: reader.string('id') }),
+  'runs.list': empty,
+  'runs.start': (reader) => ({ settings: readRunSettings(reader.object('settings')) }),
+  'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
+  'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'figures.export': (reader) => {
+    const request = {
+      runId: reader.string('runId'),
+      family: reader.string('family'),
+      format: reader.choice('format', FIGURE_FORMATS),
+      fontScale: reader.number('fontScale', 0.1),
+      scale: reader.number('scale', 0.1),
+    };
+    const rasterize = optional(reader, 'rasterize', (key) => reader.boolean(key));
+    return rasterize === undefined ? request : { ...request, rasterize };
+  },
+};
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(VALIDATORS, name);
+}
+
+/** Checks a request as it arrives from a window; throws InputError with one sentence when it is malformed. */
+export function validateRequest<C extends Channel>(channel: C, payload: unknown): RequestOf<C> {
+  const reader = new PayloadReader(channel, payload ?? {});
+  const request = (VALIDATORS[channel] as Validator<C>)(reader);
+  reader.finish();
+  return request;
+}
+
+export const CHANNELS = Object.keys(VALIDATORS) as Channel[];

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channel } from '../../src-main/api/contract.js';
+import { dispatch } from '../../src-main/api/dispatch.js';
+import { Studio } from '../../src-main/api/studio.js';
+import { CHANNELS } from '../../src-main/api/validate.js';
+
+const SETTINGS = {
+  model: '/models/gpt2',
+  saes: ['/saes/layer0'],
+  dataset: '/data/rows.jsonl',
+  samples: 8,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 2,
+};
+
+/** For each channel, payloads that must be refused with the message fragment they must give. */
+const MALFORMED: Record<Channel, [unknown, string][]> = {
+  'app.info': [[{ extra: 1 }, "unknown field 'extra'"], ['text', 'the request must be an object']],
+  'library.list': [[[1, 2], 'the request must be an object']],
+  'library.add': [
+    [{}, 'paths must be a non-empty list'],
+    [{ paths: [] }, 'paths must be a non-empty list'],
+    [{ paths: [3] }, 'paths must be a non-empty list'],
+  ],
+  'library.remove': [[{ id: 7 }, 'id must be a non-empty string, not 7']],
+  'runs.list': [[{ all: true }, "unknown field 'all'"]],
+  'runs.start': [
+    [{}, 'settings must be an object, not nothing'],
+    [{ settings: { ...SETTINGS, samples: 0 } }, 'settings.samples must be a whole number of at least 1, not 0'],
+    [{ settings: { ...SETTINGS, packing: 'zip' } }, 'settings.packing must be one of packed, per-row, not "zip"'],
+    [{ settings: { ...SETTINGS, device: 'tpu' } }, 'settings.device must be one of auto, cuda, webgpu, cpu'],
+    [{ settings: { ...SETTINGS, ce: 'yes' } }, 'settings.ce must be true or false'],
+    [{ settings: { ...SETTINGS, context: 1 } }, 'settings.context must be a whole number of at least 2'],
+    [{ settings: { ...SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
+  ],
+  'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
+  'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
+  'figures.export': [
+    [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
+    [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],
+  ],
+};
+
+let folder: string;
+let studio: Studio;
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sae-api-'));
+  studio = new Studio({ databasePath: join(folder, 'studio.db'), host: 'browser', recognizers: [] });
+});
+afterAll(() => {
+  studio.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('dispatch', () => {
+  it('has malformed examples for every channel', () => {
+    expect(Object.keys(MALFORMED).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  for (const channel of CHANNELS) {
+    it(`refuses malformed ${channel} payloads with an error reply naming the field`, async () => {
+      for (const [payload, fragment] of MALFORMED[channel]) {
+        const reply = await dispatch(studio.handlers, channel, payload);
+        expect(reply.ok).toBe(false);
+        if (!reply.ok) {
+          expect(reply.error.message).toContain(`${channel}: ${fragment}`);
+          expect(reply.error.details).toBeUndefined();
+        }
+      }
+    });
+  }
+
+  it('refuses an unknown channel', async () => {
+    expect(await dispatch(studio.handlers, 'runs.delete', {})).toEqual({
+      ok: false,
+      error: { message: "There is no API channel 'runs.delete'." },
+    });
+  });
+
+  it('answers a well-formed request', async () => {
+    const reply = await dispatch(studio.handlers, 'app.info', {});
+    expect(reply).toMatchObject({ ok: true, value: { host: 'browser', databasePath: join(folder, 'studio.db') } });
+  });
+
+  it('turns a handler error into an error reply', async () => {
+    const reply = await dispatch(studio.handlers, 'runs.cancel', { runId: 'missing' });
+    expect(reply).toEqual({ ok: false, error: { message: "There is no run with id 'missing'." } });
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppEvent } from '../../src-main/api/contract.js';
+import { RunService, type AnalyzePayload } from '../../src-main/api/run-service.js';
+import type { RunSettings } from '../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../src-main/store/database.js';
+import { createRun, setRunState } from '../../src-main/store/runs.js';
+import { ProcessJobLauncher, type JobLauncher } from '../../src-main/workers/process-adapter.js';
+import type { ProbePayload } from '../../src-main/workers/probe-job.js';
+
+const SETTINGS: RunSettings = {
+  model: '/models/gpt2',
+  saes: ['/saes/layer0'],
+  dataset: '/data/rows.jsonl',
+  samples: 8,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 2,
+};
+
+/** Runs the real probe job in a real child process in place of the analyze job, and keeps what it was asked. */
+function probeLauncher(probe: Partial<ProbePayload>, received: AnalyzePayload[] = []): JobLauncher {
+  const inner = new ProcessJobLauncher({ cancelGraceMs: 2_000 });
+  return {
+    launch(kind, payload, listener) {
+      expect(kind).toBe('analyze');
+      received.push(payload as AnalyzePayload);
+      return inner.launch('probe', probe, listener);
+    },
+  };
+}
+
+let folder: string;
+let databasePath: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sae-run-service-'));
+  databasePath = join(folder, 'studio.db');
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('RunService', () => {
+  it('runs a job to the end, recording stages and emitting events in order', async () => {
+    const received: AnalyzePayload[] = [];
+    const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 3 }, received) });
+    const events: AppEvent[] = [];
+    service.onEvent((event) => events.push(event));
+    const started = service.start(SETTINGS);
+    expect(started.state).toBe('running');
+    expect(received).toEqual([{ runId: started.id, settings: SETTINGS, databasePath }]);
+    const finished = await service.wait(started.id);
+    expect(finished).toMatchObject({ state: 'finished', stages: ['Probe - Finished 3 steps'] });
+    expect(events.filter((event) => event.type === 'run.progress')).toHaveLength(3);
+    expect(events.map((event) => (event.type === 'run.state' ? event.run.state : event.type))).toEqual([
+      'running', 'run.progress', 'run.progress', 'run.progress', 'run.stage', 'finished',
+    ]);
+    service.close();
+  });
+
+  it('records a crashed job as failed with a clear message and keeps working', async () => {
+    const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 2, behaviour: 'crash' }) });
+    const failed = await service.wait(service.start(SETTINGS).id);
+    expect(failed.state).toBe('failed');
+    expect(failed.message).toBe("The probe job's process stopped unexpectedly (exit code 70).");
+    expect(service.list()).toHaveLength(1);
+    service.close();
+  });
+
+  it('cancels a running job', async () => {
+    const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 10_000, delayMs: 5 }) });
+    const run = service.start(SETTINGS);
+    await new Promise<void>((resolve) => service.onEvent((event) => event.type === 'run.progress' && resolve()));
+    service.cancel(run.id);
+    expect(await service.wait(run.id)).toMatchObject({ state: 'cancelled', message: 'Cancelled by the user.' });
+    expect(() => service.cancel(run.id)).toThrow(`Run '${run.id}' is not running; it is cancelled.`);
+    service.close();
+  });
+
+  it('lists earlier runs after a restart and marks the unfinished ones interrupted', async () => {
+    const first = new RunService({ databasePath, launcher: probeLauncher({ steps: 1 }) });
+    const done = await first.wait(first.start(SETTINGS).id);
+    first.close();
+    const db = openDatabase(databasePath);
+    const orphan = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    db.close();
+    const second = new RunService({ databasePath, launcher: probeLauncher({ steps: 1 }) });
+    expect(second.list().map((run) => [run.id, run.state])).toEqual([
+      [orphan.id, 'interrupted'],
+      [done.id, 'finished'],
+    ]);
+    expect(second.get('latest').message).toBe('The app stopped before this run finished.');
+    second.close();
+  });
+});
