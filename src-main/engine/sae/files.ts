@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { SafetensorsFile } from '../model/safetensors.js';
+
+export type JsonObject = Record<string, unknown>;
+
+/** A short name for messages: the file and its folder, which is what tells SAEs of one set apart. */
+export function displayName(path: string): string {
+  return join(basename(dirname(path)), basename(path));
+}
+
+export function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+export function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** The folder an SAE lives in, whether the user picked the folder or one of its files. */
+export function folderOf(path: string): string {
+  return isFile(path) ? dirname(path) : path;
+}
+
+export function readJsonObject(path: string): JsonObject {
+  if (!isFile(path)) throw new InputError(`${displayName(path)} is missing.`, path);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new InputError(`${displayName(path)} is not valid JSON.`, path);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${displayName(path)} does not hold a JSON object.`, path);
+  }
+  return value as JsonObject;
+}
+
+export function objectField(object: JsonObject, key: string): JsonObject | undefined {
+  const value = object[key];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+/** A positive whole number from a config, or a message naming the key and the file. */
+export function requiredCount(value: unknown, key: string, file: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new InputError(`${displayName(file)} needs '${key}' as a positive whole number, not ${JSON.stringify(value) ?? 'nothing'}.`, file);
+}
+
+export function optionalCount(value: unknown, key: string, file: string): number | undefined {
+  return value === undefined || value === null ? undefined : requiredCount(value, key, file);
+}
+
+/** Reads a tensor after checking it exists with the expected shape; a 1-element shape also accepts a scalar. */
+export function readTensor(weights: SafetensorsFile, name: string, shape: number[]): Float32Array {
+  if (!weights.has(name)) {
+    throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);
+  }
+  const actual = weights.describe(name).shape;
+  const scalarMatch = actual.length === 0 && shape.length === 1 && shape[0] === 1;
+  if (!scalarMatch && actual.join(',') !== shape.join(',')) {
+    throw new InputError(`Tensor '${name}' in ${displayName(weights.path)} has shape [${actual.join(', ')}], expected [${shape.join(', ')}].`, weights.path);
+  }
+  return weights.read(name);
+}
+
+/** The 2-D shape of a tensor, or a message naming it. */
+export function matrixShape(weights: SafetensorsFile, name: string): [number, number] {
+  if (!weights.has(name)) {
+    throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);
+  }
+  const shape = weights.describe(name).shape;
+  if (shape.length !== 2) {
+    throw new InputError(`Tensor '${name}' in ${displayName(weights.path)} has shape [${shape.join(', ')}], expected a matrix.`, weights.path);
+  }
+  return [shape[0], shape[1]];
+}
+
+/** Row-major [rows, columns] → [columns, rows]. */
+export function transpose(data: Float32Array, rows: number, columns: number): Float32Array {
+  const result = new Float32Array(data.length);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) result[column * rows + row] = data[row * columns + column];
+  }
+  return result;
+}
+
+export function withFile<T>(file: SafetensorsFile, use: (file: SafetensorsFile) => T): T {
+  try {
+    return use(file);
+  } finally {
+    file.close();
+  }
+}

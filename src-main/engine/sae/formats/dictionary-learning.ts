@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { InputError } from '../../errors.js';
+import { SafetensorsFile } from '../../model/safetensors.js';
+import { definedFacts, type SaeAdapter } from '../adapter.js';
+import { displayName, folderOf, isFile, matrixShape, objectField, optionalCount, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
+import type { SaeParams } from '../types.js';
+
+export const DICTIONARY_CONFIG_FILE = 'config.json';
+export const DICTIONARY_WEIGHTS_FILE = 'ae.safetensors';
+export const DICTIONARY_PICKLE_FILE = 'ae.pt';
+
+const DICT_CLASSES = { AutoEncoderTopK: 'topk', BatchTopKSAE: 'batchtopk' } as const;
+type DictClass = keyof typeof DICT_CLASSES;
+
+// dictionary_learning names submodules like resid_post_layer_12; TransformerLens names them blocks.12.hook_resid_post.
+const SUBMODULE_PATTERN = /^(resid_pre|resid_post|resid_mid|mlp_out|attn_out)_layer_(\d+)$/;
+
+interface DictionaryConfig {
+  architecture: (typeof DICT_CLASSES)[DictClass];
+  hook: string;
+  k?: number;
+  contextSize?: number;
+  modelName?: string;
+}
+
+export const dictionaryLearningAdapter: SaeAdapter = {
+  format: 'dictionary-learning',
+  match(path) {
+    const folder = folderOf(path);
+    const weights = isFile(join(folder, DICTIONARY_WEIGHTS_FILE)) || isFile(join(folder, DICTIONARY_PICKLE_FILE));
+    return weights && isFile(join(folder, DICTIONARY_CONFIG_FILE));
+  },
+  open(path) {
+    const folder = folderOf(path);
+    const config = parseConfig(folder);
+    return withFile(openWeights(folder), (weights) => readParams(weights, config, folder));
+  },
+  inspect(path) {
+    const folder = folderOf(path);
+    const config = parseConfig(folder);
+    const shape = withFile(openWeights(folder), (weights) => ({ shape: matrixShape(weights, 'encoder.weight'), dtype: weights.describe('encoder.weight').dtype }));
+    const { architecture, hook, k, contextSize } = config;
+    return definedFacts({ format: 'dictionary-learning', architecture, hook, d_in: shape.shape[1], d_sae: shape.shape[0], dtype: shape.dtype, k, context_size: contextSize });
+  },
+};
+
+function openWeights(folder: string): SafetensorsFile {
+  const weightsFile = join(folder, DICTIONARY_WEIGHTS_FILE);
+  if (isFile(weightsFile)) return SafetensorsFile.open(weightsFile);
+  const pickle = join(folder, DICTIONARY_PICKLE_FILE);
+  throw new InputError(
+    `${displayName(pickle)} is a torch pickle, which cannot be read safely outside Python; re-save it as ${DICTIONARY_WEIGHTS_FILE} beside it:\n` +
+      `  import torch, safetensors.torch as st\n` +
+      `  st.save_file({k: v.float().contiguous() for k, v in torch.load('ae.pt').items()}, 'ae.safetensors')`,
+    pickle,
+  );
+}
+
+function parseConfig(folder: string): DictionaryConfig {
+  const file = join(folder, DICTIONARY_CONFIG_FILE);
+  const config = readJsonObject(file);
+  const trainer = objectField(config, 'trainer');
+  if (!trainer) throw new InputError(`${displayName(file)} has no 'trainer' section.`, file);
+  const dictClass = trainer.dict_class as DictClass;
+  if (!Object.hasOwn(DICT_CLASSES, String(dictClass))) {
+    throw new InputError(`${displayName(file)} has dict_class '${String(trainer.dict_class)}'; supported: ${Object.keys(DICT_CLASSES).join(', ')}.`, file);
+  }
+  return {
+    architecture: DICT_CLASSES[dictClass],
+    hook: hookOf(trainer, file),
+    k: optionalCount(trainer.k, 'k', file),
+    contextSize: optionalCount(objectField(config, 'buffer')?.ctx_len, 'ctx_len', file),
+    modelName: typeof trainer.lm_name === 'string' ? trainer.lm_name : undefined,
+  };
+}
+
+function hookOf(trainer: Record<string, unknown>, file: string): string {
+  const match = SUBMODULE_PATTERN.exec(String(trainer.submodule_name ?? ''));
+  if (match) return `blocks.${match[2]}.hook_${match[1]}`;
+  // Without a recognisable submodule name, `layer` is the output of that block, the library's default.
+  if (typeof trainer.layer === 'number') return `blocks.${trainer.layer}.hook_resid_post`;
+  throw new InputError(`${displayName(file)} names no hook: it needs trainer.layer or a submodule_name such as resid_post_layer_3.`, file);
+}
+
+function readParams(weights: SafetensorsFile, config: DictionaryConfig, folder: string): SaeParams {
+  const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
+  return {
+    format: 'dictionary-learning',
+    architecture: config.architecture,
+    source: folder,
+    hook: config.hook,
+    inputSize,
+    featureCount,
+    encoderWeights: transpose(weights.read('encoder.weight'), featureCount, inputSize),
+    encoderBias: readTensor(weights, 'encoder.bias', [featureCount]),
+    decoderWeights: transpose(readTensor(weights, 'decoder.weight', [inputSize, featureCount]), inputSize, featureCount),
+    decoderBias: readTensor(weights, 'b_dec', [inputSize]),
+    threshold: config.architecture === 'batchtopk' ? readScalarThreshold(weights, featureCount) : undefined,
+    k: config.architecture === 'topk' ? readK(weights, config, folder) : config.k,
+    subtractDecoderBias: true,
+    normalization: 'none',
+    rescaleByDecoderNorm: false,
+    centerInput: false,
+    contextSize: config.contextSize,
+    modelName: config.modelName,
+  };
+}
+
+/** BatchTopK keeps one threshold for all features; our canonical form holds one per feature. */
+function readScalarThreshold(weights: SafetensorsFile, featureCount: number): Float32Array {
+  const value = readTensor(weights, 'threshold', [1])[0];
+  return new Float32Array(featureCount).fill(value);
+}
+
+function readK(weights: SafetensorsFile, config: DictionaryConfig, folder: string): number {
+  const stored = weights.has('k') ? readTensor(weights, 'k', [1])[0] : undefined;
+  return requiredCount(config.k ?? stored, 'trainer.k', join(folder, DICTIONARY_CONFIG_FILE));
+}

@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import { crc32, deflateRawSync } from 'node:zlib';
+
+export interface NpyArray {
+  shape: number[];
+  data: ArrayLike<number>;
+  /** '<f4' unless stated; any other text is written verbatim to test refusals. */
+  descr?: string;
+  fortranOrder?: boolean;
+}
+
+export interface NpzWriteOptions {
+  /** Deflate each member instead of storing it. */
+  deflate?: boolean;
+}
+
+/** Encodes one .npy file (format version 1.0), header padded to 64 bytes as numpy does. */
+export function encodeNpy(array: NpyArray): Buffer {
+  const descr = array.descr ?? '<f4';
+  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': ${array.fortranOrder ? 'True' : 'False'}, 'shape': ${shape}, }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.write('\x93NUMPY', 0, 'latin1');
+  prefix[6] = 1;
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), encodeData(array.data, descr)]);
+}
+
+function encodeData(data: ArrayLike<number>, descr: string): Buffer {
+  if (descr === '<f8' || descr === '>f8') return Buffer.from(Float64Array.from(data).buffer);
+  if (descr === '<f2') return Buffer.from(Uint16Array.from(Array.from(data, float16Bits)).buffer);
+  return Buffer.from(Float32Array.from(data).buffer);
+}
+
+// Exact for the small dyadic test values; enough to check the reader's conversion.
+function float16Bits(value: number): number {
+  if (value === 0) return 0;
+  const sign = value < 0 ? 0x8000 : 0;
+  const exponent = Math.floor(Math.log2(Math.abs(value)));
+  const mantissa = Math.round((Math.abs(value) / 2 ** exponent - 1) * 1024);
+  return sign | ((exponent + 15) << 10) | mantissa;
+}
+
+/** Writes a zip of `name.npy` members the way numpy.savez does, local headers carrying zip64 extras. */
+export function writeNpz(path: string, arrays: Record<string, NpyArray>, options: NpzWriteOptions = {}): void {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, array] of Object.entries(arrays)) {
+    const member = zipMember(`${name}.npy`, encodeNpy(array), options.deflate ?? false);
+    central.push(centralRecord(member, offset));
+    parts.push(member.local, member.stored);
+    offset += member.local.length + member.stored.length;
+  }
+  const directory = Buffer.concat(central);
+  writeFileSync(path, Buffer.concat([...parts, directory, endRecord(central.length, directory.length, offset)]));
+}
+
+interface ZipMember {
+  name: Buffer;
+  stored: Buffer;
+  size: number;
+  crc: number;
+  method: number;
+  local: Buffer;
+}
+
+function zipMember(fileName: string, data: Buffer, deflate: boolean): ZipMember {
+  const name = Buffer.from(fileName);
+  const stored = deflate ? deflateRawSync(data) : data;
+  const method = deflate ? 8 : 0;
+  const extra = Buffer.alloc(20);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(16, 2);
+  extra.writeBigUInt64LE(BigInt(data.length), 4);
+  extra.writeBigUInt64LE(BigInt(stored.length), 12);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(45, 4);
+  local.writeUInt16LE(method, 8);
+  local.writeUInt32LE(crc32(data), 14);
+  local.writeUInt32LE(0xffffffff, 18);
+  local.writeUInt32LE(0xffffffff, 22);
+  local.writeUInt16LE(name.length, 26);
+  local.writeUInt16LE(extra.length, 28);
+  return { name, stored, size: data.length, crc: crc32(data), method, local: Buffer.concat([local, name, extra]) };
+}
+
+function centralRecord(member: ZipMember, offset: number): Buffer {
+  const record = Buffer.alloc(46);
+  record.writeUInt32LE(0x02014b50, 0);
+  record.writeUInt16LE(45, 4);
+  record.writeUInt16LE(45, 6);
+  record.writeUInt16LE(member.method, 10);
+  record.writeUInt32LE(member.crc, 16);
+  record.writeUInt32LE(member.stored.length, 20);
+  record.writeUInt32LE(member.size, 24);
+  record.writeUInt16LE(member.name.length, 28);
+  record.writeUInt32LE(offset, 42);
+  return Buffer.concat([record, member.name]);
+}
+
+function endRecord(count: number, size: number, offset: number): Buffer {
+  const record = Buffer.alloc(22);
+  record.writeUInt32LE(0x06054b50, 0);
+  record.writeUInt16LE(count, 8);
+  record.writeUInt16LE(count, 10);
+  record.writeUInt32LE(size, 12);
+  record.writeUInt32LE(offset, 16);
+  return record;
+}
