@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { initial } from './001-initial.js';
+import { statistics } from './002-statistics.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first; a database records the ones it has in schema_migrations and user_version. */
-export const MIGRATIONS: Migration[] = [initial];
+export const MIGRATIONS: Migration[] = [initial, statistics];

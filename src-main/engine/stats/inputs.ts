@@ -1,0 +1,82 @@
+import { basename } from 'node:path';
+import { openDataset } from '../data/registry.js';
+import { InputError } from '../errors.js';
+import { openModel } from '../model/open.js';
+import { parseHookName } from '../model/hooks.js';
+import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
+import { checkSaeFitsModel } from '../sae/compatibility.js';
+import { openSaes } from '../sae/registry.js';
+import type { SaeParams } from '../sae/types.js';
+import { DEFAULT_QUANTILE_BUCKETS, type RunSettings } from './types.js';
+import type { WindowPlan, WindowSource } from './windows.js';
+
+/** Everything a run reads, opened and checked against each other before any window is computed. */
+export interface RunInputs {
+  model: LanguageModel;
+  tokenizer: TextTokenizer;
+  saes: SaeParams[];
+  source: WindowSource;
+  plan: WindowPlan;
+}
+
+/** Opens the dataset and SAEs first (cheap, most likely to be wrong), then the model. */
+export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
+  checkSettings(settings);
+  const dataset = await openDataset(settings.dataset, { textColumn: settings.textColumn });
+  const saes = settings.saes.flatMap((path) => openSaes(path));
+  if (saes.length === 0) throw new InputError('Name at least one SAE to analyze.');
+  const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate });
+  try {
+    for (const sae of saes) checkSaeFitsModel(sae, model.config);
+    const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
+    return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config) };
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+}
+
+function checkSettings(settings: RunSettings): void {
+  const counts = { samples: settings.samples, 'batch size': settings.batchSize, 'quantile buckets': quantileBuckets(settings) };
+  for (const [name, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 1) throw new InputError(`The ${name} must be a whole number of at least 1, not ${value}.`);
+  }
+}
+
+export function quantileBuckets(settings: RunSettings): number {
+  return settings.quantileBuckets ?? DEFAULT_QUANTILE_BUCKETS;
+}
+
+export function windowPlan(settings: RunSettings, saes: SaeParams[], config: ModelConfig): WindowPlan {
+  return {
+    context: resolveContext(settings, saes, config),
+    packing: settings.packing,
+    samples: settings.samples,
+    batchSize: settings.batchSize,
+    bosTokenId: config.bosTokenId,
+    eosTokenId: config.eosTokenId,
+  };
+}
+
+/** The requested context, else the smallest SAE context_size, else the model's maximum. */
+export function resolveContext(settings: RunSettings, saes: SaeParams[], config: ModelConfig): number {
+  const maximum = config.contextLength;
+  if (settings.context !== undefined) {
+    if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {
+      const model = basename(settings.model);
+      throw new InputError(`The context must be a whole number from 2 to ${maximum} (the maximum of ${model}), not ${settings.context}.`, settings.model);
+    }
+    return settings.context;
+  }
+  const fromSaes = saes.flatMap((sae) => (sae.contextSize ? [sae.contextSize] : []));
+  return Math.min(maximum, ...fromSaes);
+}
+
+/** "Layer 3", or "Layer 3 (blocks.3.hook_mlp_out)" where two SAEs share a layer. */
+export function layerLabels(saes: SaeParams[]): string[] {
+  const layers = saes.map((sae) => parseHookName(sae.hook).layer);
+  return layers.map((layer, index) => {
+    const shared = layers.filter((other) => other === layer).length > 1;
+    return shared ? `Layer ${layer} (${saes[index].hook})` : `Layer ${layer}`;
+  });
+}

@@ -1,0 +1,74 @@
+import type { ActiveValues } from './active-values.js';
+import { Moments } from './moments.js';
+import type { PositionStats } from './types.js';
+
+/** What one token adds to its position besides its features; losses only where it has a next token. */
+export interface TokenError {
+  squaredError: number;
+  norm: number;
+  cosine: number;
+}
+
+/** Per-position statistics over all windows, BOS included; one slot per position of the context. */
+export class PositionAccumulator {
+  readonly featureCount: number;
+  readonly inputSize: number;
+  #windows: Float64Array;
+  #activeCounts: Float64Array;
+  #activeSums: Float64Array;
+  #activations: Moments;
+  #squaredErrors: Float64Array;
+  #norms: Float64Array;
+  #cleanLosses: Moments;
+  #splicedLosses: Moments;
+
+  constructor(options: { context: number; featureCount: number; inputSize: number }) {
+    const { context } = options;
+    this.featureCount = options.featureCount;
+    this.inputSize = options.inputSize;
+    this.#windows = new Float64Array(context);
+    this.#activeCounts = new Float64Array(context);
+    this.#activeSums = new Float64Array(context);
+    this.#activations = new Moments(context);
+    this.#squaredErrors = new Float64Array(context);
+    this.#norms = new Float64Array(context);
+    this.#cleanLosses = new Moments(context);
+    this.#splicedLosses = new Moments(context);
+  }
+
+  addToken(position: number, active: ActiveValues, error: TokenError): void {
+    this.#windows[position]++;
+    this.#activeCounts[position] += active.size;
+    for (let k = 0; k < active.size; k++) this.#activations.add(position, active.values[k]);
+    this.#activeSums[position] += active.sum();
+    this.#squaredErrors[position] += error.squaredError;
+    this.#norms[position] += error.norm;
+  }
+
+  addLosses(position: number, clean: number, spliced: number): void {
+    this.#cleanLosses.add(position, clean);
+    this.#splicedLosses.add(position, spliced);
+  }
+
+  result(withLosses: boolean): PositionStats {
+    const n = Float64Array.from(this.#windows);
+    const perWindow = (sums: Float64Array, scale = 1) => sums.map((sum, t) => (n[t] === 0 ? 0 : sum / n[t] / scale));
+    const l0 = perWindow(this.#activeCounts);
+    const stats: PositionStats = {
+      n,
+      act_mean: n.map((_, t) => this.#activations.mean(t)),
+      act_std: n.map((_, t) => this.#activations.std(t)),
+      l0,
+      density: l0.map((value) => value / this.featureCount),
+      l1: perWindow(this.#activeSums),
+      recon_mse: perWindow(this.#squaredErrors, this.inputSize),
+      resid_norm: perWindow(this.#norms),
+    };
+    if (!withLosses) return stats;
+    return { ...stats, ce_loss: meansOrNull(this.#cleanLosses, n.length), ce_loss_spliced: meansOrNull(this.#splicedLosses, n.length) };
+  }
+}
+
+function meansOrNull(moments: Moments, length: number): (number | null)[] {
+  return Array.from({ length }, (_, t) => (moments.counts[t] === 0 ? null : moments.mean(t)));
+}

@@ -1,0 +1,144 @@
+import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';
+import type { ForwardResult, LanguageModel } from '../model/types.js';
+import { createSaeEncoder } from '../sae/onnx-encoder.js';
+import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
+import { layerLabels, openRunInputs, quantileBuckets, type RunInputs } from './inputs.js';
+import { DEFAULT_RELATIVE_ACCURACY } from './quantile-sketch.js';
+import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
+import type { StatsStore } from './stats-store.js';
+import type { RunDescription, RunSettings } from './types.js';
+import { windowBatches, type WindowBatch } from './windows.js';
+
+export type EncoderFactory = (params: SaeParams) => Promise<SaeEncoder>;
+
+export interface RunContext {
+  progress: ProgressSink;
+  cancel?: CancelSignal;
+  store: StatsStore;
+  /** Defaults to the fast ONNX encoder on the run's device; tests pass the float64 reference. */
+  createEncoder?: EncoderFactory;
+}
+
+/** One SAE in a run: its encoder, its accumulator and the label its bar and stage lines use. */
+interface Layer {
+  index: number;
+  label: string;
+  params: SaeParams;
+  encoder: SaeEncoder;
+  accumulator: SaeAccumulator;
+}
+
+/** Streams `samples` windows through the model one batch at a time and stores every SAE's statistics. */
+export async function runStatistics(settings: RunSettings, context: RunContext): Promise<RunDescription> {
+  const inputs = await openRunInputs(settings);
+  const layers: Layer[] = [];
+  try {
+    const createEncoder = context.createEncoder ?? ((params: SaeParams) => createSaeEncoder(params, { device: settings.device }));
+    layers.push(...(await openLayers(inputs, settings, createEncoder)));
+    const samples = await foldWindows(inputs, layers, settings, context);
+    const description = describeRun(settings, inputs, samples);
+    context.store.saveRun(description);
+    for (const layer of layers) storeLayer(layer, context);
+    return description;
+  } finally {
+    await Promise.all(layers.map((layer) => layer.encoder.dispose()));
+    await inputs.model.dispose();
+  }
+}
+
+async function openLayers(inputs: RunInputs, settings: RunSettings, createEncoder: EncoderFactory): Promise<Layer[]> {
+  const labels = layerLabels(inputs.saes);
+  const layers: Layer[] = [];
+  for (const [index, params] of inputs.saes.entries()) {
+    const accumulator = new SaeAccumulator({
+      hook: params.hook,
+      inputSize: params.inputSize,
+      featureCount: params.featureCount,
+      context: inputs.plan.context,
+      quantileBuckets: quantileBuckets(settings),
+      relativeAccuracy: DEFAULT_RELATIVE_ACCURACY,
+      withLosses: settings.ce,
+    });
+    layers.push({ index, label: labels[index], params, encoder: await createEncoder(params), accumulator });
+  }
+  return layers;
+}
+
+/** Returns the number of windows used. */
+async function foldWindows(inputs: RunInputs, layers: Layer[], settings: RunSettings, context: RunContext): Promise<number> {
+  let windows = 0;
+  for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan)) {
+    throwIfCancelled(context.cancel);
+    await foldBatch(inputs.model, layers, batch, settings.ce);
+    windows += batch.batch;
+    for (const layer of layers) context.progress.bar(layer.label, windows, settings.samples);
+  }
+  if (windows < settings.samples) for (const layer of layers) context.progress.bar(layer.label, windows, windows);
+  return windows;
+}
+
+/** One forward captures every SAE's hook; each SAE then encodes, folds and (with CE) runs its two edited forwards. */
+async function foldBatch(model: LanguageModel, layers: Layer[], batch: WindowBatch, withLosses: boolean): Promise<void> {
+  const hooks = [...new Set(layers.map((layer) => layer.params.hook))];
+  const clean = await model.forward(batch, { capture: hooks, losses: withLosses });
+  for (const layer of layers) {
+    const activation = captured(clean, layer.params.hook);
+    const encoded = await layer.encoder.encode(activation, batch.batch * batch.sequence);
+    layer.accumulator.addEncoded(encoded, batch);
+    if (!withLosses) continue;
+    const losses = await editedLosses(model, batch, { hook: layer.params.hook, activation, encoded, clean: clean.losses });
+    layer.accumulator.addLosses(losses, batch);
+  }
+}
+
+function captured(result: ForwardResult, hook: string): Float32Array {
+  const activation = result.activations.get(hook);
+  if (!activation) throw new Error(`The model forward did not capture ${hook}.`);
+  return activation;
+}
+
+interface Splice {
+  hook: string;
+  activation: Float32Array;
+  encoded: EncodedBatch;
+  clean: Float32Array | undefined;
+}
+
+/** Losses with the hook replaced by the reconstruction, then by zeros, at every position (BOS included). */
+async function editedLosses(model: LanguageModel, batch: WindowBatch, splice: Splice): Promise<BatchLosses> {
+  if (!splice.clean) throw new Error('The model forward returned no losses.');
+  const reconstruction = originalSpace(splice.activation, splice.encoded);
+  const forward = async (replacement: Float32Array) => {
+    const result = await model.forward(batch, { capture: [], losses: true, edit: { hooks: [splice.hook], apply: () => replacement } });
+    if (!result.losses) throw new Error('The model forward returned no losses.');
+    return result.losses;
+  };
+  const spliced = await forward(reconstruction);
+  const zero = await forward(new Float32Array(splice.activation.length));
+  return { clean: splice.clean, spliced, zero };
+}
+
+/** x̂ lives where the SAE's input does (centred when centerInput): add back what encoding removed, x − input. */
+export function originalSpace(activation: Float32Array, encoded: EncodedBatch): Float32Array {
+  const result = new Float32Array(activation.length);
+  const { input, reconstruction } = encoded;
+  for (let i = 0; i < result.length; i++) result[i] = reconstruction[i] + (activation[i] - input[i]);
+  return result;
+}
+
+function describeRun(settings: RunSettings, inputs: RunInputs, samples: number): RunDescription {
+  return { model: settings.model, dataset: settings.dataset, samples, context: inputs.plan.context, packing: settings.packing };
+}
+
+/** Stores one family at a time, each announced only once it is written. */
+function storeLayer(layer: Layer, context: RunContext): void {
+  const { store, progress } = context;
+  const features = layer.accumulator.features();
+  store.saveSae(layer.index, layer.accumulator.identity());
+  store.saveFeatures(layer.index, features);
+  progress.stage(`${layer.label} - Computed and stored feature-level stats`);
+  store.savePositions(layer.index, layer.accumulator.positions());
+  progress.stage(`${layer.label} - Computed and stored position-level stats`);
+  store.saveSummary(layer.index, layer.accumulator.summary(features));
+  progress.stage(`${layer.label} - Computed and stored summary stats`);
+}

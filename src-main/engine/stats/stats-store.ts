@@ -1,0 +1,48 @@
+import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from './types.js';
+
+export type SaeIdentity = Pick<SaeStats, 'hook' | 'd_in' | 'd_sae'>;
+
+/** Where a run puts its statistics, one family at a time so each stage line follows a real write. */
+export interface StatsStore {
+  saveRun(description: RunDescription): void;
+  saveSae(index: number, identity: SaeIdentity): void;
+  saveFeatures(index: number, features: FeatureStats): void;
+  savePositions(index: number, positions: PositionStats): void;
+  saveSummary(index: number, summary: SaeSummary): void;
+}
+
+/** Keeps a run's statistics in memory: for tests and for runs that only export. */
+export class MemoryStatsStore implements StatsStore {
+  #run: RunDescription | undefined;
+  #saes: Partial<SaeStats>[] = [];
+
+  saveRun(description: RunDescription): void {
+    this.#run = description;
+  }
+
+  saveSae(index: number, identity: SaeIdentity): void {
+    this.#saes[index] = { ...identity };
+  }
+
+  saveFeatures(index: number, features: FeatureStats): void {
+    this.#saes[index].features = features;
+  }
+
+  savePositions(index: number, positions: PositionStats): void {
+    this.#saes[index].positions = positions;
+  }
+
+  saveSummary(index: number, summary: SaeSummary): void {
+    this.#saes[index].summary = summary;
+  }
+
+  /** The stored run; throws if a family is missing, since that means the run did not finish. */
+  toExport(): StatsExport {
+    if (!this.#run) throw new Error('No run description was stored.');
+    const saes = this.#saes.map((sae, index) => {
+      if (!sae.features || !sae.positions || !sae.summary) throw new Error(`SAE ${index} has missing statistics.`);
+      return sae as SaeStats;
+    });
+    return { run: this.#run, saes };
+  }
+}

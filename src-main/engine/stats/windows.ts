@@ -1,0 +1,105 @@
+import { basename } from 'node:path';
+import { InputError } from '../errors.js';
+import type { TextTokenizer, TokenBatch } from '../model/types.js';
+import type { Packing } from './types.js';
+
+export interface WindowPlan {
+  context: number;
+  packing: Packing;
+  samples: number;
+  batchSize: number;
+  bosTokenId: number;
+  eosTokenId: number;
+}
+
+/** One window: `length` tokens are real, the rest (per-row only) is padding that no statistic may see. */
+export interface TokenWindow {
+  ids: Int32Array;
+  length: number;
+}
+
+/** Windows in row-major order with each window's valid length. */
+export interface WindowBatch extends TokenBatch {
+  lengths: Int32Array;
+}
+
+/** The dataset side of a run: its file (for messages) and its rows of text. */
+export interface WindowSource {
+  path: string;
+  texts: readonly string[];
+}
+
+/** Tokenizes rows only as windows are needed, no special tokens added. */
+export function* tokenizeRows(texts: Iterable<string>, tokenizer: TextTokenizer): Generator<number[]> {
+  for (const text of texts) yield tokenizer.encode(text);
+}
+
+/** Rows joined into one stream, each followed by EOS, cut into pieces of context − 1 tokens behind a BOS; the short tail is dropped. */
+export function* packedWindows(rows: Iterable<readonly number[]>, plan: WindowPlan): Generator<TokenWindow> {
+  const pieceLength = plan.context - 1;
+  let pending: number[] = [];
+  let start = 0;
+  for (const row of rows) {
+    for (const token of row) pending.push(token);
+    pending.push(plan.eosTokenId);
+    while (pending.length - start >= pieceLength) {
+      yield { ids: windowIds(pending.slice(start, start + pieceLength), plan), length: plan.context };
+      start += pieceLength;
+    }
+    // Drop consumed tokens now and then so the buffer stays about one window long.
+    if (start > pieceLength * 8) [pending, start] = [pending.slice(start), 0];
+  }
+}
+
+/** One window per row: BOS then the row's first context − 1 tokens, padded after its valid length. */
+export function* perRowWindows(rows: Iterable<readonly number[]>, plan: WindowPlan): Generator<TokenWindow> {
+  for (const row of rows) {
+    const piece = row.slice(0, plan.context - 1);
+    yield { ids: windowIds(piece, plan), length: piece.length + 1 };
+  }
+}
+
+function windowIds(piece: readonly number[], plan: WindowPlan): Int32Array {
+  const ids = new Int32Array(plan.context).fill(plan.eosTokenId);
+  ids[0] = plan.bosTokenId;
+  ids.set(piece, 1);
+  return ids;
+}
+
+/** Groups the first `samples` windows into batches of `batchSize`, built one batch at a time. */
+export function* batchWindows(windows: Iterable<TokenWindow>, plan: WindowPlan): Generator<WindowBatch> {
+  let group: TokenWindow[] = [];
+  let taken = 0;
+  for (const window of windows) {
+    if (taken === plan.samples) break;
+    group.push(window);
+    taken++;
+    if (group.length < plan.batchSize) continue;
+    yield toBatch(group, plan.context);
+    group = [];
+  }
+  if (group.length > 0) yield toBatch(group, plan.context);
+}
+
+function toBatch(windows: TokenWindow[], context: number): WindowBatch {
+  const ids = new Int32Array(windows.length * context);
+  windows.forEach((window, index) => ids.set(window.ids, index * context));
+  const lengths = Int32Array.from(windows, (window) => window.length);
+  return { ids, batch: windows.length, sequence: context, lengths };
+}
+
+/** The batches of a run, checked for an empty dataset and for too few tokens to fill one window. */
+export function* windowBatches(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan): Generator<WindowBatch> {
+  const name = basename(source.path);
+  if (source.texts.length === 0) throw new InputError(`The dataset ${name} has no rows of text.`, source.path);
+  const rows = tokenizeRows(source.texts, tokenizer);
+  const windows = plan.packing === 'packed' ? packedWindows(rows, plan) : perRowWindows(rows, plan);
+  let produced = 0;
+  for (const batch of batchWindows(windows, plan)) {
+    produced += batch.batch;
+    yield batch;
+  }
+  if (produced === 0) {
+    throw new InputError(`The dataset ${name} has too few tokens for one window of ${plan.context} tokens.`, source.path);
+  }
+}

@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import { InputError } from '../engine/errors.js';
+import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import type {
+  FeatureStats,
+  NullableSeries,
+  Packing,
+  PositionStats,
+  RunDescription,
+  SaeStats,
+  SaeSummary,
+  StatsExport,
+} from '../engine/stats/types.js';
+
+export type StatisticFamily = 'features' | 'positions' | 'summary';
+
+/** A family as stored: named scalars and named arrays (see migration 002 for the layout). */
+interface FamilyRecord {
+  scalars: Record<string, number>;
+  arrays: Record<string, NullableSeries>;
+  levels?: number[];
+}
+
+interface FamilyHeader {
+  scalars: Record<string, number>;
+  arrays: [string, number][];
+  levels?: number[];
+}
+
+const FEATURE_ARRAYS = ['count', 'density', 'mean', 'std', 'max', 'mean_all'] as const;
+const POSITION_ARRAYS = ['n', 'act_mean', 'act_std', 'l0', 'density', 'l1', 'recon_mse', 'resid_norm', 'ce_loss', 'ce_loss_spliced'] as const;
+
+/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
+export function createStatsStore(db: Database.Database, runId: string): StatsStore {
+  return {
+    saveRun(run: RunDescription) {
+      db.prepare(
+        'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing);
+    },
+    saveSae(index: number, sae: SaeIdentity) {
+      db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(
+        runId,
+        index,
+        sae.hook,
+        sae.d_in,
+        sae.d_sae,
+      );
+    },
+    saveFeatures: (index, features) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features)),
+    savePositions: (index, positions) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions)),
+    saveSummary: (index, summary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} }),
+  };
+}
+
+interface FamilyKey {
+  runId: string;
+  index: number;
+  family: StatisticFamily;
+}
+
+function saveFamily(db: Database.Database, key: FamilyKey, record: FamilyRecord): void {
+  const names = Object.keys(record.arrays);
+  const header: FamilyHeader = { scalars: record.scalars, arrays: names.map((name) => [name, record.arrays[name].length]), levels: record.levels };
+  const data = new Float64Array(names.reduce((total, name) => total + record.arrays[name].length, 0));
+  let offset = 0;
+  for (const name of names) {
+    for (const value of Array.from(record.arrays[name])) data[offset++] = value ?? Number.NaN;
+  }
+  db.prepare('INSERT OR REPLACE INTO statistic_families (run_id, sae_index, family, header, data) VALUES (?, ?, ?, ?, ?)').run(
+    key.runId,
+    key.index,
+    key.family,
+    JSON.stringify(header),
+    Buffer.from(data.buffer),
+  );
+}
+
+function featureRecord(features: FeatureStats): FamilyRecord {
+  const arrays: Record<string, NullableSeries> = Object.fromEntries(FEATURE_ARRAYS.map((name) => [name, features[name]]));
+  features.quantiles.values.forEach((values, level) => (arrays[`quantile ${level}`] = values));
+  return { scalars: {}, arrays, levels: features.quantiles.levels };
+}
+
+function positionRecord(positions: PositionStats): FamilyRecord {
+  const present = POSITION_ARRAYS.filter((name) => positions[name] !== undefined);
+  return { scalars: {}, arrays: Object.fromEntries(present.map((name) => [name, positions[name]!])) };
+}
+
+interface RunStatisticsRow {
+  model: string;
+  dataset: string;
+  samples: number;
+  context: number;
+  packing: Packing;
+}
+
+interface SaeRow extends SaeIdentity {
+  sae_index: number;
+}
+
+/** A finished run's statistics, arrays as Float64Array (null where a loss is undefined). */
+export function loadRunStats(db: Database.Database, runId: string): StatsExport {
+  const run = db
+    .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
+    .get(runId) as RunStatisticsRow | undefined;
+  if (!run) throw new InputError(`Run '${runId}' has no statistics: it has not finished.`);
+  const saes = db
+    .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
+    .all(runId) as SaeRow[];
+  return { run: { ...run }, saes: saes.map((sae) => loadSae(db, runId, sae)) };
+}
+
+function loadSae(db: Database.Database, runId: string, sae: SaeRow): SaeStats {
+  const load = (family: StatisticFamily) => loadFamily(db, { runId, index: sae.sae_index, family });
+  const features = load('features');
+  const positions = load('positions');
+  return {
+    hook: sae.hook,
+    d_in: sae.d_in,
+    d_sae: sae.d_sae,
+    summary: load('summary').scalars as unknown as SaeSummary,
+    features: toFeatureStats(features),
+    positions: toPositionStats(positions),
+  };
+}
+
+function loadFamily(db: Database.Database, key: FamilyKey): FamilyRecord {
+  const row = db
+    .prepare('SELECT header, data FROM statistic_families WHERE run_id = ? AND sae_index = ? AND family = ?')
+    .get(key.runId, key.index, key.family) as { header: string; data: Buffer } | undefined;
+  if (!row) throw new InputError(`Run '${key.runId}' lacks the ${key.family} statistics of SAE ${key.index}: it has not finished.`);
+  const header = JSON.parse(row.header) as FamilyHeader;
+  // A copy aligns the bytes for Float64Array whatever offset SQLite's buffer has.
+  const data = new Float64Array(new Uint8Array(row.data).buffer);
+  const arrays: Record<string, Float64Array> = {};
+  let offset = 0;
+  for (const [name, length] of header.arrays) {
+    arrays[name] = data.subarray(offset, offset + length);
+    offset += length;
+  }
+  return { scalars: header.scalars, arrays, levels: header.levels };
+}
+
+function toFeatureStats(record: FamilyRecord): FeatureStats {
+  const arrays = record.arrays as Record<string, Float64Array>;
+  const levels = record.levels ?? [];
+  const { count, density, mean, std, max, mean_all } = arrays;
+  const quantiles = { levels, values: levels.map((_, level) => arrays[`quantile ${level}`]) };
+  return { count, density, mean, std, max, mean_all, quantiles };
+}
+
+function toPositionStats(record: FamilyRecord): PositionStats {
+  const arrays = record.arrays as Record<string, Float64Array>;
+  const stats = { ...arrays } as unknown as PositionStats;
+  for (const name of ['ce_loss', 'ce_loss_spliced'] as const) {
+    if (arrays[name]) stats[name] = Array.from(arrays[name], (value) => (Number.isNaN(value) ? null : value));
+  }
+  return stats;
+}
