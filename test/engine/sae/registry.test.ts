@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isInputError } from '../../../src-main/engine/errors.js';
+import { inspectSae, matchSae, openSae, openSaes } from '../../../src-main/engine/sae/registry.js';
+import { sampleSaeParams, writeDictionaryLearningFolder, writeGemmaScopeFile, writeSaeLensFolder, writeSparsifyFolder } from '../../helpers/sae-files.js';
+import { BROKEN_SAES } from './broken-saes.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'sae-registry-'));
+
+describe('SAE registry', () => {
+  it('opens a folder of SAELens SAEs as a set in forward-pass order, whatever their folder names', () => {
+    const root = scratch();
+    const hooks = ['blocks.2.hook_resid_pre', 'blocks.0.hook_mlp_out', 'blocks.1.hook_resid_post', 'blocks.0.hook_resid_pre', 'blocks.10.hook_resid_pre'];
+    hooks.forEach((hook, i) => writeSaeLensFolder(join(root, `z${i}`), sampleSaeParams({ inputSize: 2, featureCount: 3, hook, seed: i })));
+    const opened = openSaes(root);
+    expect(opened.map((sae) => sae.hook)).toEqual(['blocks.0.hook_resid_pre', 'blocks.0.hook_mlp_out', 'blocks.1.hook_resid_post', 'blocks.2.hook_resid_pre', 'blocks.10.hook_resid_pre']);
+    expect(inspectSae(root).map((facts) => facts.path)).toEqual(opened.map((sae) => sae.source));
+  });
+
+  it('picks the adapter per SAE in a mixed folder', () => {
+    const root = scratch();
+    writeSaeLensFolder(join(root, 'saelens'), sampleSaeParams({ inputSize: 2, featureCount: 3, hook: 'blocks.0.hook_resid_pre' }));
+    writeSparsifyFolder(join(root, 'h.0'), sampleSaeParams({ inputSize: 2, featureCount: 3, architecture: 'topk', k: 1 }));
+    writeDictionaryLearningFolder(join(root, 'dl'), sampleSaeParams({ inputSize: 2, featureCount: 3, architecture: 'topk', k: 1 }), { submoduleName: 'mlp_out_layer_1' });
+    writeGemmaScopeFile(join(root, 'gemma-scope-res', 'layer_2', 'params.npz'), sampleSaeParams({ inputSize: 2, featureCount: 3, architecture: 'jumprelu' }));
+    expect(openSaes(root).map((sae) => `${sae.format} ${sae.hook}`)).toEqual([
+      'saelens blocks.0.hook_resid_pre',
+      'sparsify blocks.0.hook_resid_post',
+      'dictionary-learning blocks.1.hook_mlp_out',
+      'gemma-scope blocks.2.hook_resid_post',
+    ]);
+  });
+
+  it('matches one SAE, opens it alone, and refuses to pick one from a set', () => {
+    const root = scratch();
+    const folder = writeSaeLensFolder(join(root, 'one'), sampleSaeParams({ inputSize: 2, featureCount: 3 }));
+    writeSaeLensFolder(join(root, 'two'), sampleSaeParams({ inputSize: 2, featureCount: 3, hook: 'blocks.4.hook_resid_pre' }));
+    expect(matchSae(folder)).toBe(true);
+    expect(matchSae(root)).toBe(false);
+    expect(openSae(folder).source).toBe(folder);
+    expect(() => openSae(root)).toThrow(`${root} holds 2 SAEs; pick one of them.`);
+  });
+});
+
+describe('broken SAE inputs', () => {
+  it.each(BROKEN_SAES.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
+    const dir = scratch();
+    const path = fixture.build(dir);
+    let caught: unknown;
+    try {
+      openSaes(path);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isInputError(caught), String(caught)).toBe(true);
+    expect((caught as Error).message).toBe(fixture.message.replaceAll('$DIR', dir));
+  });
+});
