@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
+import { analyzeCommand } from './analyze.js';
+import { exportCommand } from './export.js';
 
 /** Every headless job; each command lives in its own file beside this one. */
-export const COMMANDS: Command[] = [activationsCommand];
+export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand];

@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { RunService } from '../../api/run-service.js';
+import type { RunRecord } from '../../api/contract.js';
+import { InputError } from '../../engine/errors.js';
+import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
+import { DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
+import { defaultDatabasePath } from '../../store/database.js';
+import { choiceOption, integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { terminalProgress } from '../progress.js';
+import { writeExport } from './export.js';
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'Compute feature, position and summary statistics of SAEs on a model and dataset',
+  options: {
+    model: { type: 'string', value: 'DIR', description: 'Hugging Face model folder' },
+    sae: { type: 'string', value: 'PATH', description: 'SAE folder or file (repeat for several)', multiple: true },
+    dataset: { type: 'string', value: 'FILE', description: 'Dataset file (jsonl, csv, parquet, txt)' },
+    'text-column': { type: 'string', value: 'NAME', description: 'Column holding the text' },
+    samples: { type: 'string', value: 'N', description: 'Windows to use', default: String(DEFAULT_RUN_SETTINGS.samples) },
+    context: { type: 'string', value: 'N', description: "Tokens per window (default: the SAE's context_size, else the model's maximum)" },
+    packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
+    ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
+    ablate: { type: 'string', value: 'positions-only|tokens-only', description: 'Zero one kind of embedding first' },
+    device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
+    'batch-size': { type: 'string', value: 'N', description: 'Windows per forward pass', default: String(DEFAULT_RUN_SETTINGS.batchSize) },
+    'quantile-buckets': {
+      type: 'string',
+      value: 'N',
+      description: 'Log-spaced buckets per feature for quantiles',
+      default: String(DEFAULT_QUANTILE_BUCKETS),
+    },
+    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    export: { type: 'string', value: 'FILE', description: 'Write stats.json here when the run finishes' },
+  },
+  async run(options) {
+    const settings = settingsFromOptions(options);
+    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    const run = await analyzeInJob(settings, databasePath);
+    const exportPath = stringOption(options, 'export');
+    if (exportPath) writeExport(databasePath, run.id, resolve(exportPath));
+    return 0;
+  },
+};
+
+function settingsFromOptions(options: ParsedOptions): RunSettings {
+  const saes = (options.sae as string[] | undefined) ?? [];
+  if (saes.length === 0) throw new InputError("--sae is required. See 'sae-studio analyze --help'.");
+  return {
+    model: resolve(requiredString(options, 'model', analyzeCommand)),
+    saes: saes.map((path) => resolve(path)),
+    dataset: resolve(requiredString(options, 'dataset', analyzeCommand)),
+    textColumn: stringOption(options, 'text-column'),
+    samples: integerOption(options, 'samples') ?? DEFAULT_RUN_SETTINGS.samples,
+    context: integerOption(options, 'context', 2),
+    packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),
+    ce: options.ce === true,
+    ablate: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, DEFAULT_RUN_SETTINGS.ablate),
+    device: choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device),
+    batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
+    quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
+  };
+}
+
+/** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
+async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
+  const service = new RunService({ databasePath });
+  try {
+    const run = service.start(settings);
+    console.log(`Run ${run.id}`);
+    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
+    service.onEvent((event) => {
+      if (event.type === 'run.progress' && event.runId === run.id) progress.bar(event.label, event.done, event.total);
+      if (event.type === 'run.stage' && event.runId === run.id) progress.stage(event.line);
+    });
+    const finished = await service.wait(run.id);
+    if (finished.state !== 'finished') throw new InputError(finished.message ?? `Run ${run.id} ended ${finished.state}.`);
+    return finished;
+  } finally {
+    service.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../../engine/errors.js';
+import { statsToJson } from '../../engine/stats/export.js';
+import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { getRun } from '../../store/runs.js';
+import { loadRunStats } from '../../store/statistics.js';
+import { choiceOption, stringOption, type Command } from '../command.js';
+
+const EXPORT_FORMATS = ['json'] as const;
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: "Write a finished run's statistics to a file",
+  positionals: 'RUN',
+  options: {
+    format: { type: 'string', value: EXPORT_FORMATS.join('|'), description: 'File format', default: 'json' },
+    out: { type: 'string', value: 'FILE', description: 'Where to write', default: 'stats.json' },
+    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+  },
+  async run(options, positionals) {
+    const [runName] = positionals;
+    if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio export --help'.");
+    choiceOption(options, 'format', EXPORT_FORMATS, 'json');
+    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    writeExport(databasePath, runId(databasePath, runName), resolve(stringOption(options, 'out') ?? 'stats.json'));
+    return 0;
+  },
+};
+
+function runId(databasePath: string, name: string): string {
+  const db = openDatabase(databasePath);
+  try {
+    return getRun(db, name).id;
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes a run's stats.json and says where. */
+export function writeExport(databasePath: string, runId: string, path: string): void {
+  const db = openDatabase(databasePath);
+  try {
+    writeFileSync(path, statsToJson(loadRunStats(db, runId)));
+    console.log(`Wrote ${path}`);
+  } finally {
+    db.close();
+  }
+}
