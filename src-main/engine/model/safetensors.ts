@@ -90,11 +90,17 @@ interface ParsedHeader {
 }
 
 function openFile(path: string): number {
+  let descriptor: number;
   try {
-    return openSync(path, 'r');
+    descriptor = openSync(path, 'r');
   } catch {
     throw new InputError(`Cannot open ${basename(path)}: the file is missing or unreadable.`, path);
   }
+  if (!fstatSync(descriptor).isFile()) {
+    closeSync(descriptor);
+    throw new InputError(`${basename(path)} is a folder, not a safetensors file.`, path);
+  }
+  return descriptor;
 }
 
 function readHeader(descriptor: number, path: string): ParsedHeader {
@@ -106,8 +112,11 @@ function readHeader(descriptor: number, path: string): ParsedHeader {
   const prefix = Buffer.alloc(PREFIX_BYTES);
   readFully(descriptor, prefix, 0);
   const headerBytes = Number(prefix.readBigUInt64LE(0));
-  if (headerBytes > fileSize - PREFIX_BYTES || headerBytes > MAX_HEADER_BYTES) {
+  if (headerBytes > fileSize - PREFIX_BYTES) {
     throw new InputError(`${name} declares a ${headerBytes}-byte header but the file has only ${fileSize} bytes.`, path);
+  }
+  if (headerBytes > MAX_HEADER_BYTES) {
+    throw new InputError(`${name} declares a ${headerBytes}-byte header, more than any safetensors file needs.`, path);
   }
   const text = Buffer.alloc(headerBytes);
   readFully(descriptor, text, PREFIX_BYTES);

@@ -20,6 +20,8 @@ function headerWithLength(length: number): Buffer {
 export interface SafetensorsFixture {
   name: string;
   bytes: Buffer;
+  /** Grows the file to this size without writing, for sizes no test should really write. */
+  sparseSize?: number;
   /** A tensor to read after opening, when the problem only shows then. */
   read?: string;
   message: string;

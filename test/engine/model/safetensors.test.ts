@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,11 @@ describe('SafetensorsFile', () => {
     expect([...open(path).read('x')]).toEqual([1, -2.5, 65504, 2 ** -24]);
   });
 
+  it('refuses a folder', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'safetensors-'));
+    expect(() => SafetensorsFile.open(folder)).toThrowError(/is a folder, not a safetensors file\.$/);
+  });
+
   it('pads the header so tensor data starts on an 8-byte boundary', () => {
     const path = temporaryFile();
     writeSafetensors(path, { odd: { shape: [1], data: new Float32Array([3]) } });
@@ -106,10 +111,15 @@ describe('broken safetensors files', () => {
   it.each(SAFETENSORS_FIXTURES)('$name', (fixture) => {
     const path = temporaryFile();
     writeFileSync(path, fixture.bytes);
+    if (fixture.sparseSize) truncateSync(path, fixture.sparseSize);
     const attempt = () => {
       const file = open(path);
       if (fixture.read) file.read(fixture.read);
     };
-    expect(attempt).toThrowError(expect.objectContaining({ name: 'InputError', message: fixture.message, file: path }));
+    try {
+      expect(attempt).toThrowError(expect.objectContaining({ name: 'InputError', message: fixture.message, file: path }));
+    } finally {
+      rmSync(path);
+    }
   });
 });

@@ -23,6 +23,7 @@ export function parseGpt2Config(raw: unknown, file: string): ModelConfig {
     eosTokenId: fields.tokenId('eos_token_id'),
   };
   fields.checkActivation();
+  fields.checkTokenIds(config.vocabSize);
   if (config.modelWidth % config.headCount !== 0) {
     throw new InputError(`${basename(file)} has n_embd ${config.modelWidth}, which n_head ${config.headCount} does not divide.`, file);
   }
@@ -70,6 +71,13 @@ class ConfigFields {
     const value = this.#raw.activation_function ?? GPT2_ACTIVATIONS[0];
     if (!GPT2_ACTIVATIONS.includes(value as (typeof GPT2_ACTIVATIONS)[number])) {
       this.#invalid('activation_function', `one of ${GPT2_ACTIVATIONS.join(', ')}`);
+    }
+  }
+
+  checkTokenIds(vocabSize: number): void {
+    for (const key of ['bos_token_id', 'eos_token_id']) {
+      const id = this.tokenId(key);
+      if (id >= vocabSize) throw new InputError(`${basename(this.#file)} needs ${key} below vocab_size ${vocabSize}, not ${id}.`, this.#file);
     }
   }
 

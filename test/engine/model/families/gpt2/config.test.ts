@@ -69,6 +69,11 @@ const BROKEN_CONFIGS: { name: string; raw: unknown; message: string }[] = [
   },
   { name: 'bad token id', raw: { ...GPT2_SMALL, bos_token_id: -3 }, message: "config.json field 'bos_token_id' must be a token id, not -3." },
   {
+    name: 'end-of-text beyond the vocabulary',
+    raw: { ...GPT2_SMALL, vocab_size: 100, bos_token_id: undefined },
+    message: "config.json needs bos_token_id below vocab_size 100, not 50256.",
+  },
+  {
     name: 'unsupported activation',
     raw: { ...GPT2_SMALL, activation_function: 'relu' },
     message: `config.json field 'activation_function' must be one of gelu_new, gelu_pytorch_tanh, not "relu".`,
