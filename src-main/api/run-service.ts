@@ -3,7 +3,7 @@ import { describeError, InputError } from '../engine/errors.js';
 import { CancelledError } from '../engine/progress.js';
 import type { RunSettings } from '../engine/stats/types.js';
 import { openDatabase } from '../store/database.js';
-import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, setRunState } from '../store/runs.js';
+import { appendStage, createRun, getRun, INTERRUPTED_MESSAGE, listRuns, markInterruptedRuns, setRunState } from '../store/runs.js';
 import { JobFailedError, ProcessJobLauncher, type JobHandle, type JobLauncher } from '../workers/process-adapter.js';
 import type { AppEvent, RunRecord, RunState } from './contract.js';
 
@@ -81,8 +81,10 @@ export class RunService {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of this.#jobs.values()) job.cancel();
-    markInterruptedRuns(this.#db);
+    for (const [runId, job] of this.#jobs) {
+      job.cancel();
+      setRunState(this.#db, runId, 'interrupted', INTERRUPTED_MESSAGE);
+    }
     this.#db.close();
   }
 

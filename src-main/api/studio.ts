@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InputError } from '../engine/errors.js';
 import { openDatabase } from '../store/database.js';
+import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import type { AppEvent, AppInfo } from './contract.js';
 import type { Handlers } from './dispatch.js';
@@ -13,6 +14,8 @@ export interface StudioOptions {
   host: AppInfo['host'];
   recognizers: Recognizer[];
   launcher?: JobLauncher;
+  /** Electron knows its own version; elsewhere it comes from package.json. */
+  version?: string;
 }
 
 /** The package version, read from package.json two folders up from both the sources and the bundle. */
@@ -34,7 +37,7 @@ export class Studio {
     this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher });
     this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
     this.runs.onEvent((event) => this.#emit(event));
-    const info: AppInfo = { version: packageVersion(), host: options.host, databasePath: options.databasePath };
+    const info: AppInfo = { version: options.version ?? packageVersion(), host: options.host, databasePath: options.databasePath };
     this.handlers = this.#createHandlers(info);
   }
 
@@ -57,9 +60,7 @@ export class Studio {
       'runs.list': () => this.runs.list(),
       'runs.start': ({ settings }) => this.runs.start(settings),
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
-      'runs.stats': () => {
-        throw new InputError('Run statistics are not available in this build yet.');
-      },
+      'runs.stats': ({ runId }) => loadRunStats(this.#db, this.runs.get(runId).id),
       'figures.export': () => {
         throw new InputError('Figure export is not available in this build yet.');
       },

@@ -26,8 +26,14 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   };
   const textColumn = optional(reader, 'textColumn', (key) => reader.string(key));
   const context = optional(reader, 'context', (key) => reader.integer(key, 2));
+  const quantileBuckets = optional(reader, 'quantileBuckets', (key) => reader.integer(key, 2));
   reader.finish();
-  return { ...settings, ...(textColumn ? { textColumn } : {}), ...(context ? { context } : {}) };
+  return {
+    ...settings,
+    ...(textColumn ? { textColumn } : {}),
+    ...(context ? { context } : {}),
+    ...(quantileBuckets ? { quantileBuckets } : {}),
+  };
 }
 
 const VALIDATORS: { [C in Channel]: Validator<C> } = {

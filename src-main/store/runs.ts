@@ -34,11 +34,12 @@ function toRecord(db: Database.Database, row: RunRow): RunRecord {
 
 export function createRun(db: Database.Database, settings: RunSettings): RunRecord {
   const id = randomBytes(4).toString('hex');
-  db.prepare('INSERT INTO runs (id, state, settings, created_at) VALUES (?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO runs (id, state, settings, created_at, owner_pid) VALUES (?, ?, ?, ?, ?)').run(
     id,
     'queued',
     JSON.stringify(settings),
     new Date().toISOString(),
+    process.pid,
   );
   return getRun(db, id);
 }
@@ -77,10 +78,24 @@ export function appendStage(db: Database.Database, id: string, line: string): vo
   ).run(id, line, id);
 }
 
-/** Runs a previous process left queued or running can never finish; returns how many were marked. */
+function isAlive(pid: number | null): boolean {
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const INTERRUPTED_MESSAGE = 'The app stopped before this run finished.';
+
+/** Active runs whose owner has gone (or is this process, starting afresh) can never finish; returns how many were marked. */
 export function markInterruptedRuns(db: Database.Database): number {
-  const result = db
-    .prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE state IN ('queued', 'running')")
-    .run('The app stopped before this run finished.', new Date().toISOString());
-  return result.changes;
+  const active = db.prepare("SELECT id, owner_pid FROM runs WHERE state IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[];
+  const orphans = active.filter((run) => run.owner_pid === process.pid || !isAlive(run.owner_pid));
+  const mark = db.prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE id = ?");
+  const now = new Date().toISOString();
+  db.transaction(() => orphans.forEach((run) => mark.run(INTERRUPTED_MESSAGE, now, run.id)))();
+  return orphans.length;
 }

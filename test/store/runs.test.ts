@@ -85,3 +85,18 @@ describe('run registry', () => {
     db.close();
   });
 });
+
+describe('markInterruptedRuns', () => {
+  it('leaves runs of a live process alone', () => {
+    const db = openDatabase(path);
+    const live = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    const gone = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    const parentPid = process.ppid;
+    db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(parentPid, live.id);
+    db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(2 ** 22 + 1, gone.id);
+    expect(markInterruptedRuns(db)).toBe(1);
+    expect(getRun(db, live.id).state).toBe('running');
+    expect(getRun(db, gone.id).state).toBe('interrupted');
+    db.close();
+  });
+});

@@ -1,0 +1,33 @@
+import { statSync } from 'node:fs';
+import { inspectModelFolder, matchModelFolder } from '../engine/model/folder.js';
+import { inspectSae, matchSae } from '../engine/sae/registry.js';
+import type { Facts, Recognizer } from './library-service.js';
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** A folder of SAEs (one per hook) is one library item; its facts summarise the set. */
+function saeFacts(path: string): Facts {
+  const saes = inspectSae(path);
+  if (saes.length === 1) return saes[0];
+  return { saes: saes.length, hooks: saes.map((sae) => String(sae.hook)).join(', '), format: String(saes[0].format ?? '') };
+}
+
+function holdsSaes(path: string): boolean {
+  if (matchSae(path)) return true;
+  if (!isDirectory(path)) return false;
+  try {
+    return inspectSae(path).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The engine's loaders, cheapest match first. */
+export function engineRecognizers(): Recognizer[] {
+  return [
+    { kind: 'model', match: matchModelFolder, inspect: inspectModelFolder },
+    { kind: 'sae', match: holdsSaes, inspect: saeFacts },
+  ];
+}

@@ -1,0 +1,45 @@
+import { basename, resolve } from 'node:path';
+import type { RunRecord } from '../../api/contract.js';
+import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { listRuns } from '../../store/runs.js';
+import { stringOption, type Command } from '../command.js';
+
+const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
+
+function rowOf(run: RunRecord): string[] {
+  return [
+    run.id,
+    run.state,
+    run.createdAt.slice(0, 19).replace('T', ' '),
+    basename(run.settings.model),
+    String(run.settings.saes.length),
+    String(run.settings.samples),
+    run.message ?? '',
+  ];
+}
+
+/** Left-aligned columns as wide as their widest cell. */
+export function formatTable(header: readonly string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'List statistics runs with their state, newest first',
+  options: {
+    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+  },
+  async run(options) {
+    // Read the store directly: listing must never change a run's state.
+    const db = openDatabase(resolve(stringOption(options, 'db') ?? defaultDatabasePath()));
+    try {
+      const runs = listRuns(db);
+      console.log(runs.length === 0 ? 'There are no runs yet.' : formatTable(COLUMNS, runs.map(rowOf)));
+    } finally {
+      db.close();
+    }
+    return 0;
+  },
+};

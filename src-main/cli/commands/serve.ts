@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { InputError } from '../../engine/errors.js';
+import { openInBrowser } from '../../host/open-browser.js';
+import { ensureRenderer } from '../../host/renderer-build.js';
+import { startServing } from '../../host/serve.js';
+import { defaultDatabasePath } from '../../store/database.js';
+import { integerOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+
+const HIGHEST_PORT = 65_535;
+
+function portOption(options: ParsedOptions): number {
+  const port = integerOption(options, 'port', 0) ?? 0;
+  if (port > HIGHEST_PORT) throw new InputError(`--port must be at most ${HIGHEST_PORT}, not '${port}'.`);
+  return port;
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the app to a browser on 127.0.0.1 and print its address with the access token',
+  options: {
+    port: { type: 'string', value: 'N', description: 'Port to listen on (0 picks a free one)', default: '0' },
+    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    'no-open': { type: 'boolean', description: 'Print the address without opening a browser' },
+    rebuild: { type: 'boolean', description: 'Build the renderer even when it looks up to date' },
+  },
+  async run(options) {
+    const port = portOption(options);
+    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    const rendererDir = await ensureRenderer(options.rebuild === true);
+    const serving = await startServing({ databasePath, rendererDir, port });
+    console.log(`SAE Studio is serving ${databasePath}`);
+    console.log(`Open ${serving.host.url}`);
+    if (options['no-open'] !== true) openInBrowser(serving.host.url);
+    await untilStopped();
+    await serving.close();
+    return 0;
+  },
+};

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { describeError, InputError } from '../engine/errors.js';
+import { dispatch, type ApiReply } from '../api/dispatch.js';
+import type { Studio } from '../api/studio.js';
+import { refusal, tokenCookieName, TOKEN_QUERY, type Gate } from './security.js';
+import { rendererIndex, sendFile, staticFile } from './static-files.js';
+import { storeUpload } from './uploads.js';
+
+export interface BrowserHostOptions {
+  studio: Studio;
+  rendererDir: string;
+  uploadDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+  /** Largest JSON request body accepted, in bytes. */
+  maxRequestBytes?: number;
+}
+
+export const EVENTS_PATH = '/events';
+const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+
+/** Statistics arrive as typed arrays, which JSON would otherwise turn into objects keyed by index. */
+function plainArrays(_key: string, value: unknown): unknown {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as Float64Array) : value;
+}
+
+function sendJson(response: ServerResponse, status: number, reply: ApiReply): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(reply, plainArrays));
+}
+
+async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new InputError(`The request is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    throw new InputError('The request body is not valid JSON.');
+  }
+}
+
+/** Serves the renderer, the API over HTTP and the events over a WebSocket, on 127.0.0.1 only. */
+export class BrowserHost {
+  readonly #options: BrowserHostOptions;
+  readonly #server: Server;
+  readonly #sockets: WebSocketServer;
+  #gate: Gate;
+  #stopEvents: () => void = () => {};
+
+  private constructor(options: BrowserHostOptions) {
+    this.#options = options;
+    this.#gate = { port: options.port, token: options.token };
+    this.#server = createServer((request, response) => void this.#route(request, response));
+    this.#sockets = new WebSocketServer({ noServer: true });
+    this.#server.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
+  }
+
+  static async start(options: BrowserHostOptions): Promise<BrowserHost> {
+    const host = new BrowserHost(options);
+    await new Promise<void>((resolve, reject) => {
+      host.#server.once('error', reject);
+      host.#server.listen(options.port, '127.0.0.1', resolve);
+    });
+    host.#gate = { port: (host.#server.address() as AddressInfo).port, token: options.token };
+    host.#stopEvents = options.studio.onEvent((event) => host.#broadcast(JSON.stringify(event)));
+    return host;
+  }
+
+  get port(): number {
+    return this.#gate.port;
+  }
+
+  /** The address to open, token included. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/?${TOKEN_QUERY}=${this.#gate.token}`;
+  }
+
+  async close(): Promise<void> {
+    this.#stopEvents();
+    for (const client of this.#sockets.clients) client.terminate();
+    this.#sockets.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const reason = refusal(request, this.#gate);
+    if (reason) return sendJson(response, 403, { ok: false, error: { message: reason } });
+    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    try {
+      if (request.method === 'POST' && url.pathname.startsWith('/api/')) return await this.#invoke(request, response, url);
+      if (request.method === 'POST' && url.pathname === '/upload') return await this.#upload(request, response, url);
+      if (request.method === 'GET' || request.method === 'HEAD') return this.#serveFile(response, url);
+      sendJson(response, 405, { ok: false, error: { message: `${request.method} is not served here.` } });
+    } catch (error) {
+      sendJson(response, 400, { ok: false, error: describeError(error) });
+    }
+  }
+
+  async #invoke(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const payload = await readJson(request, this.#options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
+    const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+    sendJson(response, 200, await dispatch(this.#options.studio.handlers, channel, payload));
+  }
+
+  async #upload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const path = url.searchParams.get('path');
+    if (!path) throw new InputError('An upload needs a path parameter naming the file.');
+    const drop = url.searchParams.get('drop') ?? undefined;
+    const stored = await storeUpload(request, this.#options.uploadDir, { path, drop });
+    sendJson(response, 200, { ok: true, value: stored });
+  }
+
+  #serveFile(response: ServerResponse, url: URL): void {
+    const file = staticFile(this.#options.rendererDir, url.pathname);
+    if (!file) return sendJson(response, 404, { ok: false, error: { message: `There is nothing at ${url.pathname}.` } });
+    const isIndex = file === rendererIndex(this.#options.rendererDir);
+    // The page keeps its token in a cookie so reloads and assets work without it in every URL.
+    const cookie = `${tokenCookieName(this.port)}=${this.#gate.token}; Path=/; HttpOnly; SameSite=Strict`;
+    sendFile(response, file, isIndex ? { 'set-cookie': cookie } : {});
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const reason = pathname === EVENTS_PATH ? refusal(request, this.#gate) : 'There is no socket here.';
+    if (reason) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${reason}`);
+      return;
+    }
+    this.#sockets.handleUpgrade(request, socket, head, (client: WebSocket) => this.#sockets.emit('connection', client));
+  }
+
+  #broadcast(message: string): void {
+    for (const client of this.#sockets.clients) {
+      if (client.readyState === client.OPEN) client.send(message);
+    }
+  }
+}
