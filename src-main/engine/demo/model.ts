@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import { gpt2TensorShapes, GPT2_KEY_PREFIX } from '../model/families/gpt2/weights.js';
 import { CONFIG_FILE } from '../model/folder.js';
 import { type SafetensorsDtype, type TensorToWrite, writeSafetensors } from '../model/safetensors.js';
@@ -33,6 +34,7 @@ const WEIGHT_SCALES = { embedding: 0.1, position: 0.05, matrix: 0.1, projection:
 
 /** Writes a GPT-2 model folder with seeded random weights; the same seed gives the same values in every layout. */
 export function writeDemoModel(dir: string, options: DemoModelOptions): void {
+  checkOptions(options);
   const config = demoConfig(options);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(buildGpt2TokenizerJson()));
@@ -46,6 +48,16 @@ export function ensureDemoModel(dir = DEMO_MODEL_FOLDER): string {
   const complete = [CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE].every((file) => existsSync(join(dir, file)));
   if (!complete) writeDemoModel(dir, DEMO_MODEL_SETTINGS);
   return dir;
+}
+
+function checkOptions(options: DemoModelOptions): void {
+  const sizes = { layers: options.layers, width: options.width, heads: options.heads, context: options.context, shards: options.shards ?? 1 };
+  for (const [name, value] of Object.entries({ ...sizes, vocabSize: options.vocabSize ?? GPT2_VOCAB_SIZE })) {
+    if (!Number.isInteger(value) || value < 1) throw new InputError(`The demo model's ${name} must be a whole number of at least 1, not ${value}.`);
+  }
+  if (options.width % options.heads !== 0) {
+    throw new InputError(`The demo model's width ${options.width} must be a multiple of its ${options.heads} heads.`);
+  }
 }
 
 function demoConfig(options: DemoModelOptions): ModelConfig {
