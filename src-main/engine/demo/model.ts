@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { gpt2TensorShapes, GPT2_KEY_PREFIX } from '../model/families/gpt2/weights.js';
@@ -43,11 +43,21 @@ export function writeDemoModel(dir: string, options: DemoModelOptions): void {
   writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(hfConfig(config, options.dtype ?? 'F32'), null, 2));
 }
 
-/** Writes the demo model unless the folder already holds one; returns the folder. */
+/** Writes the demo model unless the folder already holds one of the current sizes; returns the folder. */
 export function ensureDemoModel(dir = DEMO_MODEL_FOLDER): string {
   const complete = [CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE].every((file) => existsSync(join(dir, file)));
-  if (!complete) writeDemoModel(dir, DEMO_MODEL_SETTINGS);
+  if (!complete || !hasDemoSizes(join(dir, CONFIG_FILE))) writeDemoModel(dir, DEMO_MODEL_SETTINGS);
   return dir;
+}
+
+function hasDemoSizes(configFile: string): boolean {
+  try {
+    const written = JSON.parse(readFileSync(configFile, 'utf8'));
+    const wanted = hfConfig(demoConfig(DEMO_MODEL_SETTINGS), 'F32');
+    return ['n_layer', 'n_embd', 'n_head', 'n_positions', 'vocab_size'].every((key) => written[key] === wanted[key]);
+  } catch {
+    return false;
+  }
 }
 
 function checkOptions(options: DemoModelOptions): void {

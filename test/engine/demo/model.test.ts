@@ -87,4 +87,12 @@ describe('ensureDemoModel', () => {
     expect(existsSync(join(dir, 'model.safetensors'))).toBe(true);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).not.toContain('marker');
   });
+
+  it('replaces a model left from other demo sizes', () => {
+    const dir = writeTinyModel();
+    ensureDemoModel(dir);
+    const model = readModelFolder(dir);
+    expect(model.config.layerCount).toBe(DEMO_MODEL_SETTINGS.layers);
+    model.weights.close();
+  });
 });
