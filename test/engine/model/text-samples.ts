@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /** Text that exercises every branch of GPT-2's pre-tokenizer, shared by the tokenizer tests. */
 export const TEXT_SAMPLES: string[] = [
   'Hello world',
@@ -13,4 +15,4 @@ export const TEXT_SAMPLES: string[] = [
   '',
 ];
 
-export const GPT2_TOKENIZER_FOLDER = new URL('../../../../shared/data/gpt2-tokenizer/', import.meta.url).pathname;
+export const GPT2_TOKENIZER_FOLDER = fileURLToPath(new URL('../../../../shared/data/gpt2-tokenizer/', import.meta.url));
