@@ -3,6 +3,7 @@ import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
 import { layerLabels, openRunInputs, quantileBuckets, type RunInputs } from './inputs.js';
+import { PhaseClock } from './phase-clock.js';
 import { DEFAULT_RELATIVE_ACCURACY } from './quantile-sketch.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
@@ -17,6 +18,8 @@ export interface RunContext {
   store: StatsStore;
   /** Defaults to the fast ONNX encoder on the run's device; tests pass the float64 reference. */
   createEncoder?: EncoderFactory;
+  /** Collects the time spent per phase (the benchmark reads it). */
+  clock?: PhaseClock;
 }
 
 /** One SAE in a run: its encoder, its accumulator and the label its bar and stage lines use. */
@@ -35,10 +38,11 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
   try {
     const createEncoder = context.createEncoder ?? ((params: SaeParams) => createSaeEncoder(params, { device: settings.device }));
     layers.push(...(await openLayers(inputs, settings, createEncoder)));
-    const samples = await foldWindows(inputs, layers, settings, context);
+    const clock = context.clock ?? new PhaseClock();
+    const samples = await foldWindows({ inputs, layers, settings, clock }, context);
     const description = describeRun(settings, inputs, samples);
     context.store.saveRun(description);
-    for (const layer of layers) storeLayer(layer, context);
+    for (const layer of layers) await clock.time('storage', () => storeLayer(layer, context));
     return description;
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
@@ -64,12 +68,20 @@ async function openLayers(inputs: RunInputs, settings: RunSettings, createEncode
   return layers;
 }
 
+interface Pass {
+  inputs: RunInputs;
+  layers: Layer[];
+  settings: RunSettings;
+  clock: PhaseClock;
+}
+
 /** Returns the number of windows used. */
-async function foldWindows(inputs: RunInputs, layers: Layer[], settings: RunSettings, context: RunContext): Promise<number> {
+async function foldWindows(pass: Pass, context: RunContext): Promise<number> {
+  const { inputs, layers, settings } = pass;
   let windows = 0;
   for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan)) {
     throwIfCancelled(context.cancel);
-    await foldBatch(inputs.model, layers, batch, settings.ce);
+    await foldBatch(pass, batch);
     windows += batch.batch;
     for (const layer of layers) context.progress.bar(layer.label, windows, settings.samples);
   }
@@ -78,15 +90,16 @@ async function foldWindows(inputs: RunInputs, layers: Layer[], settings: RunSett
 }
 
 /** One forward captures every SAE's hook; each SAE then encodes, folds and (with CE) runs its two edited forwards. */
-async function foldBatch(model: LanguageModel, layers: Layer[], batch: WindowBatch, withLosses: boolean): Promise<void> {
+async function foldBatch({ inputs, layers, settings, clock }: Pass, batch: WindowBatch): Promise<void> {
   const hooks = [...new Set(layers.map((layer) => layer.params.hook))];
-  const clean = await model.forward(batch, { capture: hooks, losses: withLosses });
+  const clean = await clock.time('model', () => inputs.model.forward(batch, { capture: hooks, losses: settings.ce }));
   for (const layer of layers) {
     const activation = captured(clean, layer.params.hook);
-    const encoded = await layer.encoder.encode(activation, batch.batch * batch.sequence);
-    layer.accumulator.addEncoded(encoded, batch);
-    if (!withLosses) continue;
-    const losses = await editedLosses(model, batch, { hook: layer.params.hook, activation, encoded, clean: clean.losses });
+    const encoded = await clock.time('encode', () => layer.encoder.encode(activation, batch.batch * batch.sequence));
+    await clock.time('accumulate', () => layer.accumulator.addEncoded(encoded, batch));
+    if (!settings.ce) continue;
+    const splice = { hook: layer.params.hook, activation, encoded, clean: clean.losses };
+    const losses = await clock.time('model', () => editedLosses(inputs.model, batch, splice));
     layer.accumulator.addLosses(losses, batch);
   }
 }

@@ -1,0 +1,159 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, silentProgress, type ProgressSink } from '../../../src-main/engine/progress.js';
+import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
+import { referenceStatistics } from '../../../src-main/engine/stats/reference.js';
+import { runStatistics, type RunContext } from '../../../src-main/engine/stats/run.js';
+import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
+import { DEFAULT_RUN_SETTINGS, type RunSettings, type SaeStats, type Series } from '../../../src-main/engine/stats/types.js';
+import { writeSaeLensFolder } from '../../helpers/sae-files.js';
+import { perfectSaeParams, SAE_SPECS, TINY_MODEL, writeSpecSae, writeTinyModel, writeWordDataset } from './fixtures.js';
+
+let root: string;
+let base: RunSettings;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'stats-run-'));
+  base = {
+    ...DEFAULT_RUN_SETTINGS,
+    model: writeTinyModel(root),
+    saes: SAE_SPECS.map((spec, index) => writeSpecSae(join(root, `sae-${index}`), spec, 10 + index)),
+    dataset: writeWordDataset(join(root, 'words.jsonl'), 400),
+    samples: 80,
+    device: 'cpu',
+  };
+});
+
+async function streamed(settings: RunSettings, context: Partial<RunContext> = {}) {
+  const store = new MemoryStatsStore();
+  const description = await runStatistics(settings, { progress: silentProgress, store, createEncoder: async (params) => referenceEncoder(params), ...context });
+  return { description, stats: store.toExport() };
+}
+
+function expectClose(actual: Series | ArrayLike<number | null>, expected: ArrayLike<number | null>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const [a, b] = [actual[i], expected[i]];
+    if (b === null) expect(a).toBeNull();
+    else expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(tolerance * Math.abs(b) + 1e-9);
+  }
+}
+
+function expectSameStats(actual: SaeStats, expected: SaeStats): void {
+  expect(actual.hook).toBe(expected.hook);
+  expect(Array.from(actual.features.count)).toEqual(Array.from(expected.features.count));
+  expect(Array.from(actual.features.density)).toEqual(Array.from(expected.features.density));
+  expect(Array.from(actual.features.max)).toEqual(Array.from(expected.features.max));
+  for (const name of ['mean', 'std', 'mean_all'] as const) expectClose(actual.features[name], expected.features[name]);
+  for (const name of Object.keys(expected.positions) as (keyof SaeStats['positions'])[]) {
+    expectClose(actual.positions[name]!, expected.positions[name]!);
+  }
+  const summary = (stats: SaeStats) => Object.values(stats.summary);
+  expect(Object.keys(actual.summary)).toEqual(Object.keys(expected.summary));
+  expectClose(summary(actual), summary(expected));
+}
+
+/** Quantiles within 1% wherever a feature has at least 1,000 active values; returns how many features qualified. */
+function expectQuantilesClose(actual: SaeStats, expected: SaeStats): number {
+  const busy = Array.from(expected.features.count).flatMap((count, feature) => (count >= 1000 ? [feature] : []));
+  expected.features.quantiles.values.forEach((values, level) => {
+    for (const feature of busy) {
+      const exact = values[feature];
+      expect(Math.abs(actual.features.quantiles.values[level][feature] - exact)).toBeLessThanOrEqual(0.01 * exact);
+    }
+  });
+  return busy.length;
+}
+
+async function expectReferenceEqual(settings: RunSettings): Promise<number> {
+  const [{ stats }, reference] = await Promise.all([streamed(settings), referenceStatistics(settings)]);
+  expect(stats.run).toEqual(reference.run);
+  let busy = 0;
+  stats.saes.forEach((sae, index) => {
+    expectSameStats(sae, reference.saes[index]);
+    busy += expectQuantilesClose(sae, reference.saes[index]);
+  });
+  return busy;
+}
+
+describe('a streaming run', () => {
+  it.each(['packed', 'per-row'] as const)('equals the brute-force reference for every SAE architecture (%s)', async (packing) => {
+    const busy = await expectReferenceEqual({ ...base, packing });
+    expect(busy).toBeGreaterThan(10);
+  });
+
+  it('equals the reference with LM losses on padded per-row windows', async () => {
+    await expectReferenceEqual({ ...base, packing: 'per-row', ce: true, samples: 16, saes: [base.saes[0], base.saes[3]] });
+  });
+});
+
+describe('run settings', () => {
+  it('reports a bar per SAE layer and the stage lines after storing', async () => {
+    const bars = new Map<string, [number, number]>();
+    const stages: string[] = [];
+    const progress: ProgressSink = { bar: (label, done, total) => bars.set(label, [done, total]), stage: (line) => stages.push(line) };
+    const { description } = await streamed({ ...base, samples: 12, saes: base.saes.slice(1, 3) }, { progress });
+    expect(description.samples).toBe(12);
+    expect([...bars]).toEqual([
+      ['Layer 0', [12, 12]],
+      ['Layer 1', [12, 12]],
+    ]);
+    expect(stages).toEqual([
+      'Layer 0 - Computed and stored feature-level stats',
+      'Layer 0 - Computed and stored position-level stats',
+      'Layer 0 - Computed and stored summary stats',
+      'Layer 1 - Computed and stored feature-level stats',
+      'Layer 1 - Computed and stored position-level stats',
+      'Layer 1 - Computed and stored summary stats',
+    ]);
+  });
+
+  it('names the hook where two SAEs share a layer, and uses the windows there are', async () => {
+    const stages: string[] = [];
+    const progress: ProgressSink = { bar() {}, stage: (line) => stages.push(line) };
+    const { description } = await streamed({ ...base, samples: 100_000, context: 8, saes: base.saes.slice(0, 2) }, { progress });
+    expect(stages[0]).toBe('Layer 0 (blocks.0.hook_resid_post) - Computed and stored feature-level stats');
+    expect(description.context).toBe(8);
+    expect(description.samples).toBeGreaterThan(100);
+    expect(description.samples).toBeLessThan(100_000);
+  });
+
+  it('stops between batches when cancelled', async () => {
+    let batches = 0;
+    const cancel = { get cancelled() { return batches >= 2; } };
+    const progress: ProgressSink = { bar: (label) => void (label === 'Layer 0' && batches++), stage() {} };
+    await expect(streamed({ ...base, saes: base.saes.slice(0, 1) }, { progress, cancel })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('rejects a context beyond the model, naming the model folder', async () => {
+    await expect(streamed({ ...base, context: TINY_MODEL.context + 1 })).rejects.toThrow(/^The context must be a whole number from 2 to 32 \(the maximum of model\), not 33\.$/);
+  });
+});
+
+describe('LM losses', () => {
+  it('splicing a perfect SAE leaves the loss unchanged and recovers all of it', async () => {
+    const perfect = writeSaeLensFolder(join(root, 'perfect'), perfectSaeParams('blocks.1.hook_resid_pre', TINY_MODEL.width));
+    const { stats } = await streamed({ ...base, samples: 16, ce: true, saes: [perfect] });
+    const [{ summary, positions }] = stats.saes;
+    expect(summary.mse).toBeLessThan(1e-12);
+    expect(summary.ce_spliced).toBeCloseTo(summary.ce_clean!, 5);
+    expect(summary.ce_zero).not.toBeCloseTo(summary.ce_clean!, 2);
+    expect(summary.ce_recovered).toBeCloseTo(1, 4);
+    expectClose(positions.ce_loss_spliced!, positions.ce_loss!, 1e-4);
+    expect(positions.ce_loss![TINY_MODEL.context - 1]).toBeNull();
+  });
+});
+
+describe('the fast encoder', () => {
+  it('agrees with the float64 reference encoder', async () => {
+    const settings = { ...base, samples: 24, saes: base.saes.slice(0, 1) };
+    const store = new MemoryStatsStore();
+    await runStatistics(settings, { progress: silentProgress, store });
+    const [fast] = store.toExport().saes;
+    const [exact] = (await streamed(settings)).stats.saes;
+    expectClose(fast.features.mean, exact.features.mean, 1e-3);
+    expectClose([fast.summary.explained_variance, fast.summary.l0], [exact.summary.explained_variance, exact.summary.l0], 1e-3);
+  });
+});
