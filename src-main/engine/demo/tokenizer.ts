@@ -44,6 +44,11 @@ function mergeFor(token: string, rank: number, ranks: Map<string, number>): stri
   return `${parts[0]} ${parts[1]}`;
 }
 
+function bpeModel(vocab: Record<string, number>, merges: string[]): Record<string, unknown> {
+  const options = { dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false };
+  return { type: 'BPE', ...options, vocab, merges };
+}
+
 function byteLevel(): Record<string, unknown> {
   return { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
 }
@@ -64,6 +69,6 @@ export function buildGpt2TokenizerJson(): Record<string, unknown> {
     pre_tokenizer: byteLevel(),
     post_processor: { ...byteLevel(), trim_offsets: false },
     decoder: byteLevel(),
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges },
+    model: bpeModel(vocab, merges),
   };
 }
