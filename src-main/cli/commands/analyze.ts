@@ -63,7 +63,7 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
 }
 
 /** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
-async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
+export async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
   const service = new RunService({ databasePath });
   try {
     const run = service.start(settings);
