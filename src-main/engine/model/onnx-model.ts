@@ -12,6 +12,9 @@ export interface OnnxModelOptions extends PieceContext {
   provider: ExecutionProvider;
 }
 
+/** Positions per head run: 256 × GPT-2's 50,257 logits is 51 MB, small beside the weights yet a full-speed Gemm. */
+const HEAD_SLICE_POSITIONS = 256;
+
 interface Block {
   layer: number;
   branches: Map<string, ort.InferenceSession>;
@@ -85,17 +88,25 @@ export class OnnxModel implements LanguageModel {
     return tensorFloats(outputs[PIECE_TENSORS.output], PIECE_TENSORS.output);
   }
 
+  /** Runs the head over slices of positions: it is position-wise, and a slice bounds the vocabulary-sized buffers. */
   async #runHead(batch: TokenBatch, residual: Float32Array, options: ForwardOptions): Promise<Pick<ForwardResult, 'logits' | 'losses'>> {
-    const shape = [batch.batch, batch.sequence];
-    const feeds = {
-      [PIECE_TENSORS.input]: floatTensor(residual, [...shape, this.config.modelWidth]),
-      [PIECE_TENSORS.targets]: int32Tensor(nextTokens(batch), shape),
-    };
-    const fetches = [...(options.logits ? [PIECE_TENSORS.logits] : []), ...(options.losses ? [PIECE_TENSORS.losses] : [])];
-    const outputs = await this.#head.run(feeds, fetches);
+    const { modelWidth, vocabSize } = this.config;
+    const targets = nextTokens(batch);
     const result: Pick<ForwardResult, 'logits' | 'losses'> = {};
-    if (options.logits) result.logits = tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits);
-    if (options.losses) result.losses = maskLastPositions(tensorFloats(outputs[PIECE_TENSORS.losses], PIECE_TENSORS.losses), batch);
+    if (options.logits) result.logits = new Float32Array(targets.length * vocabSize);
+    if (options.losses) result.losses = new Float32Array(targets.length);
+    const fetches = [...(options.logits ? [PIECE_TENSORS.logits] : []), ...(options.losses ? [PIECE_TENSORS.losses] : [])];
+    for (let start = 0; start < targets.length; start += HEAD_SLICE_POSITIONS) {
+      const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
+      const feeds = {
+        [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [1, end - start, modelWidth]),
+        [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [1, end - start]),
+      };
+      const outputs = await this.#head.run(feeds, fetches);
+      result.logits?.set(tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits), start * vocabSize);
+      result.losses?.set(tensorFloats(outputs[PIECE_TENSORS.losses], PIECE_TENSORS.losses), start);
+    }
+    if (result.losses) maskLastPositions(result.losses, batch);
     return result;
   }
 }
@@ -173,7 +184,6 @@ function nextTokens(batch: TokenBatch): Int32Array {
   return targets;
 }
 
-function maskLastPositions(losses: Float32Array, batch: TokenBatch): Float32Array {
+function maskLastPositions(losses: Float32Array, batch: TokenBatch): void {
   for (let row = 0; row < batch.batch; row++) losses[(row + 1) * batch.sequence - 1] = Number.NaN;
-  return losses;
 }

@@ -11,6 +11,8 @@ export function createSession(modelBytes: Uint8Array, provider: ExecutionProvide
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
+    // Each session's arena would keep its largest intermediates forever; with a session per piece that multiplies.
+    enableCpuMemArena: false,
   });
 }
 

@@ -109,8 +109,9 @@ export function headGraph(context: PieceContext): GraphBuilder {
   const flat = graph.node('Gemm', [rows, weight(graph, context, 'wte.weight')], { transB: 1 });
   const shape = graph.node('Concat', [graph.node('Shape', [targets]), graph.int64s([vocabSize])], { axis: 0 });
   const logits = graph.node('Reshape', [flat, shape], undefined, { output: PIECE_TENSORS.logits });
-  const logProbabilities = graph.node('LogSoftmax', [logits], { axis: -1 });
-  const picked = graph.node('GatherElements', [logProbabilities, graph.node('Unsqueeze', [targets, graph.int64s([-1])])], { axis: -1 });
-  graph.node('Neg', [graph.node('Squeeze', [picked, graph.int64s([-1])])], undefined, { output: PIECE_TENSORS.losses });
+  // −log softmax(logits)[target] = logsumexp(logits) − logits[target], without a second vocabulary-sized buffer.
+  const normalizer = graph.node('ReduceLogSumExp', [logits, graph.int64s([-1])], { keepdims: 0 });
+  const picked = graph.node('GatherElements', [logits, graph.node('Unsqueeze', [targets, graph.int64s([-1])])], { axis: -1 });
+  graph.node('Sub', [normalizer, graph.node('Squeeze', [picked, graph.int64s([-1])])], undefined, { output: PIECE_TENSORS.losses });
   return graph;
 }
