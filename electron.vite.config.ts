@@ -4,6 +4,8 @@ import { defineConfig } from 'electron-vite';
 import type { UserConfig } from 'vite';
 
 const root = import.meta.dirname;
+/** Where the three builds go: out/ unless SAE_STUDIO_BUILD_DIR says otherwise (the packaging test builds elsewhere). */
+const outRoot = resolve(root, process.env.SAE_STUDIO_BUILD_DIR ?? 'out');
 
 /** The renderer build, shared with the browser host, which builds it with plain vite. */
 export const rendererConfig = {
@@ -11,7 +13,7 @@ export const rendererConfig = {
   base: './',
   plugins: [svelte()],
   build: {
-    outDir: resolve(root, 'out/renderer'),
+    outDir: resolve(outRoot, 'renderer'),
     emptyOutDir: true,
     rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },
   },
@@ -20,7 +22,7 @@ export const rendererConfig = {
 export default defineConfig({
   main: {
     build: {
-      outDir: resolve(root, 'out/main'),
+      outDir: resolve(outRoot, 'main'),
       // Native modules (better-sqlite3, onnxruntime-node) stay in node_modules, unpacked from the asar.
       externalizeDeps: true,
       rolldownOptions: {
@@ -33,7 +35,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: resolve(root, 'out/preload'),
+      outDir: resolve(outRoot, 'preload'),
       // Sandboxed preloads cannot load ES modules.
       rolldownOptions: {
         input: { index: resolve(root, 'src-main/electron/preload.ts') },

@@ -1,0 +1,41 @@
+import { BrowserWindow, session, shell } from 'electron';
+
+export interface MainWindowOptions {
+  preload: string;
+  /** The built renderer's index.html. */
+  page: string;
+  /** electron-vite's dev server, when running `npm run dev`. */
+  devServerUrl?: string;
+}
+
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; connect-src 'self' ws:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'";
+
+/** Every page gets the CSP as a header too (the dev server's pages have no meta tag we control), and no permissions. */
+export function lockDownSession(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
+
+/** The one window: isolated, sandboxed, no Node; it may not navigate away or open others. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'SAE Studio',
+    show: false,
+    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    // Links to the web open in the user's browser, never in an app window.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  if (options.devServerUrl) void window.loadURL(options.devServerUrl);
+  else void window.loadFile(options.page);
+  return window;
+}
