@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chooseDevice, unavailableReason } from '../../../src-main/engine/onnx/devices.js';
+
+const HAS_NVIDIA = existsSync('/proc/driver/nvidia') || existsSync('/dev/nvidia0') || existsSync('/usr/bin/nvidia-smi');
+
+describe('chooseDevice', () => {
+  it('always finds the CPU', async () => {
+    expect(await unavailableReason('cpu')).toBeUndefined();
+    expect(await chooseDevice('cpu')).toEqual({ provider: 'cpu', report: ['Running on cpu.'] });
+  });
+
+  it('falls back in order and says why each provider was passed over', async () => {
+    const choice = await chooseDevice('auto');
+    const order = ['cuda', 'webgpu', 'cpu'];
+    const skipped = choice.report.slice(0, -1).map((line) => /^Skipped (\w+): (.+)\.$/.exec(line)?.[1]);
+    expect(skipped).toEqual(order.slice(0, order.indexOf(choice.provider)));
+    expect(choice.report.at(-1)).toBe(`Running on ${choice.provider}.`);
+  });
+
+  it.runIf(!HAS_NVIDIA)('refuses cuda without a GPU in one sentence', async () => {
+    await expect(chooseDevice('cuda')).rejects.toThrow("Device 'cuda' is not available: no NVIDIA GPU or CUDA provider libraries were found.");
+  });
+});
