@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const DEMO_DATASET_PATH = 'resources/demo-data/demo.jsonl';
+export const DEMO_DATASET_FILE = 'demo.jsonl';
+export const DEMO_DATASET_PATH = `resources/demo-data/${DEMO_DATASET_FILE}`;
 
 export interface DemoDatasetOptions {
   paragraphs: number;
@@ -280,6 +281,13 @@ export function buildDemoRows(options: DemoDatasetOptions = DEMO_DATASET_SETTING
 export function writeDemoDataset(path = DEMO_DATASET_PATH, options: DemoDatasetOptions = DEMO_DATASET_SETTINGS): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, buildDemoRows(options).map((row) => JSON.stringify(row)).join('\n') + '\n');
+}
+
+/** The committed demo dataset in dir, written again only if it has gone missing; returns its path. */
+export function ensureDemoDataset(dir = dirname(DEMO_DATASET_PATH)): string {
+  const path = join(dir, DEMO_DATASET_FILE);
+  if (!existsSync(path)) writeDemoDataset(path);
+  return path;
 }
 
 function pickDistinct<T>(items: readonly T[], count: number, random: () => number): T[] {
