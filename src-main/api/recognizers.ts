@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { inspectDataset, matchDataset } from '../engine/data/registry.js';
 import { inspectModelFolder, matchModelFolder } from '../engine/model/folder.js';
 import { inspectSae, matchSae } from '../engine/sae/registry.js';
 import type { Facts, Recognizer } from './library-service.js';
@@ -28,6 +29,7 @@ function holdsSaes(path: string): boolean {
 export function engineRecognizers(): Recognizer[] {
   return [
     { kind: 'model', match: matchModelFolder, inspect: inspectModelFolder },
+    { kind: 'dataset', match: matchDataset, inspect: inspectDataset },
     { kind: 'sae', match: holdsSaes, inspect: saeFacts },
   ];
 }

@@ -60,7 +60,7 @@ describe('browser host security', () => {
   });
 
   it('refuses requests without the token or with a wrong one', async () => {
-    for (const headers of [{}, { 'x-sae-studio-token': 'wrong' }]) {
+    for (const headers of [{}, { 'x-sae-studio-token': 'wrong' }] as Record<string, string>[]) {
       const reply = await invoke('app.info', {}, headers);
       expect(reply.status).toBe(403);
       expect(JSON.parse(reply.body).error.message).toBe('This request needs the token printed when the host started.');

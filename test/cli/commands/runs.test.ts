@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src-main/cli/main.js';
+import type { RunSettings } from '../../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../../src-main/store/database.js';
+import { createRun, setRunState } from '../../../src-main/store/runs.js';
+
+const SETTINGS: RunSettings = {
+  model: '/models/gpt2-small',
+  saes: ['/saes/a', '/saes/b'],
+  dataset: '/data/rows.jsonl',
+  samples: 64,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 4,
+};
+
+let folder: string;
+let databasePath: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sae-cli-runs-'));
+  databasePath = join(folder, 'studio.db');
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function printed(argv: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  const code = await main(argv);
+  return { code, output: lines.join('\n') };
+}
+
+describe('sae-studio runs', () => {
+  it('says so when there are no runs', async () => {
+    expect(await printed(['runs', '--db', databasePath])).toEqual({ code: 0, output: 'There are no runs yet.' });
+  });
+
+  it('lists runs newest first with their state and message, without changing them', async () => {
+    const db = openDatabase(databasePath);
+    const older = setRunState(db, createRun(db, SETTINGS).id, 'failed', 'The model folder has no config.json.');
+    const newer = setRunState(db, createRun(db, { ...SETTINGS, samples: 8 }).id, 'running');
+    db.close();
+    const { code, output } = await printed(['runs', '--db', databasePath]);
+    const [header, first, second] = output.split('\n');
+    expect(code).toBe(0);
+    expect(header.split(/\s+/)).toEqual(['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE']);
+    expect(first).toMatch(new RegExp(`^${newer.id}\\s+running\\s+\\S+ \\S+\\s+gpt2-small\\s+2\\s+8$`));
+    expect(second).toMatch(new RegExp(`^${older.id}\\s+failed\\s+.*64\\s+The model folder has no config\\.json\\.$`));
+  });
+});
