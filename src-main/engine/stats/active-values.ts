@@ -22,10 +22,4 @@ export class ActiveValues {
     this.size = size;
     return this;
   }
-
-  sum(): number {
-    let total = 0;
-    for (let k = 0; k < this.size; k++) total += this.values[k];
-    return total;
-  }
 }

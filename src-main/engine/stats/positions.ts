@@ -39,8 +39,12 @@ export class PositionAccumulator {
   addToken(position: number, active: ActiveValues, error: TokenError): void {
     this.#windows[position]++;
     this.#activeCounts[position] += active.size;
-    for (let k = 0; k < active.size; k++) this.#activations.add(position, active.values[k]);
-    this.#activeSums[position] += active.sum();
+    let sum = 0;
+    for (let k = 0; k < active.size; k++) {
+      this.#activations.add(position, active.values[k]);
+      sum += active.values[k];
+    }
+    this.#activeSums[position] += sum;
     this.#squaredErrors[position] += error.squaredError;
     this.#norms[position] += error.norm;
   }

@@ -89,18 +89,21 @@ async function foldWindows(pass: Pass, context: RunContext): Promise<number> {
   return windows;
 }
 
-/** One forward captures every SAE's hook; each SAE then encodes, folds and (with CE) runs its two edited forwards. */
+/** One forward captures every SAE's hook; each hook's SAEs then encode, fold and (with CE) run their two edited forwards. */
 async function foldBatch({ inputs, layers, settings, clock }: Pass, batch: WindowBatch): Promise<void> {
   const hooks = [...new Set(layers.map((layer) => layer.params.hook))];
   const clean = await clock.time('model', () => inputs.model.forward(batch, { capture: hooks, losses: settings.ce }));
-  for (const layer of layers) {
-    const activation = captured(clean, layer.params.hook);
-    const encoded = await clock.time('encode', () => layer.encoder.encode(activation, batch.batch * batch.sequence));
-    await clock.time('accumulate', () => layer.accumulator.addEncoded(encoded, batch));
-    if (!settings.ce) continue;
-    const splice = { hook: layer.params.hook, activation, encoded, clean: clean.losses };
-    const losses = await clock.time('model', () => editedLosses(inputs.model, batch, splice));
-    layer.accumulator.addLosses(losses, batch);
+  for (const hook of hooks) {
+    const activation = captured(clean, hook);
+    // Each hook's activations go as soon as its SAEs have them, so one batch holds one hook at a time.
+    clean.activations.delete(hook);
+    for (const layer of layers.filter((candidate) => candidate.params.hook === hook)) {
+      const encoded = await clock.time('encode', () => layer.encoder.encode(activation, batch.batch * batch.sequence));
+      await clock.time('accumulate', () => layer.accumulator.addEncoded(encoded, batch));
+      if (!settings.ce) continue;
+      const losses = await clock.time('model', () => editedLosses(inputs.model, batch, { hook, activation, encoded, clean: clean.losses }));
+      layer.accumulator.addLosses(losses, batch);
+    }
   }
 }
 

@@ -46,8 +46,11 @@ export function* packedWindows(rows: Iterable<readonly number[]>, plan: WindowPl
       yield { ids: windowIds(pending.slice(start, start + pieceLength), plan), length: plan.context };
       start += pieceLength;
     }
-    // Drop consumed tokens now and then so the buffer stays about one window long.
-    if (start > pieceLength * 8) [pending, start] = [pending.slice(start), 0];
+    // Drop consumed tokens now and then so the buffer stays a few windows long.
+    if (start > pieceLength * 8) {
+      pending = pending.slice(start);
+      start = 0;
+    }
   }
 }
 
