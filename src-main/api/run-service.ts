@@ -40,10 +40,15 @@ export class RunService {
   start(settings: RunSettings): RunRecord {
     const { id } = createRun(this.#db, settings);
     const payload: AnalyzePayload = { runId: id, settings, databasePath: this.#databasePath };
-    const job = this.#launcher.launch('analyze', payload, {
-      progress: (label, done, total) => this.#emit({ type: 'run.progress', runId: id, label, done, total }),
-      log: (line) => this.#recordStage(id, line),
-    });
+    let job: JobHandle;
+    try {
+      job = this.#launcher.launch('analyze', payload, {
+        progress: (label, done, total) => this.#emit({ type: 'run.progress', runId: id, label, done, total }),
+        log: (line) => this.#recordStage(id, line),
+      });
+    } catch (error) {
+      return this.#transition(id, 'failed', `Could not start the job process: ${(error as Error).message}`);
+    }
     this.#jobs.set(id, job);
     this.#completions.set(id, this.#follow(id, job));
     return this.#transition(id, 'running');

@@ -6,7 +6,7 @@ import type { AppEvent } from '../../src-main/api/contract.js';
 import { RunService, type AnalyzePayload } from '../../src-main/api/run-service.js';
 import type { RunSettings } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
-import { createRun, setRunState } from '../../src-main/store/runs.js';
+import { createRun, getRun, setRunState } from '../../src-main/store/runs.js';
 import { ProcessJobLauncher, type JobLauncher } from '../../src-main/workers/process-adapter.js';
 import type { ProbePayload } from '../../src-main/workers/probe-job.js';
 
@@ -93,5 +93,30 @@ describe('RunService', () => {
     ]);
     expect(second.get('latest').message).toBe('The app stopped before this run finished.');
     second.close();
+  });
+});
+
+describe('RunService failures around the job', () => {
+  it('records a run whose process cannot start as failed', () => {
+    const refusing: JobLauncher = {
+      launch: () => {
+        throw new Error('spawn EAGAIN');
+      },
+    };
+    const service = new RunService({ databasePath, launcher: refusing });
+    const run = service.start(SETTINGS);
+    expect(run).toMatchObject({ state: 'failed', message: 'Could not start the job process: spawn EAGAIN' });
+    service.close();
+  });
+
+  it('records runs still going at close as interrupted', async () => {
+    const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 2, behaviour: 'hang' }) });
+    const run = service.start(SETTINGS);
+    const completion = service.wait(run.id);
+    service.close();
+    expect((await completion).state).toBe('interrupted');
+    const db = openDatabase(databasePath);
+    expect(getRun(db, run.id)).toMatchObject({ state: 'interrupted', message: 'The app stopped before this run finished.' });
+    db.close();
   });
 });
