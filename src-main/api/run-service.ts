@@ -103,6 +103,7 @@ export class RunService {
       return this.#transition(runId, 'failed', message);
     } finally {
       this.#jobs.delete(runId);
+      this.#completions.delete(runId);
       this.#lastKnown.delete(runId);
     }
   }

@@ -118,7 +118,8 @@ class RunningJob implements JobHandle {
     if (!this.#settle || this.#cancelRequested) return;
     this.#cancelRequested = true;
     this.#options.worker.send({ type: 'cancel', jobId: this.jobId });
-    this.#killTimer = setTimeout(() => this.#options.worker.kill(), this.#options.cancelGraceMs);
+    // Unref'd: a parent that exits meanwhile takes its job processes with it anyway.
+    this.#killTimer = setTimeout(() => this.#options.worker.kill(), this.#options.cancelGraceMs).unref();
   }
 
   #receive(message: WorkerMessage): void {
