@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { hookName } from '../model/hooks.js';
+import { matchModelFolder, readModelFolder } from '../model/folder.js';
+import { referenceForward } from '../model/reference.js';
+import { transpose } from '../sae/files.js';
+import { SAELENS_CONFIG_FILE, SAELENS_WEIGHTS_FILE, writeSaeLensSae } from '../sae/formats/saelens.js';
+import type { SaeArchitecture, SaeParams } from '../sae/types.js';
+import { buildDemoRows } from './dataset.js';
+import { DEMO_MODEL_SETTINGS, normalSampler } from './model.js';
+
+export const DEMO_SAES_FOLDER = 'resources/demo/saes';
+
+export interface DemoSaeOptions {
+  layers: number;
+  width: number;
+  featureCount: number;
+  seed: number;
+  /** Firing rates of the sparsest and densest features; each feature gets one between them, log-uniformly. */
+  densityRange?: readonly [number, number];
+  contextSize?: number;
+  /** Activations [rows, width] at each layer's hook to fit b_dec and thresholds to; without them inputs are taken as isotropic. */
+  samples?: (layer: number) => Float32Array;
+}
+
+/** 512 features per layer keeps a 12-layer demo run on the CPU well under a minute. */
+export const DEMO_SAE_SETTINGS = {
+  featureCount: 512,
+  seed: 4242,
+  densityRange: [0.002, 0.08] as const,
+  contextSize: 128,
+  /** Windows of the demo dataset run through the demo model to fit the SAEs to its activations. */
+  calibrationWindows: 12,
+  /** Isotropic rows drawn per layer when there is no model to calibrate on. */
+  syntheticRows: 2048,
+};
+
+// Mostly standard SAEs, with a jumprelu and a top-k layer in every four so each formula shows up in the demo.
+const ARCHITECTURE_CYCLE: readonly SaeArchitecture[] = ['standard', 'jumprelu', 'standard', 'topk'];
+
+/** Writes one SAELens folder per layer (blocks.L.hook_resid_pre), deterministic for given options and samples. */
+export function writeDemoSaes(dir: string, options: DemoSaeOptions): string[] {
+  return Array.from({ length: options.layers }, (_, layer) => {
+    const folder = join(dir, demoHook(layer));
+    writeSaeLensSae(folder, demoSaeParams(layer, options));
+    return folder;
+  });
+}
+
+/** Writes the demo SAEs unless every layer is there, fitted to the demo model beside them when it exists; returns dir. */
+export function ensureDemoSaes(dir = DEMO_SAES_FOLDER, modelDir = join(dirname(dir), 'model')): string {
+  const { layers, width } = DEMO_MODEL_SETTINGS;
+  const complete = Array.from({ length: layers }, (_, layer) => join(dir, demoHook(layer))).every(
+    (folder) => existsSync(join(folder, SAELENS_CONFIG_FILE)) && existsSync(join(folder, SAELENS_WEIGHTS_FILE)),
+  );
+  if (complete) return dir;
+  const samples = matchModelFolder(modelDir) ? demoActivationSamples(modelDir, DEMO_SAE_SETTINGS.calibrationWindows) : undefined;
+  writeDemoSaes(dir, { ...DEMO_SAE_SETTINGS, layers, width, samples });
+  return dir;
+}
+
+function demoHook(layer: number): string {
+  return hookName({ layer, kind: 'hook_resid_pre' });
+}
+
+/**
+ * Tied SAEs over random unit directions. Inputs are centred and rescaled to norm √width as the encoder will do;
+ * b_dec is their mean, and each feature's threshold is the quantile of its projections that gives its density.
+ */
+export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
+  const { width, featureCount } = options;
+  const random = normalSampler(options.seed + layer * 7919);
+  const decoderWeights = unitRows(featureCount, width, random);
+  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
+  const decoderBias = columnMeans(rows, width);
+  const densities = logUniform(featureCount, options.densityRange ?? DEMO_SAE_SETTINGS.densityRange, random);
+  const thresholds = projectionQuantiles({ rows, decoderBias, decoderWeights, width }, densities);
+  const architecture = ARCHITECTURE_CYCLE[layer % ARCHITECTURE_CYCLE.length];
+  const meanDensity = densities.reduce((total, density) => total + density, 0) / featureCount;
+  return {
+    format: 'saelens',
+    architecture,
+    source: `demo layer ${layer}`,
+    hook: demoHook(layer),
+    inputSize: width,
+    featureCount,
+    encoderWeights: transpose(decoderWeights, featureCount, width),
+    // Standard and top-k features fire by how far they clear their threshold; jumprelu keeps the whole projection.
+    encoderBias: architecture === 'jumprelu' ? new Float32Array(featureCount) : thresholds.map((value) => -value),
+    decoderWeights,
+    decoderBias,
+    threshold: architecture === 'jumprelu' ? thresholds : undefined,
+    k: architecture === 'topk' ? Math.max(1, Math.round(meanDensity * featureCount)) : undefined,
+    subtractDecoderBias: true,
+    normalization: 'constant_norm_rescale',
+    rescaleByDecoderNorm: false,
+    centerInput: true,
+    contextSize: options.contextSize ?? DEMO_SAE_SETTINGS.contextSize,
+    modelName: 'sae-studio-demo-gpt2',
+    prependBos: true,
+  };
+}
+
+/** Each layer's resid_pre over packed windows of the demo dataset, BOS rows left out, from the float64 reference forward. */
+export function demoActivationSamples(modelDir: string, windows: number): (layer: number) => Float32Array {
+  const { config, weights, tokenizer } = readModelFolder(modelDir);
+  try {
+    const context = DEMO_SAE_SETTINGS.contextSize;
+    const stream = buildDemoRows().flatMap((row) => [...tokenizer.encode(row.text), config.eosTokenId]);
+    const perLayer = Array.from({ length: config.layerCount }, () => new Float32Array(windows * (context - 1) * config.modelWidth));
+    for (let window = 0; window < windows; window++) {
+      const tokens = [config.bosTokenId, ...stream.slice(window * (context - 1), (window + 1) * (context - 1))];
+      const { hooks } = referenceForward(config, weights, tokens, { logits: false });
+      perLayer.forEach((samples, layer) => {
+        hooks.get(demoHook(layer))!.slice(1).forEach((row, t) => samples.set(row, (window * (context - 1) + t) * config.modelWidth));
+      });
+    }
+    return (layer) => perLayer[layer];
+  } finally {
+    weights.close();
+  }
+}
+
+/** Rows centred on their own mean and scaled to norm √width: what the encoder feeds a constant_norm_rescale SAE. */
+function normalizedRows(samples: Float32Array, width: number): Float32Array {
+  const rows = new Float32Array(samples.length);
+  for (let start = 0; start < samples.length; start += width) {
+    const row = samples.subarray(start, start + width);
+    const mean = row.reduce((total, value) => total + value, 0) / width;
+    const norm = Math.sqrt(row.reduce((total, value) => total + (value - mean) ** 2, 0));
+    for (let i = 0; i < width; i++) rows[start + i] = ((row[i] - mean) * Math.sqrt(width)) / norm;
+  }
+  return rows;
+}
+
+function columnMeans(rows: Float32Array, width: number): Float32Array {
+  const sums = new Float64Array(width);
+  for (let i = 0; i < rows.length; i++) sums[i % width] += rows[i];
+  return Float32Array.from(sums, (sum) => sum / (rows.length / width));
+}
+
+/** Per feature: the projection of (row − b_dec) on its direction that only `density` of the rows exceed. */
+function projectionQuantiles(fit: { rows: Float32Array; decoderBias: Float32Array; decoderWeights: Float32Array; width: number }, densities: Float64Array): Float32Array {
+  const { rows, decoderBias, decoderWeights, width } = fit;
+  const count = rows.length / width;
+  const projections = new Float64Array(count);
+  return Float32Array.from(densities, (density, feature) => {
+    const direction = decoderWeights.subarray(feature * width, (feature + 1) * width);
+    for (let row = 0; row < count; row++) {
+      let dot = 0;
+      for (let i = 0; i < width; i++) dot += (rows[row * width + i] - decoderBias[i]) * direction[i];
+      projections[row] = dot;
+    }
+    projections.sort();
+    return projections[Math.min(count - 1, Math.floor((1 - density) * count))];
+  });
+}
+
+function logUniform(count: number, [low, high]: readonly [number, number], random: () => number): Float64Array {
+  // Evenly spaced in log density and shuffled over features, so every layer shows the whole range.
+  const order = Array.from({ length: count }, (_, i) => ({ i, key: random() })).sort((a, b) => a.key - b.key);
+  const result = new Float64Array(count);
+  order.forEach(({ i }, rank) => (result[i] = low * (high / low) ** ((rank + 0.5) / count)));
+  return result;
+}
+
+function gaussianRows(count: number, width: number, random: () => number): Float32Array {
+  return Float32Array.from({ length: count * width }, () => random());
+}
+
+function unitRows(rows: number, columns: number, random: () => number): Float32Array {
+  const data = gaussianRows(rows, columns, random);
+  for (let row = 0; row < rows; row++) {
+    const slice = data.subarray(row * columns, (row + 1) * columns);
+    const norm = Math.sqrt(slice.reduce((total, value) => total + value * value, 0));
+    for (let i = 0; i < columns; i++) slice[i] /= norm;
+  }
+  return data;
+}
