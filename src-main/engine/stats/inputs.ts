@@ -63,8 +63,8 @@ export function resolveContext(settings: RunSettings, saes: SaeParams[], config:
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {
-      const model = basename(settings.model);
-      throw new InputError(`The context must be a whole number from 2 to ${maximum} (the maximum of ${model}), not ${settings.context}.`, settings.model);
+      const limits = `from 2 to ${maximum} (the maximum of ${basename(settings.model)})`;
+      throw new InputError(`The context must be a whole number ${limits}, not ${settings.context}.`, settings.model);
     }
     return settings.context;
   }

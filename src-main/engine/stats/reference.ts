@@ -79,7 +79,8 @@ async function referenceLosses(model: LanguageModel, batch: WindowBatch, encoder
       },
     },
   });
-  const zero = await model.forward(batch, { capture: [], losses: true, edit: { hooks: [hook], apply: (_, arriving) => new Float32Array(arriving.length) } });
+  const zeroed = { hooks: [hook], apply: (_: string, arriving: Float32Array) => new Float32Array(arriving.length) };
+  const zero = await model.forward(batch, { capture: [], losses: true, edit: zeroed });
   return { spliced: spliced.losses!, zero: zero.losses! };
 }
 

@@ -37,7 +37,7 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
   const layers: Layer[] = [];
   try {
     const createEncoder = context.createEncoder ?? ((params: SaeParams) => createSaeEncoder(params, { device: settings.device }));
-    layers.push(...(await openLayers(inputs, settings, createEncoder)));
+    await openLayers(layers, { inputs, settings, createEncoder });
     const clock = context.clock ?? new PhaseClock();
     const samples = await foldWindows({ inputs, layers, settings, clock }, context);
     const description = describeRun(settings, inputs, samples);
@@ -50,9 +50,10 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
   }
 }
 
-async function openLayers(inputs: RunInputs, settings: RunSettings, createEncoder: EncoderFactory): Promise<Layer[]> {
+/** Adds each SAE's layer to `layers` as its encoder opens, so a failure part-way still disposes the ones before it. */
+async function openLayers(layers: Layer[], options: { inputs: RunInputs; settings: RunSettings; createEncoder: EncoderFactory }): Promise<void> {
+  const { inputs, settings, createEncoder } = options;
   const labels = layerLabels(inputs.saes);
-  const layers: Layer[] = [];
   for (const [index, params] of inputs.saes.entries()) {
     const accumulator = new SaeAccumulator({
       hook: params.hook,
@@ -65,7 +66,6 @@ async function openLayers(inputs: RunInputs, settings: RunSettings, createEncode
     });
     layers.push({ index, label: labels[index], params, encoder: await createEncoder(params), accumulator });
   }
-  return layers;
 }
 
 interface Pass {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../src-main/engine/progress.js';
 import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
+import type { SaeParams } from '../../../src-main/engine/sae/types.js';
 import { referenceStatistics } from '../../../src-main/engine/stats/reference.js';
 import { runStatistics, type RunContext } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
@@ -28,7 +29,8 @@ beforeAll(() => {
 
 async function streamed(settings: RunSettings, context: Partial<RunContext> = {}) {
   const store = new MemoryStatsStore();
-  const description = await runStatistics(settings, { progress: silentProgress, store, createEncoder: async (params) => referenceEncoder(params), ...context });
+  const createEncoder = async (params: SaeParams) => referenceEncoder(params);
+  const description = await runStatistics(settings, { progress: silentProgress, store, createEncoder, ...context });
   return { description, stats: store.toExport() };
 }
 
@@ -128,7 +130,8 @@ describe('run settings', () => {
   });
 
   it('rejects a context beyond the model, naming the model folder', async () => {
-    await expect(streamed({ ...base, context: TINY_MODEL.context + 1 })).rejects.toThrow(/^The context must be a whole number from 2 to 32 \(the maximum of model\), not 33\.$/);
+    const message = 'The context must be a whole number from 2 to 32 (the maximum of model), not 33.';
+    await expect(streamed({ ...base, context: TINY_MODEL.context + 1 })).rejects.toThrow(message);
   });
 });
 
