@@ -2,9 +2,11 @@ import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
 import { exportCommand } from './export.js';
+import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
+import { makeSaesCommand } from './make-saes.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 
 /** Every headless job; each command lives in its own file beside this one. */
-export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand, serveCommand, runsCommand, makeModelCommand];
+export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand, serveCommand, runsCommand, makeModelCommand, makeSaesCommand, inspectCommand];

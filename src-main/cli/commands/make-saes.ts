@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { InputError } from '../../engine/errors.js';
+import { DEMO_MODEL_SETTINGS } from '../../engine/demo/model.js';
+import { demoActivationSamples, DEMO_SAE_SETTINGS, writeDemoSaes, type DemoSaeOptions } from '../../engine/demo/saes.js';
+import { integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+
+export const makeSaesCommand: Command = {
+  name: 'make-saes',
+  summary: 'Write seeded SAELens SAEs, one per layer at blocks.L.hook_resid_pre (the demo SAEs by default)',
+  options: {
+    out: { type: 'string', value: 'DIR', description: 'Folder to write the SAE folders into' },
+    layers: { type: 'string', value: 'N', description: 'Layers, one SAE each', default: String(DEMO_MODEL_SETTINGS.layers) },
+    width: { type: 'string', value: 'N', description: 'Input width (the model width)', default: String(DEMO_MODEL_SETTINGS.width) },
+    features: { type: 'string', value: 'N', description: 'Features per SAE (d_sae)', default: String(DEMO_SAE_SETTINGS.featureCount) },
+    seed: { type: 'string', value: 'N', description: 'Random seed of the feature directions', default: String(DEMO_SAE_SETTINGS.seed) },
+    'min-density': { type: 'string', value: 'P', description: 'Firing rate of the sparsest feature', default: String(DEMO_SAE_SETTINGS.densityRange[0]) },
+    'max-density': { type: 'string', value: 'P', description: 'Firing rate of the densest feature', default: String(DEMO_SAE_SETTINGS.densityRange[1]) },
+    context: { type: 'string', value: 'N', description: 'context_size written to each cfg.json', default: String(DEMO_SAE_SETTINGS.contextSize) },
+    model: { type: 'string', value: 'DIR', description: "Fit b_dec and thresholds to this model's activations on the demo dataset" },
+    'calibration-windows': { type: 'string', value: 'N', description: 'Windows of 128 tokens to fit on (with --model)', default: String(DEMO_SAE_SETTINGS.calibrationWindows) },
+  },
+  async run(options) {
+    const out = resolve(requiredString(options, 'out', makeSaesCommand));
+    const settings = saeOptions(options);
+    const folders = writeDemoSaes(out, settings);
+    console.log(`Wrote ${folders.length} SAEs of ${settings.featureCount} features to ${out}`);
+    return 0;
+  },
+};
+
+function saeOptions(options: ParsedOptions): DemoSaeOptions {
+  const size = (name: string, minimum = 1) => integerOption(options, name, minimum) as number;
+  const densityRange = [fractionOption(options, 'min-density'), fractionOption(options, 'max-density')] as const;
+  if (densityRange[0] > densityRange[1]) throw new InputError(`--min-density (${densityRange[0]}) must not exceed --max-density (${densityRange[1]}).`);
+  const model = stringOption(options, 'model');
+  return {
+    layers: size('layers'),
+    width: size('width'),
+    featureCount: size('features'),
+    seed: size('seed', 0),
+    densityRange,
+    contextSize: size('context'),
+    samples: model ? demoActivationSamples(resolve(model), size('calibration-windows')) : undefined,
+  };
+}
+
+function fractionOption(options: ParsedOptions, name: string): number {
+  const raw = stringOption(options, name);
+  const value = Number(raw);
+  if (!(value > 0 && value < 1)) throw new InputError(`--${name} must be a fraction between 0 and 1, not '${raw}'.`);
+  return value;
+}
