@@ -21,7 +21,12 @@ export const analyzeCommand: Command = {
     context: { type: 'string', value: 'N', description: "Tokens per window (default: the SAE's context_size, else the model's maximum)" },
     packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
-    ablate: { type: 'string', value: 'positions-only|tokens-only', description: 'Zero one kind of embedding first' },
+    ablate: {
+      type: 'string',
+      value: 'KIND',
+      description: 'positions-only zeroes the token embeddings, tokens-only the positional ones',
+      default: DEFAULT_RUN_SETTINGS.ablate,
+    },
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
     'batch-size': { type: 'string', value: 'N', description: 'Windows per forward pass', default: String(DEFAULT_RUN_SETTINGS.batchSize) },
     'quantile-buckets': {
