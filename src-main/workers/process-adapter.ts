@@ -61,7 +61,11 @@ export function spawnForkedWorker(entry = workerEntryPath()): WorkerProcess {
   return {
     send: (message) => child.connected && child.send(message),
     onMessage: (listener) => child.on('message', (message) => listener(message as WorkerMessage)),
-    onExit: (listener) => child.once('exit', (code, signal) => listener(signal ? `signal ${signal}` : `exit code ${code}`)),
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => listener(signal ? `signal ${signal}` : `exit code ${code}`));
+      // A process that cannot start reports 'error' and perhaps never 'exit'; unheard, it would crash the parent.
+      child.once('error', (error) => listener(error.message));
+    },
     kill: () => child.kill('SIGKILL'),
   };
 }
@@ -73,7 +77,10 @@ export function utilityWorkerSpawner(forkUtility: typeof utilityProcess.fork, en
     return {
       send: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', (message) => listener(message as WorkerMessage)),
-      onExit: (listener) => child.once('exit', (code) => listener(`exit code ${code}`)),
+      onExit: (listener) => {
+        child.once('exit', (code) => listener(`exit code ${code}`));
+        child.once('error', (type, location) => listener(`${type} at ${location}`));
+      },
       kill: () => void child.kill(),
     };
   };

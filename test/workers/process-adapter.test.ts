@@ -84,3 +84,11 @@ describe('ProcessJobLauncher', () => {
     await expect(job.result).rejects.toBeInstanceOf(CancelledError);
   });
 });
+
+describe('spawnForkedWorker', () => {
+  it('turns a worker whose entry is missing into a failed job', async () => {
+    const launcher = new ProcessJobLauncher({ spawn: () => spawnForkedWorker('/nonexistent/sae-studio-worker.js') });
+    const job = launcher.launch('probe', { steps: 1 });
+    await expect(job.result).rejects.toThrow(/^The probe job's process stopped unexpectedly \(exit code 1\)\.$/);
+  });
+});
