@@ -67,10 +67,11 @@ describe('electron-builder configuration', () => {
     expect(prepare).toContain("join(root, 'resources', 'native', 'electron')");
   });
 
-  it('prepares Electron before starting it', () => {
+  it('prepares Electron before starting or packaging it', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(manifest.main).toBe('out/main/index.js');
     expect(manifest.scripts.start).toMatch(/^node build\/scripts\/prepare-electron\.mjs && electron-vite /);
+    expect(manifest.scripts.dist).toMatch(/^node build\/scripts\/prepare-electron\.mjs && electron-vite build && electron-builder /);
     expect(existsSync(join(root, 'build/scripts/prepare-electron.mjs'))).toBe(true);
   });
 });
