@@ -62,12 +62,19 @@ describe('openDataset', () => {
   });
 
   it('parses quoted CSV fields with delimiters, newlines and doubled quotes', async () => {
-    const path = write('quoted.csv', 'text,topic\r\n"a, b","x"\r\n"he said ""hi""\nand left",y\r\nplain,\r\n');
+    const path = write('quoted.csv', 'text,topic\r\n"a, b","x"\r\n"he said ""hi""\nand left",y\r\n\r\nplain,\r\n5" tall,z\r\n"quoted" tail,w');
     const dataset = await openDataset(path);
     expect(dataset.rows).toEqual([
       { text: 'a, b', labels: { topic: 'x' } },
       { text: 'he said "hi"\nand left', labels: { topic: 'y' } },
       { text: 'plain', labels: { topic: null } },
+      { text: '5" tall', labels: { topic: 'z' } },
+      { text: 'quoted tail', labels: { topic: 'w' } },
+    ]);
+    const tabs = await openDataset(write('tabs.tsv', 'text\ttopic\n"a\tb"\tx\nc, d\ty\n'));
+    expect(tabs.rows).toEqual([
+      { text: 'a\tb', labels: { topic: 'x' } },
+      { text: 'c, d', labels: { topic: 'y' } },
     ]);
   });
 });

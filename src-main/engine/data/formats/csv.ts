@@ -43,53 +43,49 @@ function isBlank(record: ParsedRecord): boolean {
   return record.fields.length === 1 && record.fields[0].trim() === '';
 }
 
+/** Splits text into records of fields, scanning runs of plain characters at once rather than one at a time. */
 function splitRecords(text: string, source: DelimitedSource): ParsedRecord[] {
+  const plain = new RegExp(`[^\\r\\n${source.delimiter}]*`, 'y');
   const records: ParsedRecord[] = [];
-  const state = { fields: [] as string[], field: '', line: 1, recordLine: 1 };
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i];
-    if (char === '"' && state.field === '') {
-      i = readQuoted(text, i, state, source.path);
-    } else if (char === source.delimiter) {
-      state.fields.push(state.field);
-      state.field = '';
-      i++;
-    } else if (char === '\n' || char === '\r') {
-      i += char === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      records.push(endRecord(state));
-      state.line++;
-      state.recordLine = state.line;
-    } else {
-      state.field += char;
-      i++;
+  const cursor = { index: 0, line: 1 };
+  let fields: string[] = [];
+  let recordLine = 1;
+  while (cursor.index <= text.length) {
+    const quoted = text[cursor.index] === '"' ? readQuoted(text, cursor, source.path) : '';
+    plain.lastIndex = cursor.index;
+    // Text after a closing quote is kept, as most spreadsheet programs do.
+    const rest = plain.exec(text)?.[0] ?? '';
+    cursor.index += rest.length;
+    fields.push(quoted + rest);
+    if (text[cursor.index] === source.delimiter) {
+      cursor.index++;
+      continue;
     }
+    records.push({ fields, line: recordLine });
+    fields = [];
+    cursor.index += text[cursor.index] === '\r' && text[cursor.index + 1] === '\n' ? 2 : 1;
+    recordLine = ++cursor.line;
   }
-  if (state.field !== '' || state.fields.length > 0) records.push(endRecord(state));
   return records;
 }
 
-function endRecord(state: { fields: string[]; field: string; recordLine: number }): ParsedRecord {
-  const record = { fields: [...state.fields, state.field], line: state.recordLine };
-  state.fields = [];
-  state.field = '';
-  return record;
-}
-
-/** Reads a quoted field starting at the opening quote; returns the index after the closing one. */
-function readQuoted(text: string, start: number, state: { field: string; line: number }, path: string): number {
-  const openedOn = state.line;
-  let i = start + 1;
-  while (i < text.length) {
-    if (text[i] === '"' && text[i + 1] === '"') {
-      state.field += '"';
-      i += 2;
-    } else if (text[i] === '"') {
-      return i + 1;
-    } else {
-      if (text[i] === '\n') state.line++;
-      state.field += text[i++];
+/** Reads a quoted field from its opening quote, leaving the cursor after the closing one. */
+function readQuoted(text: string, cursor: { index: number; line: number }, path: string): string {
+  const openedOn = cursor.line;
+  const parts: string[] = [];
+  let from = cursor.index + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) throw new InputError(`${basename(path)} has a quote opened on line ${openedOn} that never closes.`, path);
+    parts.push(text.slice(from, quote));
+    if (text[quote + 1] !== '"') {
+      cursor.index = quote + 1;
+      break;
     }
+    parts.push('"');
+    from = quote + 2;
   }
-  throw new InputError(`${basename(path)} has a quote opened on line ${openedOn} that never closes.`, path);
+  const field = parts.join('');
+  cursor.line += field.split('\n').length - 1;
+  return field;
 }
