@@ -15,10 +15,7 @@ const RLE = 3;
 const UNCOMPRESSED = 0;
 const DATA_PAGE = 0;
 
-/**
- * Writes a valid Parquet file with one row group and one uncompressed PLAIN data page per column,
- * every column optional; no writer is installed, and hyparquet only reads.
- */
+/** A valid Parquet file: one row group, one uncompressed PLAIN page per optional column (no installed package writes Parquet). */
 export function writeParquet(path: string, columns: ParquetColumn[]): void {
   const rowCount = columns[0]?.values.length ?? 0;
   const parts: Buffer[] = [Buffer.from('PAR1')];

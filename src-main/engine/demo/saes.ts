@@ -63,10 +63,7 @@ function demoHook(layer: number): string {
   return hookName({ layer, kind: 'hook_resid_pre' });
 }
 
-/**
- * Tied SAEs over random unit directions. Inputs are centred and rescaled to norm √width as the encoder will do;
- * b_dec is their mean, and each feature's threshold is the quantile of its projections that gives its density.
- */
+/** Tied SAEs on random unit directions; b_dec is the mean normalised input and each threshold the quantile giving its density. */
 export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
   const { width, featureCount } = options;
   const random = normalSampler(options.seed + layer * 7919);

@@ -9,10 +9,7 @@ interface ScaledRow {
   restore(output: Float64Array): void;
 }
 
-/**
- * A plain float64 implementation of every formula in sae-formats.md, slow and obvious on purpose:
- * the fast encoders are tested against it.
- */
+/** Every formula of sae-formats.md in plain float64 loops, slow and obvious on purpose: fast encoders are tested against it. */
 export function referenceEncoder(params: SaeParams): SaeEncoder {
   const decoderNorms = params.rescaleByDecoderNorm ? decoderRowNorms(params) : undefined;
   return {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
 import { displayName, isDirectory, isFile } from '../files.js';
-import { NpzFile } from '../npz.js';
+import { NpzFile, type NpyDtype } from '../npz.js';
 import type { SaeParams } from '../types.js';
 
 export const GEMMA_SCOPE_FILE = 'params.npz';
@@ -10,6 +10,8 @@ export const GEMMA_SCOPE_FILE = 'params.npz';
 const LAYER_PATTERN = /(?:^|[/\\])layer_(\d+)(?=[/\\]|$)/g;
 // Releases are named like gemma-scope-2b-pt-res; the site is a whole word somewhere in the path.
 const SITE_PATTERN = /(?:^|[^a-z0-9])(res|mlp|att)(?=[^a-z0-9]|$)/gi;
+// Named as safetensors names them, so the Library shows one vocabulary for every format.
+const STORED_DTYPES: Record<NpyDtype, string> = { '<f4': 'F32', '<f2': 'F16', '<f8': 'F64' };
 const SITE_HOOKS: Record<string, string> = { res: 'hook_resid_post', mlp: 'hook_mlp_out', att: 'hook_attn_out' };
 
 export const gemmaScopeAdapter: SaeAdapter = {
@@ -31,7 +33,7 @@ export const gemmaScopeAdapter: SaeAdapter = {
     const archive = NpzFile.open(file);
     try {
       const [inputSize, featureCount] = matrixShape(archive, 'W_enc');
-      const dtype = archive.describe('W_enc').dtype;
+      const dtype = STORED_DTYPES[archive.describe('W_enc').dtype];
       return definedFacts({ format: 'gemma-scope', architecture: 'jumprelu', hook: hookFromPath(file), d_in: inputSize, d_sae: featureCount, dtype });
     } finally {
       archive.close();

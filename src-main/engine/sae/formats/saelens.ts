@@ -29,7 +29,6 @@ interface SaeLensConfig {
   contextSize?: number;
   modelName?: string;
   prependBos?: boolean;
-  dtype?: string;
 }
 
 export const saeLensAdapter: SaeAdapter = {
@@ -73,7 +72,6 @@ function parseConfig(file: string): SaeLensConfig {
     contextSize: optionalCount(setting('context_size'), 'context_size', file),
     modelName: optionalString(setting('model_name')),
     prependBos: typeof setting('prepend_bos') === 'boolean' ? (setting('prepend_bos') as boolean) : undefined,
-    dtype: optionalString(cfg.dtype),
   };
 }
 
@@ -158,10 +156,7 @@ function readScalingFactor(folder: string): number {
   return factor;
 }
 
-/**
- * As SAELens's fold_activation_norm_scaling_factor: the SAE saw x·c, so W_enc·c, W_dec/c and b_dec/c
- * give the same features on raw x and a reconstruction already divided by c.
- */
+/** SAELens's fold_activation_norm_scaling_factor: W_enc·c, W_dec/c, b_dec/c (b_enc, threshold kept) turn raw x into the features of x·c and x̂/c. */
 export function foldScalingFactor(params: SaeParams, factor: number): void {
   params.encoderWeights = params.encoderWeights.map((value) => value * factor);
   params.decoderWeights = params.decoderWeights.map((value) => value / factor);
@@ -169,7 +164,8 @@ export function foldScalingFactor(params: SaeParams, factor: number): void {
 }
 
 function describe(config: SaeLensConfig, weightsFile: string): SaeFacts {
-  const dtype = config.dtype ?? withFile(SafetensorsFile.open(weightsFile), (weights) => weights.describe('W_enc').dtype);
+  // The stored dtype, not cfg's run-time dtype, so every format reports the same kind of fact.
+  const dtype = withFile(SafetensorsFile.open(weightsFile), (weights) => weights.describe('W_enc').dtype);
   return definedFacts({
     format: 'saelens',
     architecture: config.architecture,
@@ -184,6 +180,8 @@ function describe(config: SaeLensConfig, weightsFile: string): SaeFacts {
   });
 }
 
+const TORCH_DTYPES: Record<SafetensorsDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
+
 export interface SaeLensWriteOptions {
   dtype?: SafetensorsDtype;
   /** Keys merged over the written cfg.json, e.g. to write an older layout. */
@@ -193,9 +191,10 @@ export interface SaeLensWriteOptions {
 /** Writes params as a SAELens folder (v6 cfg layout); the demo SAEs and tests use it. */
 export function writeSaeLensSae(folder: string, params: SaeParams, options: SaeLensWriteOptions = {}): void {
   mkdirSync(folder, { recursive: true });
-  const cfg = { ...saeLensConfig(params), ...options.cfg };
+  const dtype = options.dtype ?? 'F32';
+  const cfg = { ...saeLensConfig(params), dtype: TORCH_DTYPES[dtype], ...options.cfg };
   writeFileSync(join(folder, SAELENS_CONFIG_FILE), `${JSON.stringify(cfg, null, 2)}\n`);
-  writeSafetensors(join(folder, SAELENS_WEIGHTS_FILE), saeLensTensors(params, options.dtype ?? 'F32'));
+  writeSafetensors(join(folder, SAELENS_WEIGHTS_FILE), saeLensTensors(params, dtype));
   if (params.sparsity) writeSafetensors(join(folder, SAELENS_SPARSITY_FILE), { sparsity: { shape: [params.featureCount], data: params.sparsity } });
 }
 
@@ -203,7 +202,6 @@ function saeLensConfig(params: SaeParams): JsonObject {
   return {
     d_in: params.inputSize,
     d_sae: params.featureCount,
-    dtype: 'float32',
     architecture: params.architecture,
     apply_b_dec_to_input: params.subtractDecoderBias,
     normalize_activations: params.normalization,

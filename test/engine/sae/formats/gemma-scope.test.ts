@@ -29,6 +29,6 @@ describe('Gemma Scope adapter', () => {
     const folder = join(scratch, 'gemma-scope-2b-pt-mlp', 'layer_2', 'width_16k', 'canonical');
     writeGemmaScopeFile(join(folder, 'params.npz'), params);
     expect(gemmaScopeAdapter.match(folder)).toBe(true);
-    expect(gemmaScopeAdapter.inspect(folder)).toEqual({ format: 'gemma-scope', architecture: 'jumprelu', hook: 'blocks.2.hook_mlp_out', d_in: 5, d_sae: 7, dtype: '<f4' });
+    expect(gemmaScopeAdapter.inspect(folder)).toEqual({ format: 'gemma-scope', architecture: 'jumprelu', hook: 'blocks.2.hook_mlp_out', d_in: 5, d_sae: 7, dtype: 'F32' });
   });
 });

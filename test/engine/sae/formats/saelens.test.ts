@@ -63,7 +63,9 @@ describe('SAELens adapter', () => {
   it('reads half-precision weights and sparsity.safetensors', () => {
     const params = { ...sampleSaeParams({ inputSize: 2, featureCount: 3 }), sparsity: Float32Array.of(-1, -2.5, -10) };
     params.encoderWeights = Float32Array.of(0.5, -1, 2, 0.25, 1.5, -0.125);
-    const opened = saeLensAdapter.open(writeSaeLensFolder(nextFolder(), params, { dtype: 'F16' }));
+    const folder = writeSaeLensFolder(nextFolder(), params, { dtype: 'F16' });
+    expect(saeLensAdapter.inspect(folder).dtype).toBe('F16');
+    const opened = saeLensAdapter.open(folder);
     expect([...opened.encoderWeights]).toEqual([0.5, -1, 2, 0.25, 1.5, -0.125]);
     expect([...opened.sparsity!]).toEqual([-1, -2.5, -10]);
   });
@@ -113,7 +115,7 @@ describe('SAELens adapter', () => {
       hook: 'blocks.1.hook_resid_pre',
       d_in: 4,
       d_sae: 8,
-      dtype: 'float32',
+      dtype: 'F32',
       k: 3,
       context_size: 128,
       normalize_activations: 'none',
