@@ -12,6 +12,8 @@ export interface NpyArray {
 export interface NpzWriteOptions {
   /** Deflate each member instead of storing it. */
   deflate?: boolean;
+  /** Write the directory as archives over 4 GiB need it: sizes and offsets in zip64 records. */
+  zip64Directory?: boolean;
 }
 
 /** Encodes one .npy file (format version 1.0), header padded to 64 bytes as numpy does. */
@@ -49,12 +51,13 @@ export function writeNpz(path: string, arrays: Record<string, NpyArray>, options
   let offset = 0;
   for (const [name, array] of Object.entries(arrays)) {
     const member = zipMember(`${name}.npy`, encodeNpy(array), options.deflate ?? false);
-    central.push(centralRecord(member, offset));
+    central.push(options.zip64Directory ? zip64CentralRecord(member, offset) : centralRecord(member, offset));
     parts.push(member.local, member.stored);
     offset += member.local.length + member.stored.length;
   }
   const directory = Buffer.concat(central);
-  writeFileSync(path, Buffer.concat([...parts, directory, endRecord(central.length, directory.length, offset)]));
+  const end = options.zip64Directory ? zip64End(central.length, directory.length, offset) : endRecord(central.length, directory.length, offset);
+  writeFileSync(path, Buffer.concat([...parts, directory, end]));
 }
 
 interface ZipMember {
@@ -109,4 +112,39 @@ function endRecord(count: number, size: number, offset: number): Buffer {
   record.writeUInt32LE(size, 12);
   record.writeUInt32LE(offset, 16);
   return record;
+}
+
+/** A central record whose sizes and offset all live in its zip64 extra block. */
+function zip64CentralRecord(member: ZipMember, offset: number): Buffer {
+  const record = centralRecord(member, offset);
+  record.writeUInt32LE(0xffffffff, 20);
+  record.writeUInt32LE(0xffffffff, 24);
+  record.writeUInt32LE(0xffffffff, 42);
+  const extra = Buffer.alloc(28);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(24, 2);
+  extra.writeBigUInt64LE(BigInt(member.size), 4);
+  extra.writeBigUInt64LE(BigInt(member.stored.length), 12);
+  extra.writeBigUInt64LE(BigInt(offset), 20);
+  record.writeUInt16LE(extra.length, 30);
+  return Buffer.concat([record, extra]);
+}
+
+/** The zip64 end record and its locator, then a classic end record whose fields say "see zip64". */
+function zip64End(count: number, size: number, offset: number): Buffer {
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(count), 24);
+  record.writeBigUInt64LE(BigInt(count), 32);
+  record.writeBigUInt64LE(BigInt(size), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + size), 8);
+  locator.writeUInt32LE(1, 16);
+  const classic = endRecord(0xffff, 0xffffffff, 0xffffffff);
+  return Buffer.concat([record, locator, classic]);
 }

@@ -30,6 +30,14 @@ describe('NpzFile', () => {
     }
   });
 
+  it('reads sizes and offsets from zip64 records, as large archives store them', () => {
+    const file = join(scratch, 'zip64.npz');
+    writeNpz(file, { first: { shape: [2], data: [1, 2] }, second: { shape: [3], data: [3, 4, 5] } }, { zip64Directory: true });
+    const archive = NpzFile.open(file);
+    expect(archive.arrayNames()).toEqual(['first', 'second']);
+    expect([...archive.read('second')]).toEqual([3, 4, 5]);
+  });
+
   it('reads a scalar array', () => {
     const file = join(scratch, 'scalar.npz');
     writeNpz(file, { value: { shape: [], data: [7] } });
