@@ -1,0 +1,157 @@
+import type { EChartsOption, GraphicComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
+import { figureLayout, isBottomRow, isLeftColumn, type FigureLayout, type GridShape, type PanelRect } from './grid.js';
+import { FIGURE_FONT_FAMILY, fontSizes, type FigureSettings, type FontSizes } from './settings.js';
+
+export interface AxisSpec {
+  type: 'value' | 'log' | 'category';
+  name: string;
+  min?: number;
+  max?: number;
+  categories?: string[];
+}
+
+export interface PanelSpec {
+  /** Group id in exported SVG, e.g. layer-3. */
+  id: string;
+  /** Only the layer, e.g. "Layer 3"; omitted where the axes already say what the panel is. */
+  subtitle?: string;
+  xAxis: AxisSpec;
+  yAxis: AxisSpec;
+  /** A second scale along the top, e.g. active count beside density. */
+  topAxis?: AxisSpec;
+  /** A short fact drawn in the panel's top-right corner, e.g. the dead-feature count. */
+  note?: string;
+}
+
+export interface FrameSpec {
+  title: string;
+  panels: PanelSpec[];
+  settings: FigureSettings;
+  legend?: { name: string; color: string }[];
+  /** One line under the figure saying how something was decided, e.g. the outlier rule. */
+  footnote?: string;
+}
+
+export interface Frame {
+  option: EChartsOption;
+  layout: FigureLayout;
+  xAxisIndex: (panel: number) => number;
+  topAxisIndex: (panel: number) => number;
+}
+
+const AXIS_COLOR = '#4a4f57';
+const SPLIT_COLOR = '#eceef1';
+const TEXT_COLOR = '#1d2330';
+/** Unscaled pixels above a panel for top-axis labels. */
+const TOP_AXIS_SPACE = 18;
+
+function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
+  return {
+    type: spec.type,
+    name: showLabels ? spec.name : '',
+    nameLocation: 'middle' as const,
+    nameTextStyle: { fontSize: fonts.axisName, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY },
+    min: spec.min,
+    max: spec.max,
+    data: spec.categories,
+    scale: spec.type === 'value' && spec.min === undefined,
+    axisLine: { show: true, onZero: false, lineStyle: { color: AXIS_COLOR } },
+    axisTick: { show: true, lineStyle: { color: AXIS_COLOR } },
+    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true },
+    splitLine: { show: true, lineStyle: { color: SPLIT_COLOR } },
+  };
+}
+
+function panelXAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): XAXisComponentOption[] {
+  const count = spec.panels.length;
+  const primary = spec.panels.map((panel, index) => {
+    const show = !spec.settings.shareAxes || isBottomRow(index, count, shape);
+    return { ...axisOption(panel.xAxis, fonts, show), id: `${panel.id}-x`, gridIndex: index, nameGap: fonts.axisLabel * 2.4 };
+  });
+  const top = spec.panels.flatMap((panel, index) => {
+    if (!panel.topAxis) return [];
+    const show = !spec.settings.shareAxes || index < shape.columns;
+    const axis = axisOption({ ...panel.topAxis, name: '' }, fonts, show);
+    const axisLabel = { ...axis.axisLabel, showMinLabel: false, showMaxLabel: false };
+    return [{ ...axis, id: `${panel.id}-top`, gridIndex: index, position: 'top' as const, axisLabel, splitLine: { show: false } }];
+  });
+  return [...primary, ...top] as XAXisComponentOption[];
+}
+
+function panelYAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): YAXisComponentOption[] {
+  return spec.panels.map((panel, index) => {
+    const show = !spec.settings.shareAxes || isLeftColumn(index, shape);
+    return { ...axisOption(panel.yAxis, fonts, show), id: `${panel.id}-y`, gridIndex: index, nameGap: fonts.axisLabel * 4 };
+  }) as YAXisComponentOption[];
+}
+
+function titles(spec: FrameSpec, layout: FigureLayout, fonts: FontSizes) {
+  const main = { id: 'title', text: spec.title, left: 'center', top: 12 * spec.settings.fontScale, textStyle: { fontSize: fonts.title, fontWeight: 'bold' as const, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
+  const subtitles = spec.panels.flatMap((panel, index) => {
+    if (!panel.subtitle) return [];
+    const rect = layout.panels[index];
+    const lift = panel.topAxis ? TOP_AXIS_SPACE * spec.settings.fontScale : 0;
+    const textStyle = { fontSize: fonts.subtitle, fontWeight: 'normal' as const, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY };
+    return [{ id: `${panel.id}-title`, text: panel.subtitle, left: rect.left + rect.width / 2, top: rect.top - lift - fonts.subtitle * 1.6, textAlign: 'center' as const, textStyle, padding: 0 }];
+  });
+  return [main, ...subtitles];
+}
+
+function noteGraphic(id: string, text: string, rect: PanelRect, fonts: FontSizes): GraphicComponentOption {
+  const style = { text, fontSize: fonts.note, fontFamily: FIGURE_FONT_FAMILY, fill: AXIS_COLOR, textAlign: 'right' as const, textVerticalAlign: 'top' as const };
+  return { type: 'text', id, x: rect.left + rect.width - 6, y: rect.top + 6, style, silent: true, z: 10 };
+}
+
+function graphics(spec: FrameSpec, layout: FigureLayout, fonts: FontSizes): GraphicComponentOption[] {
+  const notes = spec.panels.flatMap((panel, index) => (panel.note ? [noteGraphic(`${panel.id}-note`, panel.note, layout.panels[index], fonts)] : []));
+  if (!spec.footnote) return notes;
+  const style = { text: spec.footnote, fontSize: fonts.note, fontFamily: FIGURE_FONT_FAMILY, fill: AXIS_COLOR, textAlign: 'center' as const, textVerticalAlign: 'top' as const };
+  return [...notes, { type: 'text', id: 'footnote', x: layout.width / 2, y: 40 * spec.settings.fontScale, style, silent: true }];
+}
+
+function legend(spec: FrameSpec, fonts: FontSizes) {
+  if (!spec.legend) return undefined;
+  const data = spec.legend.map((item) => ({ name: item.name, itemStyle: { color: item.color } }));
+  return { id: 'legend', data, top: 40 * spec.settings.fontScale, left: 'center', icon: 'circle', itemWidth: fonts.axisLabel, itemHeight: fonts.axisLabel, textStyle: { fontSize: fonts.axisLabel, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
+}
+
+/** Linked zoom: one inside zoom over every panel's axes when they are shared, one per panel otherwise. */
+function zooms(spec: FrameSpec, xAxisCount: number): EChartsOption['dataZoom'] {
+  const all = (count: number) => Array.from({ length: count }, (_, index) => index);
+  if (spec.settings.shareAxes) {
+    return [{ type: 'inside', xAxisIndex: all(xAxisCount), filterMode: 'none' }, { type: 'inside', yAxisIndex: all(spec.panels.length), filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseMove: false }];
+  }
+  return spec.panels.map((_, index) => ({ type: 'inside' as const, xAxisIndex: index, filterMode: 'none' as const }));
+}
+
+/** The shared skeleton of every figure: one main title, a near-square grid of panels, legend, notes and zoom. */
+export function smallMultiples(spec: FrameSpec): Frame {
+  const panelHeader = spec.panels.some((panel) => panel.topAxis) ? TOP_AXIS_SPACE : 0;
+  const layout = figureLayout(spec.panels.length, spec.settings, { hasLegend: Boolean(spec.legend ?? spec.footnote), panelHeader });
+  const fonts = fontSizes(spec.settings);
+  const xAxis = panelXAxes(spec, layout, fonts);
+  const topIndexes = new Map(xAxis.map((axis, index) => [axis.id, index]));
+  const option: EChartsOption = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: FIGURE_FONT_FAMILY },
+    title: titles(spec, layout, fonts),
+    grid: layout.panels.map((rect, index) => ({ id: spec.panels[index].id, ...rect, containLabel: false })),
+    xAxis,
+    yAxis: panelYAxes(spec, layout, fonts),
+    legend: legend(spec, fonts),
+    graphic: graphics(spec, layout, fonts),
+    tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: 12, fontFamily: FIGURE_FONT_FAMILY } },
+    toolbox: { right: 16, top: 8, feature: { dataZoom: { filterMode: 'none' }, restore: {} } },
+    dataZoom: zooms(spec, xAxis.length),
+  };
+  const topAxisIndex = (panel: number) => topIndexes.get(`${spec.panels[panel].id}-top`) ?? panel;
+  return { option, layout, xAxisIndex: (panel) => panel, topAxisIndex };
+}
+
+/** Pixel size of a built figure: the settings' width and the bottom of its lowest panel plus its margin. */
+export function figureSize(option: EChartsOption, settings: FigureSettings): { width: number; height: number } {
+  const grids = (Array.isArray(option.grid) ? option.grid : [option.grid]) as PanelRect[];
+  const bottom = Math.max(...grids.map((grid) => Number(grid.top) + Number(grid.height)));
+  return { width: settings.width, height: Math.round(bottom + 48 * settings.fontScale) };
+}

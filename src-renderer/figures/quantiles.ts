@@ -1,0 +1,58 @@
+import type { EChartsOption, ScatterSeriesOption } from 'echarts';
+import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
+import { smallMultiples, type PanelSpec } from './frame.js';
+import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
+import { decadeExtent, extentOf, formatNumber, mergeExtents, orderBy, type Extent } from './numbers.js';
+import { QUANTILE_PALETTE } from './palettes.js';
+import { largeScatter, packTriples } from './scatter.js';
+import type { FigureSettings } from './settings.js';
+import { figureTitle } from './title.js';
+
+export function levelName(level: number): string {
+  return `${Number((level * 100).toPrecision(4))}%`;
+}
+
+function medianLevelIndex(sae: SaeStats): number {
+  const index = sae.features.quantiles.levels.indexOf(0.5);
+  return index >= 0 ? index : Math.floor(sae.features.quantiles.levels.length / 2);
+}
+
+function describeFeature(sae: SaeStats, feature: number): string {
+  const { levels, values } = sae.features.quantiles;
+  const rows = levels.map((level, k) => `${levelName(level)}: ${formatNumber(values[k][feature])}`);
+  return [`Feature ${feature}`, `count: ${sae.features.count[feature]}`, ...rows].join('<br>');
+}
+
+/** One series per quantile level; zeros (dead features) cannot sit on a log axis and are left out. */
+function panelSeries(sae: SaeStats, panel: number, settings: FigureSettings): ScatterSeriesOption[] {
+  const { levels, values } = sae.features.quantiles;
+  const order = orderBy(values[medianLevelIndex(sae)]);
+  const colors = QUANTILE_PALETTE(levels.length);
+  return levels.map((level, k) => {
+    const data = packTriples(order.length, (rank) => {
+      const value = values[k][order[rank]];
+      return value > 0 ? [rank, value] : undefined;
+    });
+    for (let offset = 2; offset < data.length; offset += 3) data[offset] = order[data[offset]];
+    const formatter = (value: number[]) => describeFeature(sae, value[2]);
+    return largeScatter({ name: levelName(level), panel, data, color: colors[k], size: settings.pointSize, dimensions: ['rank', 'value', 'feature'], formatter });
+  });
+}
+
+function positiveQuantileExtent(sae: SaeStats): Extent | undefined {
+  return mergeExtents(sae.features.quantiles.values.map((series) => extentOf(Array.from(series), (value) => value > 0)));
+}
+
+export function buildQuantilesOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
+  const saes = saesByLayer(stats.saes);
+  const shared = decadeExtent(mergeExtents(saes.map(positiveQuantileExtent)));
+  const panels: PanelSpec[] = saes.map((sae) => {
+    const y = settings.shareAxes ? shared : decadeExtent(positiveQuantileExtent(sae));
+    const xMax = settings.shareAxes ? Math.max(...saes.map((other) => other.d_sae)) : sae.d_sae;
+    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Feature rank by median', min: 0, max: xMax }, yAxis: { type: 'log', name: 'Activation', ...y } };
+  });
+  const levels = saes[0]?.features.quantiles.levels ?? [];
+  const legend = levels.map((level, k) => ({ name: levelName(level), color: QUANTILE_PALETTE(levels.length)[k] }));
+  const frame = smallMultiples({ title: figureTitle('Quantiles of active values per feature', stats), panels, settings, legend });
+  return { ...frame.option, series: saes.flatMap((sae, panel) => panelSeries(sae, panel, settings)) };
+}
