@@ -63,7 +63,8 @@ export const BROKEN_SAES: BrokenSae[] = [
   {
     name: 'SAELens expected_average_only_in without a scaling factor',
     build: (dir) => saeLensWithConfig(dir, { normalize_activations: 'expected_average_only_in' }),
-    message: "sae/cfg.json uses normalize_activations 'expected_average_only_in' but activation_scaler.json gives no positive scaling_factor to fold in.",
+    message:
+      'sae/cfg.json uses normalize_activations \'expected_average_only_in\' but no activation_scaler.json beside it gives the scaling_factor to fold in; add one as {"scaling_factor": c} with c from the SAE\'s release.',
   },
   {
     name: 'SAELens W_enc stored transposed',

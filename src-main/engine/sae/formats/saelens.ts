@@ -149,7 +149,7 @@ function readScalingFactor(folder: string): number {
   const factor = existsSync(file) ? readJsonObject(file).scaling_factor : undefined;
   if (typeof factor !== 'number' || !(factor > 0)) {
     throw new InputError(
-      `${displayName(join(folder, SAELENS_CONFIG_FILE))} uses normalize_activations 'expected_average_only_in' but ${ACTIVATION_SCALER_FILE} gives no positive scaling_factor to fold in.`,
+      `${displayName(join(folder, SAELENS_CONFIG_FILE))} uses normalize_activations 'expected_average_only_in' but no ${ACTIVATION_SCALER_FILE} beside it gives the scaling_factor to fold in; add one as {"scaling_factor": c} with c from the SAE's release.`,
       file,
     );
   }
