@@ -1,7 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
-import type { GraphBuilder } from '../onnx/graph.js';
 import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
 import { PIECE_TENSORS, type BlockStep, type GraphFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from './hooks.js';
@@ -15,6 +14,19 @@ export interface OnnxModelOptions extends PieceContext {
 /** Positions per head run: 256 × GPT-2's 50,257 logits is 51 MB, small beside the weights yet a full-speed Gemm. */
 const HEAD_SLICE_POSITIONS = 256;
 
+/** One-position inputs for the half of the vocabulary piece a run does not use: it costs one row of logits. */
+interface IdleFeeds {
+  embedding: Record<string, ort.Tensor>;
+  head: Record<string, ort.Tensor>;
+}
+
+function idleFeeds(width: number): IdleFeeds {
+  return {
+    embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]) },
+    head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, 1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1, 1]) },
+  };
+}
+
 interface Block {
   layer: number;
   branches: Map<string, ort.InferenceSession>;
@@ -25,38 +37,37 @@ export class OnnxModel implements LanguageModel {
   readonly config: ModelConfig;
   readonly device: string;
   #family: GraphFamily;
-  #embedding: ort.InferenceSession;
+  #vocabulary: ort.InferenceSession;
   #blocks: Block[];
-  #head: ort.InferenceSession;
+  #idle: IdleFeeds;
 
-  private constructor(options: OnnxModelOptions, sessions: { embedding: ort.InferenceSession; blocks: Block[]; head: ort.InferenceSession }) {
+  private constructor(options: OnnxModelOptions, sessions: { vocabulary: ort.InferenceSession; blocks: Block[] }) {
     this.config = options.config;
     this.device = options.provider;
     this.#family = options.family;
-    this.#embedding = sessions.embedding;
+    this.#vocabulary = sessions.vocabulary;
     this.#blocks = sessions.blocks;
-    this.#head = sessions.head;
+    this.#idle = idleFeeds(options.config.modelWidth);
   }
 
-  /** Builds and loads one piece at a time; the head goes first because it holds the largest tensor. */
+  /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
-    const load = (graph: GraphBuilder) => createSession(graph.toBytes(), options.provider);
-    const head = await load(options.family.head(options));
-    const embedding = await load(options.family.embedding(options));
+    const { family, provider } = options;
+    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
-      for (const name of branchNames(options.family.blockSteps)) branches.set(name, await load(options.family.branch(name, layer, options)));
+      for (const name of branchNames(family.blockSteps)) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
       blocks.push({ layer, branches });
     }
-    return new OnnxModel(options, { embedding, blocks, head });
+    return new OnnxModel(options, { vocabulary, blocks });
   }
 
   async forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult> {
     checkBatch(batch, this.config);
     const plan = new ForwardPlan(options, this.config);
     const shape = [batch.batch, batch.sequence];
-    const embedded = await this.#embedding.run({ [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape) });
+    const embedded = await this.#vocabulary.run({ ...this.#idle.head, [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape) }, [PIECE_TENSORS.output]);
     let residual = tensorFloats(embedded[PIECE_TENSORS.output], PIECE_TENSORS.output);
     for (const block of this.#blocks) {
       if (plan.finishedBefore(block.layer)) break;
@@ -68,7 +79,7 @@ export class OnnxModel implements LanguageModel {
   }
 
   async dispose(): Promise<void> {
-    const sessions = [this.#embedding, this.#head, ...this.#blocks.flatMap((block) => [...block.branches.values()])];
+    const sessions = [this.#vocabulary, ...this.#blocks.flatMap((block) => [...block.branches.values()])];
     await Promise.all(sessions.map((session) => session.release()));
   }
 
@@ -99,10 +110,11 @@ export class OnnxModel implements LanguageModel {
     for (let start = 0; start < targets.length; start += HEAD_SLICE_POSITIONS) {
       const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
       const feeds = {
+        ...this.#idle.embedding,
         [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [1, end - start, modelWidth]),
         [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [1, end - start]),
       };
-      const outputs = await this.#head.run(feeds, fetches);
+      const outputs = await this.#vocabulary.run(feeds, fetches);
       result.logits?.set(tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits), start * vocabSize);
       result.losses?.set(tensorFloats(outputs[PIECE_TENSORS.losses], PIECE_TENSORS.losses), start);
     }

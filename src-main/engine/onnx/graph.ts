@@ -17,6 +17,7 @@ export class GraphBuilder {
   #initializers: Message[] = [];
   #inputs: Message[] = [];
   #outputs: Message[] = [];
+  #weights = new Set<string>();
   #count = 0;
 
   constructor(name: string) {
@@ -32,8 +33,10 @@ export class GraphBuilder {
     this.#outputs.push(valueInfoProto(name, dataType, dims));
   }
 
-  /** A float32 weight whose values are read at write time, so only one tensor is in memory at once. */
+  /** A float32 weight whose values are read at write time, so only one tensor is in memory at once; added once per name. */
   weight(name: string, dims: readonly number[], read: () => Float32Array): string {
+    if (this.#weights.has(name)) return name;
+    this.#weights.add(name);
     const byteLength = dims.reduce((product, dim) => product * dim, 4);
     const raw: DeferredBytes = { byteLength, writeInto: (target) => target.set(floatBytes(read(), name, byteLength)) };
     this.#initializers.push(tensorProto({ name, dataType: 'float', dims, raw }));

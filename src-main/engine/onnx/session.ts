@@ -2,8 +2,13 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from './devices.js';
 
+export interface SessionSettings {
+  /** Prepacking keeps a second, MatMul-only copy of a weight that another node also reads. */
+  prepack?: boolean;
+}
+
 /** Creates a session on the chosen provider with every core and every graph optimisation. */
-export function createSession(modelBytes: Uint8Array, provider: ExecutionProvider): Promise<ort.InferenceSession> {
+export function createSession(modelBytes: Uint8Array, provider: ExecutionProvider, settings: SessionSettings = {}): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(modelBytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
@@ -13,6 +18,7 @@ export function createSession(modelBytes: Uint8Array, provider: ExecutionProvide
     logSeverityLevel: 3,
     // Each session's arena would keep its largest intermediates forever; with a session per piece that multiplies.
     enableCpuMemArena: false,
+    extra: settings.prepack === false ? { session: { disable_prepacking: '1' } } : {},
   });
 }
 

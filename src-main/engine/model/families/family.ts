@@ -34,14 +34,15 @@ export interface PieceContext {
 }
 
 /**
- * How a model family splits into ONNX pieces between hooks. Embedding: tokens → output (resid_pre 0).
- * Branch: input → output. Head: input (final residual) and targets → logits, losses.
+ * How a model family splits into ONNX pieces between hooks. Vocabulary: tokens → output (resid_pre 0), and
+ * input (the final residual) with targets → logits, losses. Branch: input → output.
  */
 export interface GraphFamily {
   readonly modelType: string;
   /** How one block turns resid_pre into resid_post; every hook of the block is produced by one step. */
   readonly blockSteps: readonly BlockStep[];
-  embedding(context: PieceContext): GraphBuilder;
+  /** Whether the head reads the token embedding table, which the vocabulary piece then holds once. */
+  readonly tiedEmbedding: boolean;
+  vocabulary(context: PieceContext): GraphBuilder;
   branch(name: string, layer: number, context: PieceContext): GraphBuilder;
-  head(context: PieceContext): GraphBuilder;
 }

@@ -5,6 +5,8 @@ import { PIECE_TENSORS, type PieceContext } from '../family.js';
 const MASK_VALUE = -3.4028234663852886e38;
 
 const BATCH_DIMS = ['batch', 'sequence'] as const;
+/** The head's own dim names: in the vocabulary piece it runs on other shapes than the embedding beside it. */
+const HEAD_DIMS = ['rows', 'positions'] as const;
 
 function weight(graph: GraphBuilder, context: PieceContext, name: string): string {
   return graph.weight(name, context.weights.shape(name), () => context.weights.read(name));
@@ -36,9 +38,16 @@ function positions(graph: GraphBuilder, x: string): string {
   return graph.node('Range', [graph.int64s([0], []), sequence, graph.int64s([1], [])]);
 }
 
+/** Embedding and unembedding in one graph, so the tied [vocab, width] table is held once. */
+export function vocabularyGraph(context: PieceContext): GraphBuilder {
+  const graph = new GraphBuilder('vocabulary');
+  addEmbedding(graph, context);
+  addHead(graph, context);
+  return graph;
+}
+
 /** Token plus position embeddings; an ablation leaves one of them out. */
-export function embeddingGraph(context: PieceContext): GraphBuilder {
-  const graph = new GraphBuilder('embedding');
+function addEmbedding(graph: GraphBuilder, context: PieceContext): void {
   const tokens = graph.input(PIECE_TENSORS.tokens, 'int32', BATCH_DIMS);
   graph.output(PIECE_TENSORS.output, 'float', [...BATCH_DIMS, context.config.modelWidth]);
   const output = { output: PIECE_TENSORS.output };
@@ -52,7 +61,6 @@ export function embeddingGraph(context: PieceContext): GraphBuilder {
   } else {
     graph.node('Add', [tokenEmbedding(), positionEmbedding()], undefined, output);
   }
-  return graph;
 }
 
 function splitHeads(graph: GraphBuilder, x: string, context: PieceContext, perm: number[]): string {
@@ -97,13 +105,12 @@ export function mlpGraph(layer: number, context: PieceContext): GraphBuilder {
 }
 
 /** Final residual → logits through ln_f and the tied embedding, and −log p(target) without leaving the graph. */
-export function headGraph(context: PieceContext): GraphBuilder {
+function addHead(graph: GraphBuilder, context: PieceContext): void {
   const { modelWidth, vocabSize } = context.config;
-  const graph = new GraphBuilder('head');
-  const input = graph.input(PIECE_TENSORS.input, 'float', [...BATCH_DIMS, modelWidth]);
-  const targets = graph.input(PIECE_TENSORS.targets, 'int32', BATCH_DIMS);
-  graph.output(PIECE_TENSORS.logits, 'float', [...BATCH_DIMS, vocabSize]);
-  graph.output(PIECE_TENSORS.losses, 'float', BATCH_DIMS);
+  const input = graph.input(PIECE_TENSORS.input, 'float', [...HEAD_DIMS, modelWidth]);
+  const targets = graph.input(PIECE_TENSORS.targets, 'int32', HEAD_DIMS);
+  graph.output(PIECE_TENSORS.logits, 'float', [...HEAD_DIMS, vocabSize]);
+  graph.output(PIECE_TENSORS.losses, 'float', HEAD_DIMS);
   const rows = graph.node('Reshape', [layerNorm(graph, input, 'ln_f', context), graph.int64s([-1, modelWidth])]);
   // Gemm reads the [vocab, width] embedding transposed in place, so no transposed copy is made.
   const flat = graph.node('Gemm', [rows, weight(graph, context, 'wte.weight')], { transB: 1 });
@@ -113,5 +120,4 @@ export function headGraph(context: PieceContext): GraphBuilder {
   const normalizer = graph.node('ReduceLogSumExp', [logits, graph.int64s([-1])], { keepdims: 0 });
   const picked = graph.node('GatherElements', [logits, graph.node('Unsqueeze', [targets, graph.int64s([-1])])], { axis: -1 });
   graph.node('Sub', [normalizer, graph.node('Squeeze', [picked, graph.int64s([-1])])], undefined, { output: PIECE_TENSORS.losses });
-  return graph;
 }

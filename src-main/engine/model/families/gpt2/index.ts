@@ -1,5 +1,5 @@
 import type { BranchStep, GraphFamily, PieceContext } from '../family.js';
-import { attentionGraph, embeddingGraph, headGraph, mlpGraph } from './graph.js';
+import { attentionGraph, mlpGraph, vocabularyGraph } from './graph.js';
 
 const BRANCHES: Record<string, (layer: number, context: PieceContext) => ReturnType<typeof mlpGraph>> = {
   attention: attentionGraph,
@@ -15,11 +15,11 @@ export const gpt2Family: GraphFamily = {
     { branch: 'mlp', input: 'hook_resid_mid', output: 'hook_mlp_out' },
     { sum: 'hook_resid_post', terms: ['hook_resid_mid', 'hook_mlp_out'] },
   ],
-  embedding: embeddingGraph,
+  tiedEmbedding: true,
+  vocabulary: vocabularyGraph,
   branch(name, layer, context) {
     const build = BRANCHES[name];
     if (!build) throw new Error(`GPT-2 has no branch '${name}'.`);
     return build(layer, context);
   },
-  head: headGraph,
 };
