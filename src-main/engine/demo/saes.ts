@@ -63,17 +63,11 @@ function demoHook(layer: number): string {
   return hookName({ layer, kind: 'hook_resid_pre' });
 }
 
-/** Tied SAEs on random unit directions; b_dec is the mean normalised input and each threshold the quantile giving its density. */
+/** Tied SAEs on random unit directions, fitted to the samples (or to isotropic noise) by fitDirections. */
 export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
   const { width, featureCount } = options;
-  const random = normalSampler(options.seed + layer * 7919);
-  const decoderWeights = unitRows(featureCount, width, random);
-  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
-  const decoderBias = columnMeans(rows, width);
-  const densities = logUniform(featureCount, options.densityRange ?? DEMO_SAE_SETTINGS.densityRange, random);
-  const thresholds = projectionQuantiles({ rows, decoderBias, decoderWeights, width }, densities);
+  const fit = fitDirections(layer, options);
   const architecture = ARCHITECTURE_CYCLE[layer % ARCHITECTURE_CYCLE.length];
-  const meanDensity = densities.reduce((total, density) => total + density, 0) / featureCount;
   return {
     format: 'saelens',
     architecture,
@@ -81,13 +75,13 @@ export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams
     hook: demoHook(layer),
     inputSize: width,
     featureCount,
-    encoderWeights: transpose(decoderWeights, featureCount, width),
+    encoderWeights: transpose(fit.decoderWeights, featureCount, width),
     // Standard and top-k features fire by how far they clear their threshold; jumprelu keeps the whole projection.
-    encoderBias: architecture === 'jumprelu' ? new Float32Array(featureCount) : thresholds.map((value) => -value),
-    decoderWeights,
-    decoderBias,
-    threshold: architecture === 'jumprelu' ? thresholds : undefined,
-    k: architecture === 'topk' ? Math.max(1, Math.round(meanDensity * featureCount)) : undefined,
+    encoderBias: architecture === 'jumprelu' ? new Float32Array(featureCount) : fit.thresholds.map((value) => -value),
+    decoderWeights: fit.decoderWeights,
+    decoderBias: fit.decoderBias,
+    threshold: architecture === 'jumprelu' ? fit.thresholds : undefined,
+    k: architecture === 'topk' ? Math.max(1, Math.round(fit.meanDensity * featureCount)) : undefined,
     subtractDecoderBias: true,
     normalization: 'constant_norm_rescale',
     rescaleByDecoderNorm: false,
@@ -96,6 +90,19 @@ export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams
     modelName: 'sae-studio-demo-gpt2',
     prependBos: true,
   };
+}
+
+/** Random unit directions; b_dec is the mean normalised input and each threshold the projection quantile giving its density. */
+function fitDirections(layer: number, options: DemoSaeOptions) {
+  const { width, featureCount } = options;
+  const random = normalSampler(options.seed + layer * 7919);
+  const decoderWeights = unitRows(featureCount, width, random);
+  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
+  const decoderBias = columnMeans(rows, width);
+  const densities = logUniform(featureCount, options.densityRange ?? DEMO_SAE_SETTINGS.densityRange, random);
+  const thresholds = projectionQuantiles({ rows, decoderBias, decoderWeights, width }, densities);
+  const meanDensity = densities.reduce((total, density) => total + density, 0) / featureCount;
+  return { decoderWeights, decoderBias, thresholds, meanDensity };
 }
 
 /** Each layer's resid_pre over packed windows of the demo dataset, BOS rows left out, from the float64 reference forward. */
