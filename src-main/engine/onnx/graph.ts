@@ -3,6 +3,8 @@ import { modelProto, nodeProto, tensorProto, valueInfoProto, type AttributeValue
 
 /** The default-domain opset our graphs use: 20 brings Gelu with the tanh approximation. */
 export const ONNX_OPSET = 20;
+/** onnxruntime's own fused kernels, e.g. Attention; their opset is 1. */
+export const MICROSOFT_DOMAIN = 'com.microsoft';
 
 export interface NodeOptions {
   /** The output's name when it is a graph output; generated otherwise. */
@@ -18,6 +20,7 @@ export class GraphBuilder {
   #inputs: Message[] = [];
   #outputs: Message[] = [];
   #weights = new Set<string>();
+  #domains = new Set<string>();
   #count = 0;
 
   constructor(name: string) {
@@ -64,11 +67,13 @@ export class GraphBuilder {
   nodeOutputs(opType: string, inputs: readonly string[], count: number, attributes?: Record<string, AttributeValue>, options: NodeOptions = {}): string[] {
     const outputs = Array.from({ length: count }, (_, index) => (index === 0 && options.output) || this.#fresh(opType));
     const name = this.#fresh(`${opType}_node`);
+    if (options.domain) this.#domains.add(options.domain);
     this.#nodes.push(nodeProto({ opType, inputs, outputs, name, attributes, domain: options.domain }));
     return outputs;
   }
 
-  toBytes(opsets: Record<string, number> = { '': ONNX_OPSET }): Uint8Array {
+  toBytes(): Uint8Array {
+    const opsets = { '': ONNX_OPSET, ...Object.fromEntries([...this.#domains].map((domain) => [domain, 1])) };
     const graph = { name: this.name, nodes: this.#nodes, initializers: this.#initializers, inputs: this.#inputs, outputs: this.#outputs };
     return encodeMessage(modelProto(graph, opsets));
   }

@@ -1,4 +1,4 @@
-import { GraphBuilder } from '../../../onnx/graph.js';
+import { GraphBuilder, MICROSOFT_DOMAIN } from '../../../onnx/graph.js';
 import { PIECE_TENSORS, type PieceContext } from '../family.js';
 
 /** HF GPT-2 masks future positions with the float32 minimum rather than −∞. */
@@ -63,34 +63,17 @@ function addEmbedding(graph: GraphBuilder, context: PieceContext): void {
   }
 }
 
-function splitHeads(graph: GraphBuilder, x: string, context: PieceContext, perm: number[]): string {
-  const { headCount, modelWidth } = context.config;
-  const split = graph.node('Reshape', [x, graph.int64s([0, 0, headCount, modelWidth / headCount])]);
-  return graph.node('Transpose', [split], { perm });
-}
-
-/** Keeps score[i, j] where j ≤ i and sets the rest to the mask value, as HF's torch.where does. */
-function causalMask(graph: GraphBuilder, scores: string, x: string): string {
-  const index = positions(graph, x);
-  const rows = graph.node('Unsqueeze', [index, graph.int64s([1])]);
-  const columns = graph.node('Unsqueeze', [index, graph.int64s([0])]);
-  const allowed = graph.node('LessOrEqual', [columns, rows]);
-  return graph.node('Where', [allowed, scores, graph.floats([MASK_VALUE], [])]);
-}
-
-/** resid_pre → attn_out: causal multi-head self-attention after ln_1. */
+/** resid_pre → attn_out: causal multi-head self-attention after ln_1, in onnxruntime's fused Attention kernel. */
 export function attentionGraph(layer: number, context: PieceContext): GraphBuilder {
-  const prefix = `h.${layer}`;
+  const prefix = `h.${layer}.attn`;
   const { graph, input } = residualPiece(`attention ${layer}`, context);
-  const { modelWidth, headCount } = context.config;
-  const qkv = conv1d(graph, layerNorm(graph, input, `${prefix}.ln_1`, context), `${prefix}.attn.c_attn`, context);
-  const [query, key, value] = graph.nodeOutputs('Split', [qkv, graph.int64s([modelWidth, modelWidth, modelWidth])], 3, { axis: -1 });
-  const scores = graph.node('MatMul', [splitHeads(graph, query!, context, [0, 2, 1, 3]), splitHeads(graph, key!, context, [0, 2, 3, 1])]);
-  const scaled = graph.node('Mul', [scores, graph.floats([1 / Math.sqrt(modelWidth / headCount)], [])]);
-  const weights = graph.node('Softmax', [causalMask(graph, scaled, input)], { axis: -1 });
-  const mixed = graph.node('MatMul', [weights, splitHeads(graph, value!, context, [0, 2, 1, 3])]);
-  const merged = graph.node('Reshape', [graph.node('Transpose', [mixed], { perm: [0, 2, 1, 3] }), graph.int64s([0, 0, modelWidth])]);
-  conv1d(graph, merged, `${prefix}.attn.c_proj`, context, PIECE_TENSORS.output);
+  const normed = layerNorm(graph, input, `h.${layer}.ln_1`, context);
+  const qkvWeight = weight(graph, context, `${prefix}.c_attn.weight`);
+  const qkvBias = weight(graph, context, `${prefix}.c_attn.bias`);
+  // unidirectional masks j > i with mask_filter_value, added to the score: HF's float32 minimum gives HF's softmax.
+  const attributes = { num_heads: context.config.headCount, unidirectional: 1, mask_filter_value: { float: MASK_VALUE } };
+  const mixed = graph.node('Attention', [normed, qkvWeight, qkvBias], attributes, { domain: MICROSOFT_DOMAIN });
+  conv1d(graph, mixed, `${prefix}.c_proj`, context, PIECE_TENSORS.output);
   return graph;
 }
 
