@@ -144,6 +144,12 @@ export const BROKEN_SAES: BrokenSae[] = [
     message: "The array 'W_enc' in layer_1/params.npz is stored in Fortran order; save it C-ordered (numpy.ascontiguousarray).",
   },
   {
+    name: 'Gemma Scope attention SAE, which reads attn.hook_z',
+    build: (dir) => writeGemmaScopeFile(join(dir, 'gemma-scope-2b-pt-att', 'layer_3', 'params.npz'), jumprelu()),
+    message:
+      "The SAE in $DIR/gemma-scope-2b-pt-att/layer_3/params.npz reads hook 'blocks.3.attn.hook_z', which SAE Studio cannot tap: Unknown hook 'blocks.3.attn.hook_z': expected blocks.L.{hook_resid_pre,hook_resid_mid,hook_resid_post,hook_attn_out,hook_mlp_out}.",
+  },
+  {
     name: 'Gemma Scope without a threshold',
     build: (dir) => gemmaScopeWith(dir, { W_enc: { shape: [4, 3], data: new Float32Array(12) }, W_dec: { shape: [3, 4], data: new Float32Array(12) }, b_enc: { shape: [3], data: new Float32Array(3) }, b_dec: { shape: [4], data: new Float32Array(4) } }),
     message: "layer_1/params.npz has no array 'threshold' (it has W_enc, W_dec, b_enc, b_dec).",

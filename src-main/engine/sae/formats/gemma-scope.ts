@@ -12,7 +12,8 @@ const LAYER_PATTERN = /(?:^|[/\\])layer_(\d+)(?=[/\\]|$)/g;
 const SITE_PATTERN = /(?:^|[^a-z0-9])(res|mlp|att)(?=[^a-z0-9]|$)/gi;
 // Named as safetensors names them, so the Library shows one vocabulary for every format.
 const STORED_DTYPES: Record<NpyDtype, string> = { '<f4': 'F32', '<f2': 'F16', '<f8': 'F64' };
-const SITE_HOOKS: Record<string, string> = { res: 'hook_resid_post', mlp: 'hook_mlp_out', att: 'hook_attn_out' };
+// Attention SAEs read the heads' concatenated outputs before the output projection (attn.hook_z, as SAELens maps them).
+const SITE_HOOKS: Record<string, string> = { res: 'hook_resid_post', mlp: 'hook_mlp_out', att: 'attn.hook_z' };
 
 export const gemmaScopeAdapter: SaeAdapter = {
   format: 'gemma-scope',

@@ -28,7 +28,7 @@ interface SaeLensConfig {
   centerInput: boolean;
   contextSize?: number;
   modelName?: string;
-  prependBos?: boolean;
+  prependBos: boolean;
 }
 
 export const saeLensAdapter: SaeAdapter = {
@@ -71,13 +71,15 @@ function parseConfig(file: string): SaeLensConfig {
     centerInput: pretrainedOptions?.center_writing_weights !== false,
     contextSize: optionalCount(setting('context_size'), 'context_size', file),
     modelName: optionalString(setting('model_name')),
-    prependBos: typeof setting('prepend_bos') === 'boolean' ? (setting('prepend_bos') as boolean) : undefined,
+    // SAELens defaults a missing prepend_bos to true in both layouts.
+    prependBos: setting('prepend_bos') !== false,
   };
 }
 
 function parseArchitecture(cfg: JsonObject, file: string): SaeLensConfig['architecture'] {
-  // Configs from before `architecture` existed name top-k through activation_fn_str.
-  const raw = cfg.architecture ?? (cfg.activation_fn_str === 'topk' ? 'topk' : 'standard');
+  // Configs from before `architecture` existed name top-k through activation_fn (once activation_fn_str).
+  const activation = cfg.activation_fn ?? cfg.activation_fn_str;
+  const raw = cfg.architecture ?? (activation === 'topk' ? 'topk' : 'standard');
   if (!ARCHITECTURES.includes(raw as SaeLensConfig['architecture'])) {
     throw new InputError(`${displayName(file)} has architecture '${String(raw)}'; supported: ${ARCHITECTURES.join(', ')}.`, file);
   }
@@ -85,7 +87,8 @@ function parseArchitecture(cfg: JsonObject, file: string): SaeLensConfig['archit
 }
 
 function parseNormalization(raw: unknown, file: string): SaeLensNormalization {
-  const value = raw === undefined || raw === null || raw === false ? 'none' : raw;
+  // Before SAELens 6 this was a flag: true meant expected_average_only_in.
+  const value = raw === undefined || raw === null || raw === false ? 'none' : raw === true ? 'expected_average_only_in' : raw;
   if (!NORMALIZATIONS.includes(value as SaeLensNormalization)) {
     throw new InputError(`${displayName(file)} has normalize_activations '${String(value)}'; supported: ${NORMALIZATIONS.join(', ')}.`, file);
   }
@@ -115,7 +118,7 @@ function readParams(weights: SafetensorsFile, config: SaeLensConfig, folder: str
     encoderWeights,
     // A gated SAE's only encoder bias is its gate bias.
     encoderBias: gated?.gateBias ?? readTensor(weights, 'b_enc', [featureCount]),
-    decoderWeights: readTensor(weights, 'W_dec', [featureCount, inputSize]),
+    decoderWeights: readDecoder(weights, featureCount, inputSize),
     decoderBias: readTensor(weights, 'b_dec', [inputSize]),
     threshold: config.architecture === 'jumprelu' ? readThreshold(weights, featureCount) : undefined,
     ...gated,
@@ -128,6 +131,17 @@ function readParams(weights: SafetensorsFile, config: SaeLensConfig, folder: str
     modelName: config.modelName,
     prependBos: config.prependBos,
   };
+}
+
+// Older SAEs scale features by a fine-tuned factor just before decoding; scaling W_dec's rows is the same.
+const FINETUNING_SCALES = ['scaling_factor', 'finetuning_scaling_factor'];
+
+function readDecoder(weights: SafetensorsFile, featureCount: number, inputSize: number): Float32Array {
+  const decoder = readTensor(weights, 'W_dec', [featureCount, inputSize]);
+  const scaleName = FINETUNING_SCALES.find((name) => weights.has(name));
+  if (!scaleName) return decoder;
+  const scale = readTensor(weights, scaleName, [featureCount]);
+  return decoder.map((value, i) => value * scale[Math.floor(i / inputSize)]);
 }
 
 function readGateTensors(weights: SafetensorsFile, featureCount: number) {

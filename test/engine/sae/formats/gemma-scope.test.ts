@@ -19,7 +19,7 @@ describe('Gemma Scope adapter', () => {
   it.each([
     ['gemma-scope-2b-pt-res/layer_20/width_16k/average_l0_71/params.npz', 'blocks.20.hook_resid_post'],
     ['gemma-scope-9b-pt-mlp/layer_3/width_131k/average_l0_9/params.npz', 'blocks.3.hook_mlp_out'],
-    ['gemma-scope-2b-pt-att/layer_0/width_16k/canonical/params.npz', 'blocks.0.hook_attn_out'],
+    ['gemma-scope-2b-pt-att/layer_0/width_16k/canonical/params.npz', 'blocks.0.attn.hook_z'],
   ])('reads the hook of %s as %s', (path, hook) => {
     expect(hookFromPath(join('/data', path))).toBe(hook);
   });

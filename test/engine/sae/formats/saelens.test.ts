@@ -54,10 +54,36 @@ describe('SAELens adapter', () => {
     expect(saeLensAdapter.open(folder).centerInput).toBe(true);
   });
 
-  it('reads top-k from an older activation_fn_str config', () => {
+  it.each(['activation_fn_str', 'activation_fn'])('reads top-k from an older %s config', (key) => {
     const folder = writeSaeLensFolder(nextFolder(), sampleSaeParams({ inputSize: 3, featureCount: 4 }));
-    rewriteConfig(folder, ({ architecture, k, ...cfg }) => ({ ...cfg, activation_fn_str: 'topk', activation_fn_kwargs: { k: 2 } }));
+    rewriteConfig(folder, ({ architecture, k, ...cfg }) => ({ ...cfg, [key]: 'topk', activation_fn_kwargs: { k: 2 } }));
     expect(saeLensAdapter.open(folder)).toMatchObject({ architecture: 'topk', k: 2 });
+  });
+
+  it('defaults prepend_bos to true and reads normalize_activations: true as expected_average_only_in, as SAELens does', () => {
+    const folder = writeSaeLensFolder(nextFolder(), sampleSaeParams({ inputSize: 2, featureCount: 2 }));
+    rewriteConfig(folder, ({ metadata, ...cfg }) => ({ ...cfg, hook_point: 'blocks.0.hook_resid_pre', normalize_activations: true }));
+    writeFileSync(join(folder, 'activation_scaler.json'), JSON.stringify({ scaling_factor: 2 }));
+    expect(saeLensAdapter.open(folder)).toMatchObject({ prependBos: true, normalization: 'none' });
+  });
+
+  it('folds a fine-tuned scaling_factor into the decoder rows', async () => {
+    const params = sampleSaeParams({ inputSize: 3, featureCount: 2, seed: 5 });
+    const folder = writeSaeLensFolder(nextFolder(), params);
+    writeSafetensors(join(folder, 'sae_weights.safetensors'), {
+      W_enc: { shape: [3, 2], data: params.encoderWeights },
+      b_enc: { shape: [2], data: params.encoderBias },
+      W_dec: { shape: [2, 3], data: params.decoderWeights },
+      b_dec: { shape: [3], data: params.decoderBias },
+      scaling_factor: { shape: [2], data: Float32Array.of(2, 0.5) },
+    });
+    const opened = saeLensAdapter.open(folder);
+    const x = Float32Array.of(1, -0.5, 2);
+    const plain = await referenceEncoder(params).encode(x, 1);
+    const scaled = await referenceEncoder(opened).encode(x, 1);
+    expect([...scaled.features]).toEqual([...plain.features]);
+    const expected = [0, 1, 2].map((d) => 2 * plain.features[0] * params.decoderWeights[d] + 0.5 * plain.features[1] * params.decoderWeights[3 + d] + params.decoderBias[d]);
+    [...scaled.reconstruction].forEach((value, d) => expect(value).toBeCloseTo(expected[d], 5));
   });
 
   it('reads half-precision weights and sparsity.safetensors', () => {
