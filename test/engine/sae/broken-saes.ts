@@ -112,6 +112,14 @@ export const BROKEN_SAES: BrokenSae[] = [
     message: 'layers.2/cfg.json describes a transcoder (transcode or skip_connection); only plain SAEs can be loaded.',
   },
   {
+    name: 'sparsify with another activation',
+    build: (dir) => {
+      const folder = writeSparsifyFolder(join(dir, 'layers.4'), topk());
+      return file(folder, 'cfg.json', JSON.stringify({ k: 1, activation: 'groupmax' })), folder;
+    },
+    message: "layers.4/cfg.json has activation 'groupmax'; supported: topk.",
+  },
+  {
     name: 'dictionary_learning torch pickle',
     build: (dir) => (file(dir, 'ae/ae.pt', 'PK'), file(dir, 'ae/config.json', JSON.stringify({ trainer: { dict_class: 'AutoEncoderTopK', k: 2, layer: 3 } })), join(dir, 'ae')),
     message:

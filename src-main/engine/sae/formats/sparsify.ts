@@ -45,6 +45,9 @@ function parseConfig(folder: string): SparsifyConfig {
   if (cfg.transcode === true || cfg.skip_connection === true) {
     throw new InputError(`${displayName(file)} describes a transcoder (transcode or skip_connection); only plain SAEs can be loaded.`, file);
   }
+  if (cfg.activation !== undefined && cfg.activation !== 'topk') {
+    throw new InputError(`${displayName(file)} has activation '${String(cfg.activation)}'; supported: topk.`, file);
+  }
   return { hook: hookFromFolder(folder), k: requiredCount(cfg.k, 'k', file) };
 }
 
