@@ -38,7 +38,12 @@ async function streamToBlob(request: IncomingMessage, folder: string): Promise<s
       done(null, chunk);
     },
   });
-  await pipeline(request, hashing, createWriteStream(partial));
+  try {
+    await pipeline(request, hashing, createWriteStream(partial));
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
   const digest = hash.digest('hex');
   const blob = join(folder, digest);
   if (existsSync(blob)) rmSync(partial);
