@@ -1,15 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hookName } from '../model/hooks.js';
 import { matchModelFolder, readModelFolder } from '../model/folder.js';
 import { referenceForward } from '../model/reference.js';
 import { transpose } from '../sae/files.js';
-import { SAELENS_CONFIG_FILE, SAELENS_WEIGHTS_FILE, writeSaeLensSae } from '../sae/formats/saelens.js';
+import { writeSaeLensSae } from '../sae/formats/saelens.js';
 import type { SaeArchitecture, SaeParams } from '../sae/types.js';
 import { buildDemoRows } from './dataset.js';
 import { DEMO_MODEL_SETTINGS, normalSampler } from './model.js';
 
 export const DEMO_SAES_FOLDER = 'resources/demo/saes';
+/** What the demo SAEs in a folder were made from; a different recipe makes ensureDemoSaes write them again. */
+export const DEMO_RECIPE_FILE = 'demo-saes.json';
+const DEMO_LAYER_FOLDER = /^blocks\.\d+\.hook_resid_pre$/;
 
 export interface DemoSaeOptions {
   layers: number;
@@ -47,16 +50,24 @@ export function writeDemoSaes(dir: string, options: DemoSaeOptions): string[] {
   });
 }
 
-/** Writes the demo SAEs unless every layer is there, fitted to the demo model beside them when it exists; returns dir. */
+/** Writes the demo SAEs unless dir holds them from the same recipe, fitted to the demo model beside them when it exists. */
 export function ensureDemoSaes(dir = DEMO_SAES_FOLDER, modelDir = join(dirname(dir), 'model')): string {
-  const { layers, width } = DEMO_MODEL_SETTINGS;
-  const complete = Array.from({ length: layers }, (_, layer) => join(dir, demoHook(layer))).every(
-    (folder) => existsSync(join(folder, SAELENS_CONFIG_FILE)) && existsSync(join(folder, SAELENS_WEIGHTS_FILE)),
-  );
-  if (complete) return dir;
-  const samples = matchModelFolder(modelDir) ? demoActivationSamples(modelDir, DEMO_SAE_SETTINGS.calibrationWindows) : undefined;
-  writeDemoSaes(dir, { ...DEMO_SAE_SETTINGS, layers, width, samples });
+  const calibrated = matchModelFolder(modelDir);
+  const recipe = JSON.stringify({ saes: DEMO_SAE_SETTINGS, model: calibrated ? DEMO_MODEL_SETTINGS : null }, null, 2);
+  const recipeFile = join(dir, DEMO_RECIPE_FILE);
+  if (existsSync(recipeFile) && readFileSync(recipeFile, 'utf8') === recipe) return dir;
+  removeDemoLayers(dir);
+  const samples = calibrated ? demoActivationSamples(modelDir, DEMO_SAE_SETTINGS.calibrationWindows) : undefined;
+  writeDemoSaes(dir, { ...DEMO_SAE_SETTINGS, layers: DEMO_MODEL_SETTINGS.layers, width: DEMO_MODEL_SETTINGS.width, samples });
+  // The recipe goes last, so an interrupted write is redone rather than trusted.
+  writeFileSync(recipeFile, recipe);
   return dir;
+}
+
+/** Only the layer folders this module writes, so a wrong dir never loses anything else. */
+function removeDemoLayers(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (DEMO_LAYER_FOLDER.test(name)) rmSync(join(dir, name), { recursive: true });
 }
 
 function demoHook(layer: number): string {

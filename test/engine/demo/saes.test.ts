@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('demo SAEs', () => {
     Array.from(samples(1).subarray(127 * 8, 128 * 8)).forEach((value, i) => expect(value).toBeCloseTo(expected[i], 5));
   });
 
-  it('ensureDemoSaes writes the demo set once and leaves it alone after', () => {
+  it('ensureDemoSaes writes the demo set once, and again only when its recipe changes', () => {
     const dir = join(scratch(), 'saes');
     ensureDemoSaes(dir, join(dir, 'no-model-here'));
     const file = join(dir, 'blocks.11.hook_resid_pre', 'sae_weights.safetensors');
@@ -76,5 +76,12 @@ describe('demo SAEs', () => {
     expect(saes[0]).toMatchObject({ inputSize: 64, featureCount: 512 });
     ensureDemoSaes(dir, join(dir, 'no-model-here'));
     expect(statSync(file).mtimeMs).toBe(written);
+    writeFileSync(join(dir, 'demo-saes.json'), '{"saes": "older"}');
+    mkdirSync(join(dir, 'blocks.12.hook_resid_pre'));
+    writeFileSync(join(dir, 'notes.txt'), 'kept');
+    ensureDemoSaes(dir, join(dir, 'no-model-here'));
+    expect(existsSync(join(dir, 'blocks.12.hook_resid_pre'))).toBe(false);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('kept');
+    expect(openSaes(dir)).toHaveLength(12);
   });
 });
