@@ -76,6 +76,18 @@ describe('OnnxModel against the reference forward', () => {
     expect(result.logits).toBeUndefined();
   });
 
+  it('splits the head into position slices without changing logits or losses', async () => {
+    const dir = writeTinyModel({ layers: 1, context: 128, seed: 13 });
+    const model = await open(dir);
+    const windows = [0, 1, 2].map((shift) => Array.from({ length: 100 }, (_, position) => (position * 977 + shift * 131) % 50257));
+    const result = await model.forward(batchOf(windows), { capture: [], logits: true, losses: true });
+    const expected = reference(dir, windows[2]!);
+    const vocabulary = model.config.vocabSize;
+    expect(maxDifference(windowSlice(result.logits!, 2, 100 * vocabulary), expected.logits)).toBeLessThan(TOLERANCE);
+    const losses = windowSlice(result.losses!, 2, 100);
+    referenceLosses(expected.logits, windows[2]!).forEach((loss, position) => expect(Math.abs(losses[position]! - loss)).toBeLessThan(TOLERANCE));
+  });
+
   it('stops after the last hook asked for when no logits or losses are wanted', async () => {
     const model = await open(writeTinyModel({ layers: LAYERS }));
     const result = await model.forward(batchOf([WINDOW]), { capture: ['blocks.0.hook_mlp_out'] });
