@@ -1,0 +1,119 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EChartsOption } from 'echarts';
+import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
+import type { StatsExport } from '../stats/types.js';
+import { InputError } from '../errors.js';
+import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../../src-renderer/figures/families.js';
+import { figureSize } from '../../../src-renderer/figures/frame.js';
+import type { PanelRect } from '../../../src-renderer/figures/grid.js';
+import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../../src-renderer/figures/settings.js';
+import { figureParts, pinAxes, pointCount, type FigurePart } from './parts.js';
+import { rasterImage, svgToPng } from './raster.js';
+import { renderSvg, staticOption, withChart, type FigureSize } from './render.js';
+import { group, svgPieces } from './svg.js';
+
+export interface ExportSettings extends FigureSettings {
+  /** Points in one panel above which they go in as an embedded PNG (when rasterize is not forced). */
+  rasterThreshold: number;
+  /** Pixel density of embedded point images relative to the figure. */
+  rasterResolution: number;
+}
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = { ...DEFAULT_FIGURE_SETTINGS, rasterThreshold: 10_000, rasterResolution: 3 };
+
+export interface ExportedFigure {
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+}
+
+interface RenderContext {
+  size: FigureSize;
+  panels: PanelRect[];
+  rasterize: boolean | undefined;
+  settings: ExportSettings;
+}
+
+function renderPart(part: FigurePart, context: RenderContext): string {
+  const pieces = svgPieces(renderSvg(part.option, context.size), part.id);
+  if (!pieces.body) return '';
+  const dense = context.rasterize ?? pointCount(part.option) > context.settings.rasterThreshold;
+  if (part.panel === undefined || !dense) return pieces.defs ? `<defs>${pieces.defs}</defs>\n${pieces.body}` : pieces.body;
+  const margin = 24 * context.settings.fontScale;
+  return rasterImage(pieces, context.panels[part.panel], { resolution: context.settings.rasterResolution, margin });
+}
+
+function svgDocument(size: FigureSize, background: string, groups: string[]): string {
+  const { width, height } = size;
+  const open = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
+  return [open, `<rect id="background" x="0" y="0" width="${width}" height="${height}" fill="${background}"/>`, ...groups, '</svg>'].join('\n');
+}
+
+/** The figure as Figma-ready SVG: the builder's option rendered layer by layer into named groups. */
+export function figureSvg(option: EChartsOption, settings: ExportSettings, rasterize?: boolean): string {
+  const size = figureSize(option, settings);
+  const pinned = withChart(staticOption(option), size, (chart) => pinAxes(chart, staticOption(option)));
+  const panels = (Array.isArray(pinned.grid) ? pinned.grid : []) as unknown as PanelRect[];
+  const context: RenderContext = { size, panels, rasterize, settings };
+  const groups = figureParts(pinned).groups.flatMap((layer) => {
+    const rendered = layer.parts.map((part) => ({ id: part.id, markup: renderPart(part, context) })).filter((part) => part.markup);
+    if (rendered.length === 0) return [];
+    const inner = rendered.length === 1 && rendered[0].id === layer.id ? rendered[0].markup : rendered.map((part) => group(part.id, part.markup)).join('\n');
+    return [group(layer.id, inner)];
+  });
+  return svgDocument(size, String(option.backgroundColor ?? '#ffffff'), groups);
+}
+
+function familyOrThrow(id: string): FigureFamily {
+  const family = findFamily(id);
+  if (!family) throw new InputError(`Unknown figure '${id}': expected one of ${FIGURE_FAMILIES.map((each) => each.id).join(', ')}.`);
+  return family;
+}
+
+export interface FigureRenderOptions {
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  rasterize?: boolean;
+  settings?: Partial<ExportSettings>;
+}
+
+export function renderFigure(family: FigureFamily, stats: StatsExport, options: FigureRenderOptions): ExportedFigure {
+  const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
+  const svg = figureSvg(family.builder(stats, settings), settings, options.rasterize);
+  if (options.format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+  return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+}
+
+/** The 'figures.export' handler's work: one figure of one run, as SVG or PNG. */
+export async function exportFigure(request: FigureExportRequest & { settings?: Partial<ExportSettings> }, stats: StatsExport): Promise<ExportedFigure> {
+  if (!(request.fontScale > 0) || !(request.scale > 0)) throw new InputError(`Font scale and scale must be positive, not ${request.fontScale} and ${request.scale}.`);
+  return renderFigure(familyOrThrow(request.family), stats, request);
+}
+
+export interface ExportAllOptions {
+  outDir: string;
+  formats: FigureFormat[];
+  fontScale: number;
+  scale: number;
+  rasterize?: boolean;
+  families?: string[];
+  settings?: Partial<ExportSettings>;
+}
+
+/** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
+export async function exportAllFigures(stats: StatsExport, options: ExportAllOptions): Promise<string[]> {
+  await mkdir(options.outDir, { recursive: true });
+  const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
+  const written: string[] = [];
+  for (const family of families) {
+    for (const format of options.formats) {
+      const figure = renderFigure(family, stats, { ...options, format });
+      const path = join(options.outDir, figure.fileName);
+      await writeFile(path, figure.data);
+      written.push(path);
+    }
+  }
+  return written;
+}
