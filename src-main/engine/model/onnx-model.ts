@@ -2,7 +2,7 @@ import type * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
 import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
-import { PIECE_TENSORS, type BlockStep, type GraphFamily, type PieceContext } from './families/index.js';
+import { PIECE_TENSORS, type BlockStep, type BranchStep, type GraphFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from './hooks.js';
 import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
 
@@ -86,15 +86,15 @@ export class OnnxModel implements LanguageModel {
   async #runBlock(block: Block, state: { residual: Float32Array; shape: number[]; plan: ForwardPlan }): Promise<Float32Array> {
     const values = new Map<HookKind, Float32Array>([['hook_resid_pre', await state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
     for (const step of this.#family.blockSteps) {
-      const produced = 'branch' in step ? await this.#runBranch(block, step.branch, values.get(step.input)!, state.shape) : sum(step.terms.map((term) => values.get(term)!));
       const kind = 'branch' in step ? step.output : step.sum;
+      const produced = 'branch' in step ? await this.#runBranch(block, step, values.get(step.input)!, state.shape) : sum(step.terms.map((term) => values.get(term)!));
       values.set(kind, await state.plan.settle(block.layer, kind, produced));
     }
     return values.get('hook_resid_post')!;
   }
 
-  async #runBranch(block: Block, name: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
-    const session = block.branches.get(name)!;
+  async #runBranch(block: Block, step: BranchStep, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    const session = block.branches.get(step.branch)!;
     const outputs = await session.run({ [PIECE_TENSORS.input]: floatTensor(input, [...shape, this.config.modelWidth]) });
     return tensorFloats(outputs[PIECE_TENSORS.output], PIECE_TENSORS.output);
   }
@@ -179,7 +179,7 @@ function branchNames(steps: readonly BlockStep[]): string[] {
 }
 
 function sum(terms: Float32Array[]): Float32Array {
-  const total = Float32Array.from(terms[0]!);
+  const total = terms[0]!.slice();
   for (const term of terms.slice(1)) {
     for (let index = 0; index < total.length; index++) total[index]! += term[index]!;
   }
