@@ -38,9 +38,12 @@ export const dictionaryLearningAdapter: SaeAdapter = {
   inspect(path) {
     const folder = folderOf(path);
     const config = parseConfig(folder);
-    const shape = withFile(openWeights(folder), (weights) => ({ shape: matrixShape(weights, 'encoder.weight'), dtype: weights.describe('encoder.weight').dtype }));
+    const sizes = withFile(openWeights(folder), (weights) => {
+      const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
+      return { d_in: inputSize, d_sae: featureCount, dtype: weights.describe('encoder.weight').dtype };
+    });
     const { architecture, hook, k, contextSize } = config;
-    return definedFacts({ format: 'dictionary-learning', architecture, hook, d_in: shape.shape[1], d_sae: shape.shape[0], dtype: shape.dtype, k, context_size: contextSize });
+    return definedFacts({ format: 'dictionary-learning', architecture, hook, ...sizes, k, context_size: contextSize });
   },
 };
 
