@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
+import { benchCommand } from './bench.js';
 import { exportCommand } from './export.js';
+import { figuresCommand } from './figures.js';
 import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
 import { makeSaesCommand } from './make-saes.js';
@@ -9,4 +11,4 @@ import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 
 /** Every headless job; each command lives in its own file beside this one. */
-export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand, serveCommand, runsCommand, makeModelCommand, makeSaesCommand, inspectCommand];
+export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand, serveCommand, runsCommand, benchCommand, makeModelCommand, makeSaesCommand, inspectCommand, figuresCommand];

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
+import { InputError } from '../../engine/errors.js';
+import { DEFAULT_EXPORT_SETTINGS, exportAllFigures, type ExportSettings } from '../../engine/figures/index.js';
+import type { StatsExport } from '../../engine/stats/types.js';
+import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { getRun } from '../../store/runs.js';
+import { loadRunStats } from '../../store/statistics.js';
+import { FIGURE_FAMILIES } from '../../../src-renderer/figures/families.js';
+import { choiceOption, integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+
+const RASTERIZE_CHOICES = ['auto', 'on', 'off'] as const;
+const defaults = DEFAULT_EXPORT_SETTINGS;
+
+function positiveNumber(options: ParsedOptions, name: string, fallback: number): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`--${name} must be a positive number, not '${raw}'.`);
+  return value;
+}
+
+function listOption<T extends string>(options: ParsedOptions, name: string, choices: readonly T[]): T[] | undefined {
+  const raw = stringOption(options, name);
+  if (raw === undefined) return undefined;
+  const values = raw.split(',').map((value) => value.trim()).filter(Boolean);
+  const unknown = values.find((value) => !choices.includes(value as T));
+  if (unknown !== undefined || values.length === 0) throw new InputError(`--${name} takes a comma-separated list of ${choices.join(', ')}, not '${raw}'.`);
+  return values as T[];
+}
+
+function rasterizeOption(options: ParsedOptions): boolean | undefined {
+  const choice = choiceOption(options, 'rasterize', RASTERIZE_CHOICES, 'auto');
+  return choice === 'auto' ? undefined : choice === 'on';
+}
+
+function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
+  return {
+    width: integerOption(options, 'width', 200) ?? defaults.width,
+    panelAspect: positiveNumber(options, 'panel-aspect', defaults.panelAspect),
+    shareAxes: !options['independent-axes'],
+    outlierThreshold: positiveNumber(options, 'outlier-threshold', defaults.outlierThreshold),
+    densityBins: integerOption(options, 'density-bins', 2) ?? defaults.densityBins,
+    pointSize: positiveNumber(options, 'point-size', defaults.pointSize),
+    layerOpacity: positiveNumber(options, 'layer-opacity', defaults.layerOpacity),
+    rasterThreshold: integerOption(options, 'raster-threshold', 0) ?? defaults.rasterThreshold,
+    rasterResolution: positiveNumber(options, 'raster-resolution', defaults.rasterResolution),
+  };
+}
+
+function loadStats(databasePath: string, runName: string): { runId: string; stats: StatsExport } {
+  const db = openDatabase(databasePath);
+  try {
+    const run = getRun(db, runName);
+    return { runId: run.id, stats: loadRunStats(db, run.id) };
+  } finally {
+    db.close();
+  }
+}
+
+const familyIds = FIGURE_FAMILIES.map((family) => family.id);
+
+export const figuresCommand: Command = {
+  name: 'figures',
+  summary: "Export a finished run's figures as SVG (Figma-ready) and PNG",
+  positionals: 'RUN',
+  options: {
+    out: { type: 'string', value: 'DIR', description: 'Folder to write one file per figure into' },
+    format: { type: 'string', value: 'svg,png', description: 'Comma-separated formats', default: 'svg' },
+    families: { type: 'string', value: 'ID,…', description: `Figures to export: ${familyIds.join(', ')} (default: all)` },
+    'font-scale': { type: 'string', value: 'X', description: 'Multiply font sizes, e.g. 2 for slides', default: '1' },
+    scale: { type: 'string', value: 'X', description: 'PNG pixels per figure pixel', default: '1' },
+    rasterize: { type: 'string', value: RASTERIZE_CHOICES.join('|'), description: 'Embed dense scatter points as PNG', default: 'auto' },
+    'raster-threshold': { type: 'string', value: 'N', description: 'Points in one panel above which auto embeds them as PNG', default: String(defaults.rasterThreshold) },
+    'raster-resolution': { type: 'string', value: 'X', description: 'Pixel density of embedded point images', default: String(defaults.rasterResolution) },
+    width: { type: 'string', value: 'PX', description: 'Figure width in pixels', default: String(defaults.width) },
+    'panel-aspect': { type: 'string', value: 'X', description: 'Panel height over width', default: String(defaults.panelAspect) },
+    'independent-axes': { type: 'boolean', description: 'Give each layer panel its own axis ranges' },
+    'outlier-threshold': { type: 'string', value: 'Z', description: 'Robust z-score (MAD) above which a position is labelled', default: String(defaults.outlierThreshold) },
+    'density-bins': { type: 'string', value: 'N', description: 'Histogram bins for log10 feature density', default: String(defaults.densityBins) },
+    'point-size': { type: 'string', value: 'PX', description: 'Scatter point size', default: String(defaults.pointSize) },
+    'layer-opacity': { type: 'string', value: 'X', description: 'Point opacity in the all-layers figure', default: String(defaults.layerOpacity) },
+    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+  },
+  async run(options, positionals) {
+    const [runName] = positionals;
+    if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio figures --help'.");
+    const outDir = resolve(requiredString(options, 'out', figuresCommand));
+    const formats = listOption<FigureFormat>(options, 'format', FIGURE_FORMATS) ?? ['svg'];
+    const families = listOption(options, 'families', familyIds);
+    const request = { outDir, formats, families, fontScale: positiveNumber(options, 'font-scale', 1), scale: positiveNumber(options, 'scale', 1), rasterize: rasterizeOption(options), settings: figureSettings(options) };
+    const { runId, stats } = loadStats(resolve(stringOption(options, 'db') ?? defaultDatabasePath()), runName);
+    const written = await exportAllFigures(stats, request);
+    console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
+    for (const path of written) console.log(`  ${path}`);
+    return 0;
+  },
+};
