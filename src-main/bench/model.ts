@@ -8,7 +8,7 @@ import { choiceOption } from '../cli/command.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
 import { openModel } from '../engine/model/open.js';
 import { DEVICES, type LanguageModel, type ModelConfig } from '../engine/model/types.js';
-import { chooseDevice, type ExecutionProvider } from '../engine/onnx/devices.js';
+import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
 import { createSession, floatTensor } from '../engine/onnx/session.js';
 
@@ -30,13 +30,13 @@ export async function runBenchmark(options: ParsedOptions): Promise<void> {
   ensureModel();
   const device = choiceOption(options, 'device', DEVICES, 'auto');
   const { model } = await openModel(MODEL_FOLDER, { device, ablation: 'none', onDeviceReport: (line) => console.log(line) });
-  const peak = await peakMatMul((await chooseDevice(device)).provider);
+  const peak = await peakMatMul(model.device as ExecutionProvider);
   try {
     for (const run of RUNS) await timeForward(model, { ...run, peak });
   } finally {
     await Promise.all([model.dispose(), peak.release()]);
   }
-  const weightBytes = parameterCount(MODEL_SETTINGS) * 4;
+  const weightBytes = parameterCount(model.config) * 4;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   console.log(`Peak memory: ${megabytes(peakRss)} MB RSS for ${megabytes(weightBytes)} MB of float32 weights (${(peakRss / weightBytes).toFixed(2)}×; target < 2×)`);
   if (!process.env.MALLOC_MMAP_THRESHOLD_) console.log(GLIBC_HINT);
@@ -102,9 +102,10 @@ async function seconds(run: () => Promise<unknown>): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-function parameterCount(settings: typeof MODEL_SETTINGS): number {
-  const { layers, width, context } = settings;
-  return 50257 * width + context * width + layers * (12 * width ** 2 + 13 * width) + 2 * width;
+/** GPT-2's tensors: embeddings, 12·d² + 13·d per block, and ln_f. */
+function parameterCount(config: ModelConfig): number {
+  const { vocabSize, contextLength, layerCount, modelWidth } = config;
+  return (vocabSize + contextLength) * modelWidth + layerCount * (12 * modelWidth ** 2 + 13 * modelWidth) + 2 * modelWidth;
 }
 
 function megabytes(bytes: number): string {
