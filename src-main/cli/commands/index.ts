@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
 import { benchCommand } from './bench.js';
+import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { figuresCommand } from './figures.js';
 import { inspectCommand } from './inspect.js';
@@ -11,4 +12,16 @@ import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 
 /** Every headless job; each command lives in its own file beside this one. */
-export const COMMANDS: Command[] = [activationsCommand, analyzeCommand, exportCommand, serveCommand, runsCommand, benchCommand, makeModelCommand, makeSaesCommand, inspectCommand, figuresCommand];
+export const COMMANDS: Command[] = [
+  analyzeCommand,
+  runsCommand,
+  exportCommand,
+  figuresCommand,
+  activationsCommand,
+  inspectCommand,
+  serveCommand,
+  demoCommand,
+  benchCommand,
+  makeModelCommand,
+  makeSaesCommand,
+];
