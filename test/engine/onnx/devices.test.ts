@@ -18,6 +18,12 @@ describe('chooseDevice', () => {
     expect(choice.report.at(-1)).toBe(`Running on ${choice.provider}.`);
   });
 
+  it('refuses an explicit webgpu that cannot run with the reason', async () => {
+    const reason = await unavailableReason('webgpu');
+    if (reason) await expect(chooseDevice('webgpu')).rejects.toThrow(`Device 'webgpu' is not available: ${reason}.`);
+    else expect((await chooseDevice('webgpu')).provider).toBe('webgpu');
+  });
+
   it.runIf(!HAS_NVIDIA)('refuses cuda without a GPU in one sentence', async () => {
     await expect(chooseDevice('cuda')).rejects.toThrow("Device 'cuda' is not available: no NVIDIA GPU or CUDA provider libraries were found.");
   });
