@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
 import { openDatabase } from '../store/database.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo } from './contract.js';
+import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf } from './contract.js';
 import type { Handlers } from './dispatch.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
@@ -61,10 +60,16 @@ export class Studio {
       'runs.start': ({ settings }) => this.runs.start(settings),
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, this.runs.get(runId).id),
-      'figures.export': () => {
-        throw new InputError('Figure export is not available in this build yet.');
-      },
+      'figures.export': (request) => this.#exportFigure(request),
     };
+  }
+
+  /** Loaded on first use: the renderer for figures is heavy and most sessions never export. */
+  async #exportFigure(request: FigureExportRequest): Promise<ResponseOf<'figures.export'>> {
+    const stats = loadRunStats(this.#db, this.runs.get(request.runId).id);
+    const { exportFigure } = await import('../engine/figures/export.js');
+    const figure = await exportFigure(request, stats);
+    return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 
   #changed<T>(value: T): T {

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src-main/api/dispatch.js';
+import { Studio } from '../../src-main/api/studio.js';
+import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../src-main/store/database.js';
+import { createRun, setRunState } from '../../src-main/store/runs.js';
+import { createStatsStore } from '../../src-main/store/statistics.js';
+import { sampleExport } from '../engine/stats/sample-stats.js';
+
+const SETTINGS: RunSettings = {
+  model: '/models/gpt2',
+  saes: ['/saes/layer0'],
+  dataset: '/data/demo.jsonl',
+  samples: 2,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 1,
+};
+
+function storeFinishedRun(databasePath: string, stats: StatsExport): string {
+  const db = openDatabase(databasePath);
+  const { id } = createRun(db, SETTINGS);
+  const store = createStatsStore(db, id);
+  store.saveRun(stats.run);
+  stats.saes.forEach((sae, index) => {
+    store.saveSae(index, sae);
+    store.saveFeatures(index, sae.features);
+    store.savePositions(index, sae.positions);
+    store.saveSummary(index, sae.summary);
+  });
+  setRunState(db, id, 'finished');
+  db.close();
+  return id;
+}
+
+let folder: string;
+let studio: Studio;
+let runId: string;
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sae-studio-'));
+  runId = storeFinishedRun(join(folder, 'studio.db'), sampleExport(false));
+  studio = new Studio({ databasePath: join(folder, 'studio.db'), host: 'browser', recognizers: [] });
+});
+afterAll(() => {
+  studio.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('Studio handlers', () => {
+  it("answers runs.stats with the run's stored statistics, and 'latest' works", async () => {
+    const reply = await dispatch(studio.handlers, 'runs.stats', { runId: 'latest' });
+    if (!reply.ok) throw new Error(reply.error.message);
+    const stats = reply.value as StatsExport;
+    expect(stats.run).toEqual(sampleExport(false).run);
+    expect(Array.from(stats.saes[0].features.mean)).toEqual([1, 2]);
+  });
+
+  it('exports a figure of a run as base64 SVG', async () => {
+    const request = { runId, family: 'position-mean-std', format: 'svg', fontScale: 1, scale: 1 };
+    const reply = await dispatch(studio.handlers, 'figures.export', request);
+    if (!reply.ok) throw new Error(reply.error.message);
+    const figure = reply.value as { fileName: string; mimeType: string; base64: string };
+    expect(figure).toMatchObject({ fileName: 'position-mean-std.svg', mimeType: 'image/svg+xml' });
+    expect(Buffer.from(figure.base64, 'base64').toString('utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+
+  it('names an unknown run or figure in its error reply', async () => {
+    const missing = await dispatch(studio.handlers, 'runs.stats', { runId: 'nope' });
+    expect(missing).toEqual({ ok: false, error: { message: "There is no run with id 'nope'." } });
+    const family = await dispatch(studio.handlers, 'figures.export', { runId, family: 'pie', format: 'svg', fontScale: 1, scale: 1 });
+    expect(family.ok).toBe(false);
+    if (!family.ok) expect(family.error.message).toMatch(/^Unknown figure 'pie'/);
+  });
+});
