@@ -18,8 +18,15 @@ export function createSession(modelBytes: Uint8Array, provider: ExecutionProvide
     logSeverityLevel: 3,
     // Each session's arena would keep its largest intermediates forever; with a session per piece that multiplies.
     enableCpuMemArena: false,
-    extra: settings.prepack === false ? { session: { disable_prepacking: '1' } } : {},
+    extra: { session: sessionEntries(settings) },
   });
+}
+
+/** Pieces run one after another, so a finished session's spinning threads would only steal the next one's cores. */
+function sessionEntries(settings: SessionSettings): Record<string, string> {
+  const entries: Record<string, string> = { 'intra_op.allow_spinning': '0' };
+  if (settings.prepack === false) entries.disable_prepacking = '1';
+  return entries;
 }
 
 export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
