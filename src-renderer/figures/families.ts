@@ -18,9 +18,9 @@ export interface FigureFamily {
 export const FIGURE_FAMILIES: readonly FigureFamily[] = [
   { id: 'quantiles', title: 'Quantiles per feature', builder: buildQuantilesOption },
   { id: 'position-mean-std', title: 'Position mean vs std', builder: buildPositionMeanStdOption },
-  { id: 'position-mean', title: 'Mean activation per position', builder: (stats, settings) => buildPositionMeanOption(stats, settings, 0) },
-  { id: 'position-mean-no-bos', title: 'Mean activation per position, without BOS', builder: (stats, settings) => buildPositionMeanOption(stats, settings, 1) },
-  { id: 'layers-combined', title: 'All layers combined', builder: buildLayersCombinedOption },
+  { id: 'position-mean', title: 'Mean per position', builder: (stats, settings) => buildPositionMeanOption(stats, settings, 0) },
+  { id: 'position-mean-no-bos', title: 'Mean per position, no BOS', builder: (stats, settings) => buildPositionMeanOption(stats, settings, 1) },
+  { id: 'layers-combined', title: 'All layers', builder: buildLayersCombinedOption },
   { id: 'density', title: 'Density and count', builder: buildDensityOption },
   { id: 'layer-summary', title: 'Layer summary', builder: buildLayerSummaryOption },
 ];

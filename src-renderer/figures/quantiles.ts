@@ -2,7 +2,7 @@ import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
-import { decadeExtent, extentOf, formatNumber, mergeExtents, orderBy, type Extent } from './numbers.js';
+import { decadeExtent, extentOf, formatNumber, mergeExtents, orderBy, roundOutward, type Extent } from './numbers.js';
 import { QUANTILE_PALETTE } from './palettes.js';
 import { largeScatter, packTriples } from './scatter.js';
 import type { FigureSettings } from './settings.js';
@@ -48,7 +48,7 @@ export function buildQuantilesOption(stats: StatsExport, settings: FigureSetting
   const shared = decadeExtent(mergeExtents(saes.map(positiveQuantileExtent)));
   const panels: PanelSpec[] = saes.map((sae) => {
     const y = settings.shareAxes ? shared : decadeExtent(positiveQuantileExtent(sae));
-    const xMax = settings.shareAxes ? Math.max(...saes.map((other) => other.d_sae)) : sae.d_sae;
+    const xMax = roundOutward(settings.shareAxes ? Math.max(...saes.map((other) => other.d_sae)) : sae.d_sae, 1);
     return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Feature rank by median', min: 0, max: xMax }, yAxis: { type: 'log', name: 'Activation', ...y } };
   });
   const levels = saes[0]?.features.quantiles.levels ?? [];

@@ -1,0 +1,94 @@
+import type { FigureFormat } from '../../src-main/api/contract.js';
+import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import { getApi } from '../api/index.js';
+import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../figures/settings.js';
+import { messageOf } from './errors.js';
+
+export const RASTERIZE_MODES = ['auto', 'on', 'off'] as const;
+export type RasterizeMode = (typeof RASTERIZE_MODES)[number];
+
+export interface ExportChoices {
+  fontScale: number;
+  scale: number;
+  rasterize: RasterizeMode;
+}
+
+function download(fileName: string, mimeType: string, base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The opened run's statistics, the figure settings and the export choices. */
+export class FiguresState {
+  #runId = $state<string | undefined>(undefined);
+  #stats = $state.raw<StatsExport | undefined>(undefined);
+  #loading = $state(false);
+  #exporting = $state<string | undefined>(undefined);
+  #error = $state<string | undefined>(undefined);
+  #settings = $state<FigureSettings>({ ...DEFAULT_FIGURE_SETTINGS });
+  #choices = $state<ExportChoices>({ fontScale: 1, scale: 2, rasterize: 'auto' });
+
+  /** Deeply reactive: form fields bind to its properties. */
+  get settings(): FigureSettings {
+    return this.#settings;
+  }
+
+  get choices(): ExportChoices {
+    return this.#choices;
+  }
+
+  get runId(): string | undefined {
+    return this.#runId;
+  }
+
+  get stats(): StatsExport | undefined {
+    return this.#stats;
+  }
+
+  get loading(): boolean {
+    return this.#loading;
+  }
+
+  get exporting(): string | undefined {
+    return this.#exporting;
+  }
+
+  get error(): string | undefined {
+    return this.#error;
+  }
+
+  async open(runId: string): Promise<void> {
+    this.#runId = runId;
+    this.#stats = undefined;
+    this.#loading = true;
+    this.#error = undefined;
+    try {
+      this.#stats = await getApi().invoke('runs.stats', { runId });
+    } catch (error) {
+      this.#error = messageOf(error);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  async export(family: string, format: FigureFormat): Promise<void> {
+    if (!this.#runId) return;
+    this.#exporting = `${family}.${format}`;
+    this.#error = undefined;
+    try {
+      const { fontScale, scale, rasterize } = this.#choices;
+      const request = { runId: this.#runId, family, format, fontScale, scale, ...(rasterize === 'auto' ? {} : { rasterize: rasterize === 'on' }) };
+      const file = await getApi().invoke('figures.export', request);
+      download(file.fileName, file.mimeType, file.base64);
+    } catch (error) {
+      this.#error = messageOf(error);
+    } finally {
+      this.#exporting = undefined;
+    }
+  }
+}
