@@ -23,7 +23,7 @@ interface IdleFeeds {
 function idleFeeds(width: number): IdleFeeds {
   return {
     embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]) },
-    head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, 1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1, 1]) },
+    head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1]) },
   };
 }
 
@@ -111,8 +111,8 @@ export class OnnxModel implements LanguageModel {
       const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
       const feeds = {
         ...this.#idle.embedding,
-        [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [1, end - start, modelWidth]),
-        [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [1, end - start]),
+        [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [end - start, modelWidth]),
+        [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [end - start]),
       };
       const outputs = await this.#vocabulary.run(feeds, fetches);
       result.logits?.set(tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits), start * vocabSize);

@@ -34,8 +34,9 @@ export interface PieceContext {
 }
 
 /**
- * How a model family splits into ONNX pieces between hooks. Vocabulary: tokens → output (resid_pre 0), and
- * input (the final residual) with targets → logits, losses. Branch: input → output.
+ * How a model family splits into ONNX pieces between hooks. Vocabulary: tokens [batch, sequence] → output
+ * (resid_pre 0), and input (final residual rows [rows, width]) with targets [rows] → logits, losses.
+ * Branch: input → output, both [batch, sequence, width].
  */
 export interface GraphFamily {
   readonly modelType: string;

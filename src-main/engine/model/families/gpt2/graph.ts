@@ -5,8 +5,8 @@ import { PIECE_TENSORS, type PieceContext } from '../family.js';
 const MASK_VALUE = -3.4028234663852886e38;
 
 const BATCH_DIMS = ['batch', 'sequence'] as const;
-/** The head's own dim names: in the vocabulary piece it runs on other shapes than the embedding beside it. */
-const HEAD_DIMS = ['rows', 'positions'] as const;
+/** The head is position-wise and takes flat rows, under a dim name of its own beside the embedding's. */
+const HEAD_ROWS = 'rows';
 
 function weight(graph: GraphBuilder, context: PieceContext, name: string): string {
   return graph.weight(name, context.weights.shape(name), () => context.weights.read(name));
@@ -87,20 +87,17 @@ export function mlpGraph(layer: number, context: PieceContext): GraphBuilder {
   return graph;
 }
 
-/** Final residual → logits through ln_f and the tied embedding, and −log p(target) without leaving the graph. */
+/** Final residual rows → logits through ln_f and the tied embedding, and −log p(target) without leaving the graph. */
 function addHead(graph: GraphBuilder, context: PieceContext): void {
   const { modelWidth, vocabSize } = context.config;
-  const input = graph.input(PIECE_TENSORS.input, 'float', [...HEAD_DIMS, modelWidth]);
-  const targets = graph.input(PIECE_TENSORS.targets, 'int32', HEAD_DIMS);
-  graph.output(PIECE_TENSORS.logits, 'float', [...HEAD_DIMS, vocabSize]);
-  graph.output(PIECE_TENSORS.losses, 'float', HEAD_DIMS);
-  const rows = graph.node('Reshape', [layerNorm(graph, input, 'ln_f', context), graph.int64s([-1, modelWidth])]);
+  const input = graph.input(PIECE_TENSORS.input, 'float', [HEAD_ROWS, modelWidth]);
+  const targets = graph.input(PIECE_TENSORS.targets, 'int32', [HEAD_ROWS]);
+  graph.output(PIECE_TENSORS.logits, 'float', [HEAD_ROWS, vocabSize]);
+  graph.output(PIECE_TENSORS.losses, 'float', [HEAD_ROWS]);
+  const normed = layerNorm(graph, input, 'ln_f', context);
   // Gemm reads the [vocab, width] embedding transposed in place, so no transposed copy is made.
-  const flat = graph.node('Gemm', [rows, weight(graph, context, 'wte.weight')], { transB: 1 });
-  const shape = graph.node('Concat', [graph.node('Shape', [targets]), graph.int64s([vocabSize])], { axis: 0 });
-  const logits = graph.node('Reshape', [flat, shape], undefined, { output: PIECE_TENSORS.logits });
-  // −log softmax(logits)[target] = logsumexp(logits) − logits[target], without a second vocabulary-sized buffer.
-  const normalizer = graph.node('ReduceLogSumExp', [logits, graph.int64s([-1])], { keepdims: 0 });
-  const picked = graph.node('GatherElements', [logits, graph.node('Unsqueeze', [targets, graph.int64s([-1])])], { axis: -1 });
-  graph.node('Sub', [normalizer, graph.node('Squeeze', [picked, graph.int64s([-1])])], undefined, { output: PIECE_TENSORS.losses });
+  const logits = graph.node('Gemm', [normed, weight(graph, context, 'wte.weight')], { transB: 1 }, { output: PIECE_TENSORS.logits });
+  const logProbabilities = graph.node('LogSoftmax', [logits], { axis: -1 });
+  const picked = graph.node('GatherElements', [logProbabilities, graph.node('Unsqueeze', [targets, graph.int64s([-1])])], { axis: -1 });
+  graph.node('Neg', [graph.node('Squeeze', [picked, graph.int64s([-1])])], undefined, { output: PIECE_TENSORS.losses });
 }
