@@ -7,6 +7,9 @@ export interface AxisSpec {
   name: string;
   min?: number;
   max?: number;
+  interval?: number;
+  /** 1 for counts, so ticks never fall between whole numbers. */
+  minInterval?: number;
   categories?: string[];
 }
 
@@ -53,6 +56,8 @@ function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
     nameTextStyle: { fontSize: fonts.axisName, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY },
     min: spec.min,
     max: spec.max,
+    interval: spec.interval,
+    minInterval: spec.minInterval,
     data: spec.categories,
     scale: spec.type === 'value' && spec.min === undefined,
     axisLine: { show: true, onZero: false, lineStyle: { color: AXIS_COLOR } },
@@ -66,7 +71,11 @@ function panelXAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): XAXisC
   const count = spec.panels.length;
   const primary = spec.panels.map((panel, index) => {
     const show = !spec.settings.shareAxes || isBottomRow(index, count, shape);
-    return { ...axisOption(panel.xAxis, fonts, show), id: `${panel.id}-x`, gridIndex: index, nameGap: fonts.axisLabel * 2.4 };
+    const axis = axisOption(panel.xAxis, fonts, show);
+    // Shared panels sit close: the last tick label would run into the next panel's first.
+    const lastColumn = (index + 1) % shape.columns === 0 || index === count - 1;
+    const axisLabel = { ...axis.axisLabel, showMaxLabel: spec.settings.shareAxes && !lastColumn ? false : undefined };
+    return { ...axis, axisLabel, id: `${panel.id}-x`, gridIndex: index, nameGap: fonts.axisLabel * 2.4 };
   });
   const top = spec.panels.flatMap((panel, index) => {
     if (!panel.topAxis) return [];

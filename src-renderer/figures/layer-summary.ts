@@ -11,12 +11,13 @@ export const SUMMARY_COLOR = '#2f4b7c';
 export interface SummaryMetric {
   key: keyof SaeSummary;
   label: string;
+  count?: boolean;
 }
 
 export const SUMMARY_METRICS: SummaryMetric[] = [
   { key: 'l0', label: 'L0 (active features)' },
-  { key: 'dead', label: 'Dead features' },
-  { key: 'dense', label: 'Dense features (density > 0.1)' },
+  { key: 'dead', label: 'Dead features', count: true },
+  { key: 'dense', label: 'Dense features (density > 0.1)', count: true },
   { key: 'explained_variance', label: 'Explained variance' },
   { key: 'mse', label: 'MSE' },
   { key: 'ce_recovered', label: 'CE recovered' },
@@ -48,7 +49,7 @@ export function buildLayerSummaryOption(stats: StatsExport, settings: FigureSett
   const panels: PanelSpec[] = metrics.map((metric) => ({
     id: metric.key.replace(/_/g, '-'),
     xAxis: { type: 'category', name: 'Layer', categories },
-    yAxis: { type: 'value', name: metric.label },
+    yAxis: { type: 'value', name: metric.label, minInterval: metric.count ? 1 : undefined },
   }));
   const frame = smallMultiples({ title: figureTitle('Layer summary', stats), panels, settings: { ...settings, shareAxes: false } });
   return { ...frame.option, series: metrics.map((metric, panel) => metricSeries(saes, metric, panel, settings)) };

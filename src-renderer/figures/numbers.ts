@@ -76,3 +76,19 @@ export function roundOutward(value: number, direction: 1 | -1): number {
   const rounded = direction > 0 ? Math.ceil(value / step) * step : Math.floor(value / step) * step;
   return Number(rounded.toPrecision(12));
 }
+
+function niceStep(rough: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const fraction = rough / magnitude;
+  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+  return nice * magnitude;
+}
+
+/** Bounds on whole steps of 1, 2 or 5 × 10^k with about `splits` intervals, the way axis ticks read best. */
+export function niceExtent(extent: Extent, splits = 5): Extent & { interval: number } {
+  const span = extent.max - extent.min || Math.abs(extent.max) || 1;
+  const interval = niceStep(span / splits);
+  const min = Number((Math.floor(extent.min / interval) * interval).toPrecision(12));
+  const max = Number((Math.ceil(extent.max / interval) * interval).toPrecision(12));
+  return { min, max: max > min ? max : min + interval, interval };
+}

@@ -2,7 +2,7 @@ import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from 'echar
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
-import { extentOf, formatNumber, mergeExtents, robustZScores, roundOutward, type Extent } from './numbers.js';
+import { extentOf, formatNumber, mergeExtents, niceExtent, robustZScores, type Extent } from './numbers.js';
 import { POSITION_PALETTE } from './palettes.js';
 import type { FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
@@ -49,14 +49,13 @@ function meanStdSeries(sae: SaeStats, panel: number, settings: FigureSettings): 
   return { type: 'scatter', name: layerLabel(sae.hook), xAxisIndex: panel, yAxisIndex: panel, data, symbolSize: settings.pointSize * 3, tooltip, labelLayout: { hideOverlap: true } };
 }
 
-function paddedExtent(extent: Extent | undefined): Extent | undefined {
+function paddedExtent(extent: Extent | undefined): (Extent & { interval: number }) | undefined {
   if (!extent) return undefined;
-  const pad = (extent.max - extent.min) * 0.05 || Math.abs(extent.max) * 0.05 || 1;
-  const min = extent.min >= 0 && extent.min - pad < 0 ? 0 : roundOutward(extent.min - pad, -1);
-  return { min, max: roundOutward(extent.max + pad, 1) };
+  const pad = (extent.max - extent.min) * 0.04 || Math.abs(extent.max) * 0.04 || 1;
+  return niceExtent({ min: extent.min - pad, max: extent.max + pad });
 }
 
-function statExtent(saes: SaeStats[], pick: (sae: SaeStats) => ArrayLike<number>, first = 0): Extent | undefined {
+function statExtent(saes: SaeStats[], pick: (sae: SaeStats) => ArrayLike<number>, first = 0) {
   return paddedExtent(mergeExtents(saes.map((sae) => extentOf(reachedPositions(sae, first).map((t) => pick(sae)[t])))));
 }
 

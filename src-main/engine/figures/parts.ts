@@ -21,11 +21,11 @@ function hideAxis(axis: Component): Component {
   return { ...axis, show: false };
 }
 
-/** Freezes every numeric axis at the range the full chart chose, so each part maps data to the same pixels. */
+/** Freezes every numeric axis left to ECharts at the range the full chart chose, so each part maps data to the same pixels. */
 export function pinAxes(chart: echarts.ECharts, option: EChartsOption): EChartsOption {
   const grids = list(option.grid);
   const pin = (axis: Component, index: number, key: 'xAxisIndex' | 'yAxisIndex') => {
-    if (axis.type === 'category') return axis;
+    if (axis.type === 'category' || (typeof axis.min === 'number' && typeof axis.max === 'number')) return axis;
     const grid = grids[axis.gridIndex ?? 0] as unknown as { left: number; top: number; width: number; height: number };
     const ends = key === 'xAxisIndex' ? [[grid.left, grid.top], [grid.left + grid.width, grid.top]] : [[grid.left, grid.top + grid.height], [grid.left, grid.top]];
     const [min, max] = ends.map((pixel) => Number(Number(chart.convertFromPixel({ [key]: index }, key === 'xAxisIndex' ? pixel[0] : pixel[1])).toPrecision(12)));
