@@ -10,7 +10,7 @@ import { openModel } from '../engine/model/open.js';
 import { DEVICES, type LanguageModel, type ModelConfig } from '../engine/model/types.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
-import { createSession, floatTensor } from '../engine/onnx/session.js';
+import { ALLOCATOR_ENV, createSession, floatTensor } from '../engine/onnx/session.js';
 
 /** GPT-2 small's shape, with random weights. */
 const MODEL_SETTINGS = { layers: 12, width: 768, heads: 12, context: 1024, seed: 7 };
@@ -22,8 +22,7 @@ const RUNS = [
 ];
 const TIMED_REPEATS = 5;
 const PEAK_MATMUL_SIZE = 2048;
-const GLIBC_HINT =
-  'Note: glibc keeps freed intermediates of a few MB in its heaps; MALLOC_MMAP_THRESHOLD_=1048576 in the environment hands them back to the system.';
+const ALLOCATOR_HINT = `Note: this process lacks ALLOCATOR_ENV (${Object.entries(ALLOCATOR_ENV).map(([name, value]) => `${name}=${value}`).join(' ')}); with it, glibc hands freed intermediates back.`;
 
 /** Prints forward throughput, its share of the machine's MatMul peak, and peak memory against the weight bytes. */
 export async function runBenchmark(options: ParsedOptions): Promise<void> {
@@ -39,7 +38,7 @@ export async function runBenchmark(options: ParsedOptions): Promise<void> {
   const weightBytes = parameterCount(model.config) * 4;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   console.log(`Peak memory: ${megabytes(peakRss)} MB RSS for ${megabytes(weightBytes)} MB of float32 weights (${(peakRss / weightBytes).toFixed(2)}×; target < 2×)`);
-  if (!process.env.MALLOC_MMAP_THRESHOLD_) console.log(GLIBC_HINT);
+  if (Object.keys(ALLOCATOR_ENV).some((name) => process.env[name] === undefined)) console.log(ALLOCATOR_HINT);
 }
 
 /** Writes the model in a child process, so its generation does not count toward this process's peak memory. */
