@@ -62,6 +62,7 @@ describe('sae-studio activations', () => {
     [['--device', 'cuda'], /^Error: Device 'cuda' is not available: .+\.$/],
     [['--ablate', 'everything'], /^Error: --ablate must be one of none, positions-only, tokens-only, not 'everything'\.$/],
     [['--hooks', 'blocks.7.hook_resid_pre', '--device', 'cpu'], /^Error: Hook 'blocks\.7\.hook_resid_pre' is past the model's last block \(1\)\.$/],
+    [['--hooks', 'blocks.0.resid'], /^Error: Unknown hook 'blocks\.0\.resid': expected blocks\.L\.\{.+\}\.$/],
   ])('fails with one line for %j', (flags, message) => {
     const { code, stderr } = cli(['--model', model, '--text', TEXT, '--out', join(output, 'never.json'), ...flags]);
     expect(code).toBe(1);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../../engine/errors.js';
-import { allHookNames } from '../../engine/model/hooks.js';
+import { allHookNames, hookName, parseHookName } from '../../engine/model/hooks.js';
 import { openModel } from '../../engine/model/open.js';
 import { DEVICES, EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
 import { choiceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -27,6 +27,7 @@ export const activationsCommand: Command = {
   async run(options) {
     const out = requiredString(options, 'out', activationsCommand);
     const text = requiredString(options, 'text', activationsCommand);
+    const listed = listedHooks(options);
     const { model, tokenizer } = await openModel(requiredString(options, 'model', activationsCommand), {
       device: choiceOption(options, 'device', DEVICES, 'auto'),
       ablation: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, 'none'),
@@ -34,7 +35,7 @@ export const activationsCommand: Command = {
     });
     try {
       const tokens = tokenize(tokenizer, text, { prependBos: options['prepend-bos'] === true, model });
-      writeActivations(out, await collect(model, tokens, hookList(options, model)));
+      writeActivations(out, await collect(model, tokens, listed ?? allHookNames(model.config.layerCount)));
       console.log(`Wrote ${tokens.length} positions to ${out}.`);
     } finally {
       await model.dispose();
@@ -43,10 +44,10 @@ export const activationsCommand: Command = {
   },
 };
 
-function hookList(options: ParsedOptions, model: LanguageModel): string[] {
+/** Hook names from --hooks, checked before the model loads; undefined means every hook. */
+function listedHooks(options: ParsedOptions): string[] | undefined {
   const listed = stringOption(options, 'hooks');
-  if (!listed) return allHookNames(model.config.layerCount);
-  return listed.split(',').map((name) => name.trim()).filter(Boolean);
+  return listed?.split(',').filter((name) => name.trim()).map((name) => hookName(parseHookName(name)));
 }
 
 function tokenize(tokenizer: TextTokenizer, text: string, context: { prependBos: boolean; model: LanguageModel }): number[] {
