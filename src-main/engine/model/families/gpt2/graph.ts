@@ -1,9 +1,6 @@
 import { GraphBuilder, MICROSOFT_DOMAIN } from '../../../onnx/graph.js';
 import { PIECE_TENSORS, type PieceContext } from '../family.js';
 
-/** HF GPT-2 masks future positions with the float32 minimum rather than −∞. */
-const MASK_VALUE = -3.4028234663852886e38;
-
 const BATCH_DIMS = ['batch', 'sequence'] as const;
 /** The head is position-wise and takes flat rows, under a dim name of its own beside the embedding's. */
 const HEAD_ROWS = 'rows';
@@ -70,8 +67,8 @@ export function attentionGraph(layer: number, context: PieceContext): GraphBuild
   const normed = layerNorm(graph, input, `h.${layer}.ln_1`, context);
   const qkvWeight = weight(graph, context, `${prefix}.c_attn.weight`);
   const qkvBias = weight(graph, context, `${prefix}.c_attn.bias`);
-  // unidirectional masks j > i with mask_filter_value, added to the score: HF's float32 minimum gives HF's softmax.
-  const attributes = { num_heads: context.config.headCount, unidirectional: 1, mask_filter_value: { float: MASK_VALUE } };
+  // unidirectional gives every later position exactly zero weight, as HF's float32-minimum mask does after softmax.
+  const attributes = { num_heads: context.config.headCount, unidirectional: 1 };
   const mixed = graph.node('Attention', [normed, qkvWeight, qkvBias], attributes, { domain: MICROSOFT_DOMAIN });
   conv1d(graph, mixed, `${prefix}.c_proj`, context, PIECE_TENSORS.output);
   return graph;
