@@ -55,6 +55,13 @@ describe('the app in the browser host', () => {
     await saveScreenshot(page, 'app-loaded');
   });
 
+  it('drops the token from the address and keeps working after a reload, on its cookie', async () => {
+    await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false);
+    await page.reload();
+    await page.getByRole('heading', { name: 'SAE Studio' }).waitFor({ state: 'visible' });
+    expect(await invokeFromPage(page, 'runs.list', {})).toEqual({ ok: true, value: [] });
+  });
+
   it('answers an API call made from the page', async () => {
     const reply = await invokeFromPage(page, 'app.info', {});
     expect(reply).toMatchObject({ ok: true, value: { host: 'browser', databasePath: host.databasePath } });
@@ -83,6 +90,12 @@ describe('the app in the browser host', () => {
     await page.goto(host.url);
     const runs = await listRuns(page);
     expect(runs.map((run) => [run.id, run.state])).toEqual([[started.value.id, 'finished']]);
+    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    const shown = page.getByTestId('run');
+    await shown.first().waitFor({ state: 'visible' });
+    expect(await shown.count()).toBe(1);
+    expect(await shown.getAttribute('data-state')).toBe('finished');
+    expect(await shown.textContent()).toContain('gpt2 · 1 SAE · rows.jsonl');
     await saveScreenshot(page, 'app-after-restart');
   });
 });
