@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { RENDERER_OUT_DIR } from '../../src-main/host/renderer-build.js';
 import { startServing, type Serving } from '../../src-main/host/serve.js';
 import { ProcessJobLauncher, type JobLauncher } from '../../src-main/workers/process-adapter.js';
@@ -91,6 +92,8 @@ export class TestHost {
   }
 
   async #open(): Promise<void> {
+    const buildError = inject('rendererBuildError');
+    if (buildError) throw new Error(`The renderer did not build: ${buildError}`);
     if (!existsSync(join(RENDERER_OUT_DIR, 'index.html'))) throw new Error('The renderer is not built; the e2e global setup builds it.');
     this.#serving = await startServing({ databasePath: this.databasePath, rendererDir: RENDERER_OUT_DIR, port: 0, launcher: this.#launcher });
   }
