@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIGURE_FAMILIES } from '../../src-renderer/figures/families.js';
+import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
+
+const DEMO_MODEL = resolve('resources/demo/model');
+const DEMO_SAES = [0, 1, 2, 3].map((layer) => resolve(`resources/demo/saes/blocks.${layer}.hook_resid_pre`));
+const DEMO_DATASET = resolve('resources/demo-data/demo.jsonl');
+
+let browser: Browser;
+let host: TestHost;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  host = await TestHost.start();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(host.url);
+  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+});
+
+function view(name: string) {
+  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+}
+
+/** Drops a file the way a user's drag does, through a DataTransfer on the drop zone. */
+async function dropFile(name: string, content: string): Promise<void> {
+  await page.getByRole('region', { name: 'Drop zone' }).evaluate(
+    (zone, [fileName, text]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], fileName));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [name, content] as const,
+  );
+}
+
+async function download(buttonName: string): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: buttonName, exact: true }).click()]);
+  const path = join(ARTIFACTS_DIR, file.suggestedFilename());
+  await file.saveAs(path);
+  return readFileSync(path);
+}
+
+describe('the research UI, end to end', () => {
+  it('adds the demo model, SAEs and dataset to the Library with what was recognised', async () => {
+    await page.getByLabel('Local path').fill([DEMO_MODEL, ...DEMO_SAES, DEMO_DATASET].join('\n'));
+    await page.getByRole('button', { name: 'Add path' }).click();
+    const items = page.getByTestId('library-item');
+    await expect.poll(() => items.count(), { timeout: 60_000 }).toBe(6);
+    expect(await items.filter({ hasText: 'Not recognised' }).count()).toBe(0);
+    expect(await items.filter({ hasText: 'Model' }).count()).toBeGreaterThanOrEqual(1);
+    expect(await items.filter({ hasText: 'blocks.2.hook_resid_pre' }).count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows a dropped corrupt file as an error in plain words, and keeps the page working', async () => {
+    await dropFile('broken.safetensors', 'this is not a safetensors header');
+    const broken = page.getByTestId('library-item').filter({ hasText: 'broken.safetensors' });
+    await broken.waitFor({ timeout: 60_000 });
+    expect(await broken.getByText('Not recognised').count()).toBe(1);
+    expect((await broken.locator('p.error').innerText()).length).toBeGreaterThan(10);
+    expect(await page.getByTestId('library-item').count()).toBe(7);
+    await saveScreenshot(page, 'ui-library');
+  });
+
+  it('starts a run from the New run form with every setting as a field', async () => {
+    await view('New run').click();
+    expect(await page.getByLabel(/^Samples/).inputValue()).toBe('400');
+    await page.getByLabel(/^Model/).selectOption(DEMO_MODEL);
+    await page.getByLabel(/^Dataset/).selectOption(DEMO_DATASET);
+    for (const sae of DEMO_SAES) await page.locator(`input[type="checkbox"][value="${sae}"]`).check();
+    await page.getByLabel(/^Samples/).fill('8');
+    await page.getByLabel(/^Context/).fill('32');
+    await page.getByLabel(/^Batch size/).fill('4');
+    await page.getByLabel(/^Device/).selectOption('cpu');
+    await saveScreenshot(page, 'ui-new-run');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+  });
+
+  it('follows the run to the end with its stage lines', async () => {
+    const run = page.getByTestId('run').first();
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
+    expect(await run.locator('.stages').textContent()).toContain('Layer 0 - Computed and stored feature-level stats');
+    await saveScreenshot(page, 'ui-runs');
+  });
+
+  it('opens every figure family of the finished run', async () => {
+    await page.getByRole('button', { name: 'Open figures' }).first().click();
+    for (const family of FIGURE_FAMILIES) {
+      await page.locator(`[data-family="${family.id}"]`).click();
+      const chart = page.getByRole('img', { name: family.title });
+      await chart.waitFor({ timeout: 60_000 });
+      await expect.poll(() => chart.locator('canvas').count()).toBeGreaterThan(0);
+      await saveScreenshot(page, `ui-figure-${family.id}`);
+    }
+  });
+
+  it('exports the shown figure as SVG and PNG', async () => {
+    await page.locator('[data-family="quantiles"]').click();
+    const svg = (await download('Export SVG')).toString('utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('<g id="panel-layer-3">');
+    const png = await download('Export PNG');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(2 * 1280);
+  });
+
+  it('raised no error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
