@@ -48,6 +48,11 @@ const TEXT_COLOR = '#1d2330';
 /** Unscaled pixels above a panel for top-axis labels. */
 const TOP_AXIS_SPACE = 18;
 
+/** Log ticks are powers of ten: 1e-7 reads better than 0.0000001. */
+function logTick(value: number): string {
+  return value >= 1e-3 && value < 1e5 ? String(value) : `1e${Math.round(Math.log10(value))}`;
+}
+
 function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
   return {
     type: spec.type,
@@ -62,7 +67,7 @@ function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
     scale: spec.type === 'value' && spec.min === undefined,
     axisLine: { show: true, onZero: false, lineStyle: { color: AXIS_COLOR } },
     axisTick: { show: true, lineStyle: { color: AXIS_COLOR } },
-    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true },
+    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true, formatter: spec.type === 'log' ? logTick : undefined },
     splitLine: { show: true, lineStyle: { color: SPLIT_COLOR } },
   };
 }
