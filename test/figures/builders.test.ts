@@ -205,3 +205,25 @@ describe('font scale', () => {
     expect(size(build('density', { fontScale: 2 }))).toBe(2 * size(build('density')));
   });
 });
+
+describe('tooltips', () => {
+  type Formatter = (params: unknown) => string;
+
+  it('name the feature and its quantiles on hover', () => {
+    const series = build('quantiles').series as { xAxisIndex: number; name: string; data: Float64Array; tooltip: { formatter: Formatter } }[];
+    const median = series.find((each) => each.xAxisIndex === 5 && each.name === '50%')!;
+    const [rank, value, feature] = triples(median.data)[10];
+    const text = median.tooltip.formatter({ value: [rank, value, feature] });
+    const sae = stats.saes[5];
+    expect(text).toContain(`Feature ${feature}`);
+    expect(text).toContain(`count: ${sae.features.count[feature]}`);
+    expect(text).toContain(`50%: ${Number(sae.features.quantiles.values[2][feature].toPrecision(4))}`);
+  });
+
+  it('name the position and its statistics on hover', () => {
+    const series = build('position-mean-std').series as { data: { value: number[] }[]; tooltip: { formatter: Formatter } }[];
+    const text = series[2].tooltip.formatter({ value: series[2].data[0].value });
+    expect(text).toContain('Position 0 (BOS)');
+    expect(text).toContain(`mean: ${Number(stats.saes[2].positions.act_mean[0].toPrecision(4))}`);
+  });
+});
