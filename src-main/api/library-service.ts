@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { describeError } from '../engine/errors.js';
 import { listLibraryItems, removeLibraryItem, saveLibraryItem, type LibraryEntry } from '../store/library.js';
@@ -19,6 +20,13 @@ export interface LibraryServiceOptions {
   recognizers: Recognizer[];
 }
 
+/** A typed path may start with ~ for the home folder, as it would in a shell. */
+export function expandPath(path: string): string {
+  const trimmed = path.trim();
+  if (trimmed === '~') return homedir();
+  return resolve(trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(2)) : trimmed);
+}
+
 /** Recognises models, SAEs and datasets by path and keeps what it learnt about each, errors included. */
 export class LibraryService {
   readonly #db: Database.Database;
@@ -35,7 +43,7 @@ export class LibraryService {
 
   async add(paths: string[]): Promise<LibraryItem[]> {
     const items: LibraryItem[] = [];
-    for (const path of paths) items.push(saveLibraryItem(this.#db, await this.#recognise(resolve(path))));
+    for (const path of paths) items.push(saveLibraryItem(this.#db, await this.#recognise(expandPath(path))));
     return items;
   }
 

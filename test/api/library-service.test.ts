@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LibraryService, type Recognizer } from '../../src-main/api/library-service.js';
+import { expandPath, LibraryService, type Recognizer } from '../../src-main/api/library-service.js';
 import { InputError } from '../../src-main/engine/errors.js';
 import { openDatabase } from '../../src-main/store/database.js';
 
@@ -55,5 +55,14 @@ describe('LibraryService', () => {
     const [item] = await new LibraryService({ db, recognizers: [exploding] }).add([join(folder, 'rows.jsonl')]);
     expect(item.error).toBe('Unexpected error: bad');
     db.close();
+  });
+});
+
+describe('expandPath', () => {
+  it('expands ~ to the home folder and resolves relative paths', () => {
+    expect(expandPath('~')).toBe(homedir());
+    expect(expandPath(' ~/models/gpt2 ')).toBe(join(homedir(), 'models', 'gpt2'));
+    expect(expandPath('data/rows.jsonl')).toBe(join(process.cwd(), 'data', 'rows.jsonl'));
+    expect(expandPath('/abs/~/x')).toBe('/abs/~/x');
   });
 });
