@@ -49,6 +49,12 @@ async function readJson(request: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new InputError(`Port ${port} is in use; pick another with --port, or leave it out for a free one.`);
+  if (error.code === 'EACCES') return new InputError(`Port ${port} needs privileges this user lacks; pick one above 1023.`);
+  return error;
+}
+
 /** Serves the renderer, the API over HTTP and the events over a WebSocket, on 127.0.0.1 only. */
 export class BrowserHost {
   readonly #options: BrowserHostOptions;
@@ -68,7 +74,7 @@ export class BrowserHost {
   static async start(options: BrowserHostOptions): Promise<BrowserHost> {
     const host = new BrowserHost(options);
     await new Promise<void>((resolve, reject) => {
-      host.#server.once('error', reject);
+      host.#server.once('error', (error) => reject(listenError(error, options.port)));
       host.#server.listen(options.port, '127.0.0.1', resolve);
     });
     host.#gate = { port: (host.#server.address() as AddressInfo).port, token: options.token };

@@ -169,3 +169,10 @@ describe('browser host uploads', () => {
     }
   });
 });
+
+describe('browser host start', () => {
+  it('names a port that is taken in one sentence', async () => {
+    const second = BrowserHost.start({ studio, rendererDir: folder, uploadDir: folder, port: host.port, token: TOKEN });
+    await expect(second).rejects.toThrow(`Port ${host.port} is in use; pick another with --port, or leave it out for a free one.`);
+  });
+});
