@@ -1,7 +1,6 @@
 import { describeError } from '../engine/errors.js';
 import { CancelledError } from '../engine/progress.js';
-import type { JobContext } from './jobs.js';
-import { loadJob } from './jobs.js';
+import { loadJob, type JobContext } from './jobs.js';
 import type { ParentMessage, WorkerMessage } from './protocol.js';
 
 /** The two ways a job process talks to its parent: Electron's parentPort, or Node's IPC channel. */
