@@ -3,7 +3,7 @@ import { chooseDevice } from '../onnx/devices.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { createSession, floatTensor, tensorFloats } from '../onnx/session.js';
 import type { Device } from '../model/types.js';
-import type { EncodedBatch, SaeEncoder, SaeParams } from './types.js';
+import { describeSae, type EncodedBatch, type SaeDescription, type SaeEncoder, type SaeParams } from './types.js';
 
 /** SAELens's layer_norm mode adds this to the standard deviation before dividing (and not when undoing it). */
 const LAYER_NORM_EPSILON = 1e-5;
@@ -17,14 +17,16 @@ type Restore = (graph: GraphBuilder, output: string) => string;
 export async function createSaeEncoder(params: SaeParams, options: { device: Device }): Promise<SaeEncoder> {
   const { provider } = await chooseDevice(options.device);
   const session = await createSession(encoderGraph(params).toBytes(), provider);
+  // The session holds its own copy of the weights; keeping only the description lets the caller's arrays go.
+  const description = describeSae(params);
   return {
-    params,
-    encode: (x, rows) => encodeRows(session, params, x, rows),
+    params: description,
+    encode: (x, rows) => encodeRows(session, description, x, rows),
     dispose: () => session.release(),
   };
 }
 
-async function encodeRows(session: ort.InferenceSession, params: SaeParams, x: Float32Array, rows: number): Promise<EncodedBatch> {
+async function encodeRows(session: ort.InferenceSession, params: SaeDescription, x: Float32Array, rows: number): Promise<EncodedBatch> {
   if (x.length !== rows * params.inputSize) throw new Error(`Expected ${rows}×${params.inputSize} activations, got ${x.length} values.`);
   const outputs = await session.run({ [TENSORS.activations]: floatTensor(x, [rows, params.inputSize]) });
   return {

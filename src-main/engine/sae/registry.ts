@@ -23,6 +23,14 @@ interface LocatedSae {
   path: string;
 }
 
+/** One member of a set as its config and header describe it: enough to plan a run before any weights are read. */
+export interface SaeEntry {
+  /** Opens with openSae. */
+  path: string;
+  hook: string;
+  contextSize?: number;
+}
+
 /** True when the path is one SAE in a known format (a cheap look at file names). */
 export function matchSae(path: string): boolean {
   return SAE_ADAPTERS.some((adapter) => adapter.match(path));
@@ -33,6 +41,14 @@ export function openSaes(path: string): SaeParams[] {
   const saes = locateSaes(path).map(({ adapter, path: location }) => adapter.open(location));
   const ordered = sortByHook(saes, (sae) => requireHookOrder(sae.hook, sae.source));
   refuseRepeatedHooks(ordered.map((sae) => ({ hook: sae.hook, path: sae.source })), path);
+  return ordered;
+}
+
+/** The set openSaes would open, checked the same way, from configs and headers only. */
+export function listSaes(path: string): SaeEntry[] {
+  const entries = locateSaes(path).map(({ adapter, path: location }) => entryOf(adapter.inspect(location), location));
+  const ordered = sortByHook(entries, (entry) => requireHookOrder(entry.hook, entry.path));
+  refuseRepeatedHooks(ordered, path);
   return ordered;
 }
 
@@ -47,6 +63,12 @@ export function openSae(path: string): SaeParams {
 export function inspectSae(path: string): SaeFacts[] {
   const facts = locateSaes(path).map(({ adapter, path: location }): SaeFacts => ({ ...adapter.inspect(location), path: location }));
   return sortByHook(facts, (fact) => hookOrderOrLast(String(fact.hook)));
+}
+
+function entryOf(facts: SaeFacts, path: string): SaeEntry {
+  const entry: SaeEntry = { path, hook: String(facts.hook) };
+  if (facts.context_size !== undefined) entry.contextSize = Number(facts.context_size);
+  return entry;
 }
 
 function locateSaes(path: string): LocatedSae[] {

@@ -5,35 +5,41 @@ import { openModel } from '../model/open.js';
 import { parseHookName } from '../model/hooks.js';
 import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
 import { checkSaeFitsModel } from '../sae/compatibility.js';
-import { openSaes } from '../sae/registry.js';
+import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
 import { DEFAULT_QUANTILE_BUCKETS, type RunSettings } from './types.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
-/** Everything a run reads, opened and checked against each other before any window is computed. */
+/** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
 export interface RunInputs {
   model: LanguageModel;
   tokenizer: TextTokenizer;
-  saes: SaeParams[];
+  saes: SaeEntry[];
   source: WindowSource;
   plan: WindowPlan;
 }
 
-/** Opens the dataset and SAEs first (cheap, most likely to be wrong), then the model. */
+/** Opens the dataset and lists the SAEs first (cheap, most likely to be wrong), then the model. */
 export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   checkSettings(settings);
   const dataset = await openDataset(settings.dataset, { textColumn: settings.textColumn });
-  const saes = settings.saes.flatMap((path) => openSaes(path));
+  const saes = settings.saes.flatMap((path) => listSaes(path));
   if (saes.length === 0) throw new InputError('Name at least one SAE to analyze.');
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate });
   try {
-    for (const sae of saes) checkSaeFitsModel(sae, model.config);
     const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
     return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config) };
   } catch (error) {
     await model.dispose();
     throw error;
   }
+}
+
+/** One SAE's weights, read when its encoder is built and refused there, before any window, if the model cannot feed it. */
+export function openRunSae(entry: SaeEntry, config: ModelConfig): SaeParams {
+  const params = openSae(entry.path);
+  checkSaeFitsModel(params, config);
+  return params;
 }
 
 function checkSettings(settings: RunSettings): void {
@@ -47,7 +53,7 @@ export function quantileBuckets(settings: RunSettings): number {
   return settings.quantileBuckets ?? DEFAULT_QUANTILE_BUCKETS;
 }
 
-export function windowPlan(settings: RunSettings, saes: SaeParams[], config: ModelConfig): WindowPlan {
+export function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): WindowPlan {
   return {
     context: resolveContext(settings, saes, config),
     packing: settings.packing,
@@ -59,7 +65,7 @@ export function windowPlan(settings: RunSettings, saes: SaeParams[], config: Mod
 }
 
 /** The requested context, else the smallest SAE context_size, else the model's maximum. */
-export function resolveContext(settings: RunSettings, saes: SaeParams[], config: ModelConfig): number {
+export function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {
@@ -73,7 +79,7 @@ export function resolveContext(settings: RunSettings, saes: SaeParams[], config:
 }
 
 /** "Layer 3", or "Layer 3 (blocks.3.hook_mlp_out)" where two SAEs share a layer. */
-export function layerLabels(saes: SaeParams[]): string[] {
+export function layerLabels(saes: SaeEntry[]): string[] {
   const layers = saes.map((sae) => parseHookName(sae.hook).layer);
   return layers.map((layer, index) => {
     const shared = layers.filter((other) => other === layer).length > 1;

@@ -1,7 +1,7 @@
 import type { LanguageModel } from '../model/types.js';
 import { referenceEncoder } from '../sae/reference.js';
 import type { SaeEncoder } from '../sae/types.js';
-import { openRunInputs } from './inputs.js';
+import { openRunInputs, openRunSae } from './inputs.js';
 import { exactQuantile } from './exact-quantile.js';
 import { DENSE_DENSITY } from './summary.js';
 import { QUANTILE_LEVELS, type FeatureStats, type PositionStats, type RunSettings, type SaeStats, type StatsExport } from './types.js';
@@ -23,7 +23,7 @@ interface TokenRecord {
 export async function referenceStatistics(settings: RunSettings): Promise<StatsExport> {
   const inputs = await openRunInputs(settings);
   try {
-    const encoders = inputs.saes.map((params) => referenceEncoder(params));
+    const encoders = inputs.saes.map((entry) => referenceEncoder(openRunSae(entry, inputs.model.config)));
     const records: TokenRecord[][] = encoders.map(() => []);
     let samples = 0;
     for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan)) {

@@ -2,7 +2,7 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progr
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
-import { layerLabels, openRunInputs, quantileBuckets, type RunInputs } from './inputs.js';
+import { layerLabels, openRunInputs, openRunSae, quantileBuckets, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
 import { DEFAULT_RELATIVE_ACCURACY } from './quantile-sketch.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
@@ -26,7 +26,6 @@ export interface RunContext {
 interface Layer {
   index: number;
   label: string;
-  params: SaeParams;
   encoder: SaeEncoder;
   accumulator: SaeAccumulator;
 }
@@ -54,17 +53,19 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
 async function openLayers(layers: Layer[], options: { inputs: RunInputs; settings: RunSettings; createEncoder: EncoderFactory }): Promise<void> {
   const { inputs, settings, createEncoder } = options;
   const labels = layerLabels(inputs.saes);
-  for (const [index, params] of inputs.saes.entries()) {
+  for (const [index, entry] of inputs.saes.entries()) {
+    // One SAE's weights at a time: the encoder holds its own copy, so these go before the next SAE is read.
+    const encoder = await createEncoder(openRunSae(entry, inputs.model.config));
     const accumulator = new SaeAccumulator({
-      hook: params.hook,
-      inputSize: params.inputSize,
-      featureCount: params.featureCount,
+      hook: encoder.params.hook,
+      inputSize: encoder.params.inputSize,
+      featureCount: encoder.params.featureCount,
       context: inputs.plan.context,
       quantileBuckets: quantileBuckets(settings),
       relativeAccuracy: DEFAULT_RELATIVE_ACCURACY,
       withLosses: settings.ce,
     });
-    layers.push({ index, label: labels[index], params, encoder: await createEncoder(params), accumulator });
+    layers.push({ index, label: labels[index], encoder, accumulator });
   }
 }
 
@@ -91,13 +92,13 @@ async function foldWindows(pass: Pass, context: RunContext): Promise<number> {
 
 /** One forward captures every SAE's hook; each hook's SAEs then encode, fold and (with CE) run their two edited forwards. */
 async function foldBatch({ inputs, layers, settings, clock }: Pass, batch: WindowBatch): Promise<void> {
-  const hooks = [...new Set(layers.map((layer) => layer.params.hook))];
+  const hooks = [...new Set(layers.map((layer) => layer.encoder.params.hook))];
   const clean = await clock.time('model', () => inputs.model.forward(batch, { capture: hooks, losses: settings.ce }));
   for (const hook of hooks) {
     const activation = captured(clean, hook);
     // Each hook's activations go as soon as its SAEs have them, so one batch holds one hook at a time.
     clean.activations.delete(hook);
-    for (const layer of layers.filter((candidate) => candidate.params.hook === hook)) {
+    for (const layer of layers.filter((candidate) => candidate.encoder.params.hook === hook)) {
       const encoded = await clock.time('encode', () => layer.encoder.encode(activation, batch.batch * batch.sequence));
       await clock.time('accumulate', () => layer.accumulator.addEncoded(encoded, batch));
       if (!settings.ce) continue;

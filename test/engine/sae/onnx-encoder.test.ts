@@ -1,7 +1,9 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSaeEncoder } from '../../../src-main/engine/sae/onnx-encoder.js';
 import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
-import type { SaeEncoder, SaeParams } from '../../../src-main/engine/sae/types.js';
+import { describeSae, type SaeEncoder, type SaeParams } from '../../../src-main/engine/sae/types.js';
 
 const INPUT_SIZE = 12;
 const FEATURE_COUNT = 40;
@@ -117,5 +119,44 @@ describe('createSaeEncoder', () => {
     const encoder = await createSaeEncoder(randomSae({}, 11), { device: 'cpu' });
     encoders.push(encoder);
     await expect(encoder.encode(new Float32Array(INPUT_SIZE + 1), 1)).rejects.toThrow(`Expected 1×${INPUT_SIZE} activations, got ${INPUT_SIZE + 1} values.`);
+  });
+});
+
+/** Every typed array reachable through own enumerable properties. */
+function typedArraysIn(value: unknown, seen = new Set<unknown>()): ArrayBufferView[] {
+  if (ArrayBuffer.isView(value)) return [value];
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+  seen.add(value);
+  return Object.values(value).flatMap((child) => typedArraysIn(child, seen));
+}
+
+/** A full collection, from V8's own gc() exposed to a fresh context. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // A WeakRef's target survives until the job that read it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
+describe('an encoder built from SaeParams', () => {
+  it('keeps the description and none of the tensors', async () => {
+    const params = randomSae({ architecture: 'gated', rescaleByDecoderNorm: true }, 13);
+    const encoder = await createSaeEncoder(params, { device: 'cpu' });
+    encoders.push(encoder);
+    expect(encoder.params).toEqual(describeSae(params));
+    expect(typedArraysIn(encoder)).toEqual([]);
+  });
+
+  it('lets the weight arrays it was built from be collected', async () => {
+    const built = async () => {
+      const params = randomSae({}, 17);
+      return { encoder: await createSaeEncoder(params, { device: 'cpu' }), weights: new WeakRef(params.encoderWeights) };
+    };
+    const { encoder, weights } = await built();
+    encoders.push(encoder);
+    await collectGarbage();
+    expect(weights.deref()).toBeUndefined();
+    expect((await encoder.encode(new Float32Array(INPUT_SIZE), 1)).features).toHaveLength(FEATURE_COUNT);
   });
 });

@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isInputError } from '../../../src-main/engine/errors.js';
-import { inspectSae, matchSae, openSae, openSaes } from '../../../src-main/engine/sae/registry.js';
+import { inspectSae, listSaes, matchSae, openSae, openSaes } from '../../../src-main/engine/sae/registry.js';
 import { sampleSaeParams, writeDictionaryLearningFolder, writeGemmaScopeFile, writeSaeLensFolder, writeSparsifyFolder } from '../../helpers/sae-files.js';
 import { BROKEN_SAES } from './broken-saes.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'sae-registry-'));
+
+/** Checks the action fails with an InputError whose message is exactly the fixture's. */
+function expectInputError(action: () => unknown, message: string): void {
+  let caught: unknown;
+  try {
+    action();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isInputError(caught), String(caught)).toBe(true);
+  expect((caught as Error).message).toBe(message);
+}
 
 describe('SAE registry', () => {
   it('opens a folder of SAELens SAEs as a set in forward-pass order, whatever their folder names', () => {
@@ -44,17 +56,28 @@ describe('SAE registry', () => {
   });
 });
 
+describe('listing a set', () => {
+  it('names each SAE, its hook and context as openSaes opens them, in the same order', () => {
+    const root = scratch();
+    const hooks = ['blocks.3.hook_resid_pre', 'blocks.0.hook_mlp_out', 'blocks.1.hook_resid_post'];
+    hooks.forEach((hook, i) => writeSaeLensFolder(join(root, `z${i}`), { ...sampleSaeParams({ inputSize: 2, featureCount: 3, hook, seed: i }), contextSize: 64 + i }));
+    writeGemmaScopeFile(join(root, 'gemma-scope-res', 'layer_2', 'params.npz'), sampleSaeParams({ inputSize: 2, featureCount: 3, architecture: 'jumprelu' }));
+    const listed = listSaes(root);
+    const opened = listed.map((entry) => openSae(entry.path));
+    expect(listed.map(({ hook, contextSize }) => ({ hook, contextSize }))).toEqual(opened.map(({ hook, contextSize }) => ({ hook, contextSize })));
+    expect(opened.map((sae) => sae.hook)).toEqual(openSaes(root).map((sae) => sae.hook));
+  });
+
+  it.each(BROKEN_SAES.map((fixture) => [fixture.name, fixture] as const))('gives the sentence openSaes gives: %s', (_name, fixture) => {
+    const dir = scratch();
+    const path = fixture.build(dir);
+    expectInputError(() => listSaes(path).map((entry) => openSae(entry.path)), fixture.message.replaceAll('$DIR', dir));
+  });
+});
+
 describe('broken SAE inputs', () => {
   it.each(BROKEN_SAES.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
     const dir = scratch();
-    const path = fixture.build(dir);
-    let caught: unknown;
-    try {
-      openSaes(path);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isInputError(caught), String(caught)).toBe(true);
-    expect((caught as Error).message).toBe(fixture.message.replaceAll('$DIR', dir));
+    expectInputError(() => openSaes(fixture.build(dir)), fixture.message.replaceAll('$DIR', dir));
   });
 });

@@ -9,7 +9,7 @@ import { referenceStatistics } from '../../../src-main/engine/stats/reference.js
 import { runStatistics, type RunContext } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings, type SaeStats, type Series } from '../../../src-main/engine/stats/types.js';
-import { writeSaeLensFolder } from '../../helpers/sae-files.js';
+import { sampleSaeParams, writeSaeLensFolder } from '../../helpers/sae-files.js';
 import { perfectSaeParams, SAE_SPECS, TINY_MODEL, writeSpecSae, writeTinyModel, writeWordDataset } from './fixtures.js';
 
 let root: string;
@@ -127,6 +127,16 @@ describe('run settings', () => {
     const cancel = { get cancelled() { return batches >= 2; } };
     const progress: ProgressSink = { bar: (label) => void (label === 'Layer 0' && batches++), stage() {} };
     await expect(streamed({ ...base, saes: base.saes.slice(0, 1) }, { progress, cancel })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('refuses an SAE the model cannot feed before computing any window', async () => {
+    const hook = 'blocks.1.hook_resid_pre';
+    const wide = writeSaeLensFolder(join(root, 'wide'), sampleSaeParams({ inputSize: TINY_MODEL.width + 1, featureCount: 4, hook }));
+    const bars: string[] = [];
+    const progress: ProgressSink = { bar: (label) => bars.push(label), stage() {} };
+    const message = `The SAE in ${wide} reads ${TINY_MODEL.width + 1}-wide activations but the model's ${hook} is ${TINY_MODEL.width} wide.`;
+    await expect(streamed({ ...base, saes: [base.saes[0], wide] }, { progress })).rejects.toThrow(message);
+    expect(bars).toEqual([]);
   });
 
   it('rejects a context beyond the model, naming the model folder', async () => {
