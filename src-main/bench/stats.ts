@@ -9,6 +9,7 @@ import { normalSampler, writeDemoModel } from '../engine/demo/model.js';
 import { InputError } from '../engine/errors.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
 import { DEVICES } from '../engine/model/types.js';
+import { ALLOCATOR_ENV } from '../engine/onnx/session.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
 import type { BenchConfiguration, BenchMeasurement } from './stats-child.js';
@@ -99,7 +100,9 @@ function benchSaeParams(layer: number): SaeParams {
 
 function measureInChild(configuration: BenchConfiguration): Promise<BenchMeasurement> {
   const entry = join(import.meta.dirname, 'stats-child.ts');
-  const child = fork(entry, [JSON.stringify(configuration)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // glibc reads its allocator settings at start-up, so the child gets them in its environment.
+  const env = { ...process.env, ...ALLOCATOR_ENV };
+  const child = fork(entry, [JSON.stringify(configuration)], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as BenchMeasurement));
     child.once('exit', (code) => reject(new Error(`The benchmark process for ${configuration.samples} samples exited with code ${code}.`)));
