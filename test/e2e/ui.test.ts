@@ -1,12 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
+import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
 import { FIGURE_FAMILIES } from '../../src-renderer/figures/families.js';
 import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
 
-const DEMO_MODEL = resolve('resources/demo/model');
-const DEMO_SAES = [0, 1, 2, 3].map((layer) => resolve(`resources/demo/saes/blocks.${layer}.hook_resid_pre`));
+// The demo's generators, into a folder of this test's own, so a fresh clone needs no earlier `npm run demo`.
+const DEMO_FOLDER = mkdtempSync(join(tmpdir(), 'sae-e2e-demo-'));
+const DEMO_MODEL = join(DEMO_FOLDER, 'model');
+const DEMO_SAES = [0, 1, 2, 3].map((layer) => join(DEMO_FOLDER, `saes/blocks.${layer}.hook_resid_pre`));
 const DEMO_DATASET = resolve('resources/demo-data/demo.jsonl');
 
 let browser: Browser;
@@ -15,6 +20,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
+  ensureDemoSaes(join(DEMO_FOLDER, 'saes'), ensureDemoModel(DEMO_MODEL));
   browser = await launchChromium();
   host = await TestHost.start();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
@@ -25,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  rmSync(DEMO_FOLDER, { recursive: true, force: true });
 });
 
 function view(name: string) {
