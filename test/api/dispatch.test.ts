@@ -6,18 +6,7 @@ import type { Channel } from '../../src-main/api/contract.js';
 import { dispatch } from '../../src-main/api/dispatch.js';
 import { Studio } from '../../src-main/api/studio.js';
 import { CHANNELS } from '../../src-main/api/validate.js';
-
-const SETTINGS = {
-  model: '/models/gpt2',
-  saes: ['/saes/layer0'],
-  dataset: '/data/rows.jsonl',
-  samples: 8,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 2,
-};
+import { RUN_SETTINGS } from '../helpers/runs.js';
 
 /** For each channel, payloads that must be refused with the message fragment they must give. */
 const MALFORMED: Record<Channel, [unknown, string][]> = {
@@ -32,12 +21,12 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'runs.list': [[{ all: true }, "unknown field 'all'"]],
   'runs.start': [
     [{}, 'settings must be an object, not nothing'],
-    [{ settings: { ...SETTINGS, samples: 0 } }, 'settings.samples must be a whole number of at least 1, not 0'],
-    [{ settings: { ...SETTINGS, packing: 'zip' } }, 'settings.packing must be one of packed, per-row, not "zip"'],
-    [{ settings: { ...SETTINGS, device: 'tpu' } }, 'settings.device must be one of auto, cuda, webgpu, cpu'],
-    [{ settings: { ...SETTINGS, ce: 'yes' } }, 'settings.ce must be true or false'],
-    [{ settings: { ...SETTINGS, context: 1 } }, 'settings.context must be a whole number of at least 2'],
-    [{ settings: { ...SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
+    [{ settings: { ...RUN_SETTINGS, samples: 0 } }, 'settings.samples must be a whole number of at least 1, not 0'],
+    [{ settings: { ...RUN_SETTINGS, packing: 'zip' } }, 'settings.packing must be one of packed, per-row, not "zip"'],
+    [{ settings: { ...RUN_SETTINGS, device: 'tpu' } }, 'settings.device must be one of auto, cuda, webgpu, cpu'],
+    [{ settings: { ...RUN_SETTINGS, ce: 'yes' } }, 'settings.ce must be true or false'],
+    [{ settings: { ...RUN_SETTINGS, context: 1 } }, 'settings.context must be a whole number of at least 2'],
+    [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
   ],
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],

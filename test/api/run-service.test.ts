@@ -4,23 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../src-main/api/contract.js';
 import { RunService, type AnalyzePayload } from '../../src-main/api/run-service.js';
-import type { RunSettings } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, getRun, setRunState } from '../../src-main/store/runs.js';
 import { ProcessJobLauncher, type JobLauncher } from '../../src-main/workers/process-adapter.js';
 import type { ProbePayload } from '../../src-main/workers/probe-job.js';
-
-const SETTINGS: RunSettings = {
-  model: '/models/gpt2',
-  saes: ['/saes/layer0'],
-  dataset: '/data/rows.jsonl',
-  samples: 8,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 2,
-};
+import { RUN_SETTINGS } from '../helpers/runs.js';
 
 /** Runs the real probe job in a real child process in place of the analyze job, and keeps what it was asked. */
 function probeLauncher(probe: Partial<ProbePayload>, received: AnalyzePayload[] = []): JobLauncher {
@@ -48,9 +36,9 @@ describe('RunService', () => {
     const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 3 }, received) });
     const events: AppEvent[] = [];
     service.onEvent((event) => events.push(event));
-    const started = service.start(SETTINGS);
+    const started = service.start(RUN_SETTINGS);
     expect(started.state).toBe('running');
-    expect(received).toEqual([{ runId: started.id, settings: SETTINGS, databasePath }]);
+    expect(received).toEqual([{ runId: started.id, settings: RUN_SETTINGS, databasePath }]);
     const finished = await service.wait(started.id);
     expect(finished).toMatchObject({ state: 'finished', stages: ['Probe - Finished 3 steps'] });
     expect(events.filter((event) => event.type === 'run.progress')).toHaveLength(3);
@@ -62,7 +50,7 @@ describe('RunService', () => {
 
   it('records a crashed job as failed with a clear message and keeps working', async () => {
     const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 2, behaviour: 'crash' }) });
-    const failed = await service.wait(service.start(SETTINGS).id);
+    const failed = await service.wait(service.start(RUN_SETTINGS).id);
     expect(failed.state).toBe('failed');
     expect(failed.message).toBe("The probe job's process stopped unexpectedly (exit code 70).");
     expect(service.list()).toHaveLength(1);
@@ -71,7 +59,7 @@ describe('RunService', () => {
 
   it('cancels a running job', async () => {
     const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 10_000, delayMs: 5 }) });
-    const run = service.start(SETTINGS);
+    const run = service.start(RUN_SETTINGS);
     await new Promise<void>((resolve) => service.onEvent((event) => event.type === 'run.progress' && resolve()));
     service.cancel(run.id);
     expect(await service.wait(run.id)).toMatchObject({ state: 'cancelled', message: 'Cancelled by the user.' });
@@ -81,10 +69,10 @@ describe('RunService', () => {
 
   it('lists earlier runs after a restart and marks the unfinished ones interrupted', async () => {
     const first = new RunService({ databasePath, launcher: probeLauncher({ steps: 1 }) });
-    const done = await first.wait(first.start(SETTINGS).id);
+    const done = await first.wait(first.start(RUN_SETTINGS).id);
     first.close();
     const db = openDatabase(databasePath);
-    const orphan = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    const orphan = setRunState(db, createRun(db, RUN_SETTINGS).id, 'running');
     db.close();
     const second = new RunService({ databasePath, launcher: probeLauncher({ steps: 1 }) });
     expect(second.list().map((run) => [run.id, run.state])).toEqual([
@@ -104,14 +92,14 @@ describe('RunService failures around the job', () => {
       },
     };
     const service = new RunService({ databasePath, launcher: refusing });
-    const run = service.start(SETTINGS);
+    const run = service.start(RUN_SETTINGS);
     expect(run).toMatchObject({ state: 'failed', message: 'Could not start the job process: spawn EAGAIN' });
     service.close();
   });
 
   it('records runs still going at close as interrupted', async () => {
     const service = new RunService({ databasePath, launcher: probeLauncher({ steps: 2, behaviour: 'hang' }) });
-    const run = service.start(SETTINGS);
+    const run = service.start(RUN_SETTINGS);
     const completion = service.wait(run.id);
     service.close();
     expect((await completion).state).toBe('interrupted');

@@ -7,32 +7,15 @@ import { Studio } from '../../src-main/api/studio.js';
 import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
-import { createStatsStore } from '../../src-main/store/statistics.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
+import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 
-const SETTINGS: RunSettings = {
-  model: '/models/gpt2',
-  saes: ['/saes/layer0'],
-  dataset: '/data/demo.jsonl',
-  samples: 2,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 1,
-};
+const SETTINGS: RunSettings = { ...RUN_SETTINGS, dataset: '/data/demo.jsonl', samples: 2, batchSize: 1 };
 
 function storeFinishedRun(databasePath: string, stats: StatsExport): string {
   const db = openDatabase(databasePath);
   const { id } = createRun(db, SETTINGS);
-  const store = createStatsStore(db, id);
-  store.saveRun(stats.run);
-  stats.saes.forEach((sae, index) => {
-    store.saveSae(index, sae);
-    store.saveFeatures(index, sae.features);
-    store.savePositions(index, sae.positions);
-    store.saveSummary(index, sae.summary);
-  });
+  saveStats(db, id, stats);
   setRunState(db, id, 'finished');
   db.close();
   return id;

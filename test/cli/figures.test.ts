@@ -6,7 +6,7 @@ import { main } from '../../src-main/cli/main.js';
 import { DEFAULT_RUN_SETTINGS, type StatsExport } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
-import { createStatsStore } from '../../src-main/store/statistics.js';
+import { saveStats } from '../helpers/runs.js';
 import { syntheticStats } from '../helpers/synthetic-stats.js';
 
 let folder: string;
@@ -16,14 +16,7 @@ function storeRun(stats: StatsExport): string {
   const db = openDatabase(databasePath);
   try {
     const run = createRun(db, { ...DEFAULT_RUN_SETTINGS, model: '/models/gpt2', saes: ['/saes/a'], dataset: '/data/demo.jsonl' });
-    const store = createStatsStore(db, run.id);
-    store.saveRun(stats.run);
-    stats.saes.forEach((sae, index) => {
-      store.saveSae(index, { hook: sae.hook, d_in: sae.d_in, d_sae: sae.d_sae });
-      store.saveFeatures(index, sae.features);
-      store.savePositions(index, sae.positions);
-      store.saveSummary(index, sae.summary);
-    });
+    saveStats(db, run.id, stats);
     setRunState(db, run.id, 'finished');
     return run.id;
   } finally {

@@ -5,18 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSettings } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, setRunState } from '../../src-main/store/runs.js';
+import { RUN_SETTINGS } from '../helpers/runs.js';
 
-const SETTINGS: RunSettings = {
-  model: '/models/gpt2',
-  saes: ['/saes/layer0'],
-  dataset: '/data/rows.jsonl',
-  samples: 16,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 4,
-};
+const SETTINGS: RunSettings = { ...RUN_SETTINGS, samples: 16, batchSize: 4 };
 
 let folder: string;
 let path: string;

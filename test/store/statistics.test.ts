@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun } from '../../src-main/store/runs.js';
-import { createStatsStore, loadRunStats } from '../../src-main/store/statistics.js';
+import { loadRunStats } from '../../src-main/store/statistics.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings, type StatsExport } from '../../src-main/engine/stats/types.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
+import { saveStats } from '../helpers/runs.js';
 
 const settings: RunSettings = { ...DEFAULT_RUN_SETTINGS, model: '/models/gpt2', saes: ['/saes/a'], dataset: '/data/demo.jsonl' };
 
 function storeExport(stats: StatsExport) {
   const db = openDatabase(':memory:');
   const run = createRun(db, settings);
-  const store = createStatsStore(db, run.id);
-  store.saveRun(stats.run);
-  stats.saes.forEach((sae, index) => {
-    store.saveSae(index, { hook: sae.hook, d_in: sae.d_in, d_sae: sae.d_sae });
-    store.saveFeatures(index, sae.features);
-    store.savePositions(index, sae.positions);
-    store.saveSummary(index, sae.summary);
-  });
+  saveStats(db, run.id, stats);
   return { db, runId: run.id };
 }
 

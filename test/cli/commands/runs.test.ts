@@ -6,18 +6,9 @@ import { main } from '../../../src-main/cli/main.js';
 import type { RunSettings } from '../../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../../src-main/store/database.js';
 import { createRun, setRunState } from '../../../src-main/store/runs.js';
+import { RUN_SETTINGS } from '../../helpers/runs.js';
 
-const SETTINGS: RunSettings = {
-  model: '/models/gpt2-small',
-  saes: ['/saes/a', '/saes/b'],
-  dataset: '/data/rows.jsonl',
-  samples: 64,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 4,
-};
+const SETTINGS: RunSettings = { ...RUN_SETTINGS, model: '/models/gpt2-small', saes: ['/saes/a', '/saes/b'], samples: 64, batchSize: 4 };
 
 let folder: string;
 let databasePath: string;

@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import { createStatsStore } from '../../src-main/store/statistics.js';
+
+/** Settings for a small run on made-up paths; tests override what they check. */
+export const RUN_SETTINGS: RunSettings = {
+  model: '/models/gpt2',
+  saes: ['/saes/layer0'],
+  dataset: '/data/rows.jsonl',
+  samples: 8,
+  packing: 'packed',
+  ce: false,
+  ablate: 'none',
+  device: 'cpu',
+  batchSize: 2,
+};
+
+/** Saves every family of an export under a run, as a finished analysis would. */
+export function saveStats(db: Database.Database, runId: string, stats: StatsExport): void {
+  const store = createStatsStore(db, runId);
+  store.saveRun(stats.run);
+  stats.saes.forEach((sae, index) => {
+    store.saveSae(index, sae);
+    store.saveFeatures(index, sae.features);
+    store.savePositions(index, sae.positions);
+    store.saveSummary(index, sae.summary);
+  });
+}
