@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { normalSampler } from '../../src-main/engine/demo/model.js';
+import { normalSampler } from '../../src-main/engine/demo/random.js';
 import { writeSafetensors } from '../../src-main/engine/model/safetensors.js';
 import { transpose } from '../../src-main/engine/sae/files.js';
 import { writeSaeLensSae, type SaeLensWriteOptions } from '../../src-main/engine/sae/formats/saelens.js';

@@ -1,3 +1,4 @@
+import { standardNormal, uniformSampler } from '../../src-main/engine/demo/random.js';
 import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../src-main/engine/stats/types.js';
 
 export interface SyntheticOptions {
@@ -12,22 +13,6 @@ export interface SyntheticOptions {
   dataset?: string;
 }
 
-/** mulberry32: small, fast and the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
 const QUANTILE_SHAPE = [0.3, 0.55, 0.9, 1.3, 1.8, 2.2, 3.2];
 
 function syntheticFeatures(random: () => number, layer: number, features: number, tokens: number): SaeStats['features'] {
@@ -37,10 +22,10 @@ function syntheticFeatures(random: () => number, layer: number, features: number
   const quantiles = QUANTILE_LEVELS.map(() => new Float64Array(features));
   for (let i = 0; i < features; i++) {
     if (random() < 0.04 + 0.005 * layer) continue;
-    count[i] = Math.max(1, Math.round(10 ** Math.min(0, -3 + 0.9 * gaussian(random)) * tokens));
-    mean[i] = Math.exp(Math.log(1 + 0.4 * layer) + 0.5 * gaussian(random));
+    count[i] = Math.max(1, Math.round(10 ** Math.min(0, -3 + 0.9 * standardNormal(random)) * tokens));
+    mean[i] = Math.exp(Math.log(1 + 0.4 * layer) + 0.5 * standardNormal(random));
     std[i] = mean[i] * (0.3 + 0.5 * random());
-    const jitter = QUANTILE_SHAPE.map((shape) => shape * mean[i] * Math.exp(0.1 * gaussian(random))).sort((a, b) => a - b);
+    const jitter = QUANTILE_SHAPE.map((shape) => shape * mean[i] * Math.exp(0.1 * standardNormal(random))).sort((a, b) => a - b);
     jitter.forEach((value, k) => (quantiles[k][i] = value));
   }
   const density = count.map((value) => value / tokens);
@@ -51,9 +36,9 @@ function syntheticFeatures(random: () => number, layer: number, features: number
 
 function syntheticPositions(random: () => number, layer: number, options: Required<SyntheticOptions>): SaeStats['positions'] {
   const { context, samples, spikes, ce } = options;
-  const actMean = Array.from({ length: context }, (_, t) => (1 + 0.4 * layer) * (1 + 0.05 * gaussian(random)) * (t === 0 ? 25 : spikes.includes(t) ? 6 : 1));
-  const actStd = actMean.map((value) => value * (0.5 + 0.02 * gaussian(random)));
-  const l0 = Array.from({ length: context }, (_, t) => (t === 0 ? 400 : 40 + 4 * gaussian(random)));
+  const actMean = Array.from({ length: context }, (_, t) => (1 + 0.4 * layer) * (1 + 0.05 * standardNormal(random)) * (t === 0 ? 25 : spikes.includes(t) ? 6 : 1));
+  const actStd = actMean.map((value) => value * (0.5 + 0.02 * standardNormal(random)));
+  const l0 = Array.from({ length: context }, (_, t) => (t === 0 ? 400 : 40 + 4 * standardNormal(random)));
   const positions: SaeStats['positions'] = {
     n: new Array(context).fill(samples),
     act_mean: actMean,
@@ -89,7 +74,7 @@ function syntheticSummary(random: () => number, layer: number, features: SaeStat
 /** A StatsExport shaped like a GPT-2 small run: one SAE per layer on hook_resid_pre, seeded so every run is the same. */
 export function syntheticStats(options: SyntheticOptions = {}): StatsExport {
   const full: Required<SyntheticOptions> = { layers: 12, features: 2048, context: 64, samples: 40, seed: 7, ce: false, spikes: [17], dataset: 'demo.jsonl', ...options };
-  const random = seededRandom(full.seed);
+  const random = uniformSampler(full.seed);
   const tokens = full.samples * (full.context - 1);
   const saes = Array.from({ length: full.layers }, (_, layer): SaeStats => {
     const features = syntheticFeatures(random, layer, full.features, tokens);

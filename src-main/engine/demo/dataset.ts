@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { uniformSampler } from './random.js';
 
 export const DEMO_DATASET_FILE = 'demo.jsonl';
 export const DEMO_DATASET_PATH = `resources/demo-data/${DEMO_DATASET_FILE}`;
@@ -304,15 +305,4 @@ function fillSlots(sentence: string, random: () => number): string {
     return choices[Math.floor(random() * choices.length)];
   });
   return filled[0].toUpperCase() + filled.slice(1);
-}
-
-/** Uniform numbers in [0, 1) from a seeded mulberry32 generator. */
-function uniformSampler(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }

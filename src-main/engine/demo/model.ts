@@ -7,7 +7,11 @@ import { type SafetensorsDtype, type TensorToWrite, writeSafetensors } from '../
 import { TOKENIZER_FILE } from '../model/tokenizer.js';
 import type { ModelConfig } from '../model/types.js';
 import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from '../model/weights.js';
+import { normalSampler } from './random.js';
 import { buildGpt2TokenizerJson, END_OF_TEXT_ID } from './tokenizer.js';
+
+/** Kept for bench/stats.ts, which still imports the sampler from here. */
+export { normalSampler } from './random.js';
 
 export const GPT2_VOCAB_SIZE = 50257;
 export const DEMO_MODEL_FOLDER = 'resources/demo/model';
@@ -160,16 +164,4 @@ function writeWeights(dir: string, layout: { tensors: Record<string, TensorToWri
 
 function serial(value: number): string {
   return String(value).padStart(5, '0');
-}
-
-/** Standard normal samples from a seeded mulberry32 generator through the Box–Muller transform. */
-export function normalSampler(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }

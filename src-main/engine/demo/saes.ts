@@ -7,7 +7,8 @@ import { transpose } from '../sae/files.js';
 import { writeSaeLensSae } from '../sae/formats/saelens.js';
 import type { SaeArchitecture, SaeParams } from '../sae/types.js';
 import { buildDemoRows } from './dataset.js';
-import { DEMO_MODEL_SETTINGS, normalSampler } from './model.js';
+import { DEMO_MODEL_SETTINGS } from './model.js';
+import { normalSampler } from './random.js';
 
 export const DEMO_SAES_FOLDER = 'resources/demo/saes';
 /** What the demo SAEs in a folder were made from; a different recipe makes ensureDemoSaes write them again. */

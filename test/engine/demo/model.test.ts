@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_MODEL_SETTINGS, ensureDemoModel, normalSampler } from '../../../src-main/engine/demo/model.js';
+import { DEMO_MODEL_SETTINGS, ensureDemoModel } from '../../../src-main/engine/demo/model.js';
+import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import { readModelFolder } from '../../../src-main/engine/model/folder.js';
 import { writeTinyModel } from '../model/tiny-model.js';
 

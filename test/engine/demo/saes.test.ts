@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalSampler, writeDemoModel } from '../../../src-main/engine/demo/model.js';
+import { writeDemoModel } from '../../../src-main/engine/demo/model.js';
+import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import { demoActivationSamples, ensureDemoSaes, writeDemoSaes, type DemoSaeOptions } from '../../../src-main/engine/demo/saes.js';
 import { readModelFolder } from '../../../src-main/engine/model/folder.js';
 import { referenceForward } from '../../../src-main/engine/model/reference.js';

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalSampler, writeDemoModel } from '../../../src-main/engine/demo/model.js';
+import { writeDemoModel } from '../../../src-main/engine/demo/model.js';
+import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import type { SaeArchitecture, SaeParams } from '../../../src-main/engine/sae/types.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../../helpers/sae-files.js';
 

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { standardNormal, uniformSampler } from '../../../src-main/engine/demo/random.js';
 import { QuantileSketch } from '../../../src-main/engine/stats/quantile-sketch.js';
 import { exactQuantile } from '../../../src-main/engine/stats/exact-quantile.js';
 import { QUANTILE_LEVELS } from '../../../src-main/engine/stats/types.js';
 
-/** A small seeded generator (mulberry32) so every run sees the same samples. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
-
 const DISTRIBUTIONS: Record<string, (next: () => number) => number> = {
-  lognormal: (next) => Math.exp(0.5 + 1.2 * normal(next)),
+  lognormal: (next) => Math.exp(0.5 + 1.2 * standardNormal(next)),
   uniform: (next) => 0.01 + 5 * next(),
   pareto: (next) => 0.2 / Math.pow(1 - next(), 1 / 1.1),
 };
@@ -33,7 +18,7 @@ function sketchOf(values: number[], bucketCount = 1024): QuantileSketch {
 
 describe('quantile sketch', () => {
   it.each(Object.keys(DISTRIBUTIONS))('is within one percent of numpy quantiles on %s samples', (name) => {
-    const next = random(7);
+    const next = uniformSampler(7);
     const values = Array.from({ length: 20_000 }, () => DISTRIBUTIONS[name](next));
     const estimates = sketchOf(values).quantiles(1, QUANTILE_LEVELS);
     QUANTILE_LEVELS.forEach((level, index) => {
@@ -43,7 +28,7 @@ describe('quantile sketch', () => {
   });
 
   it('follows values that rise and fall far from the first one', () => {
-    const next = random(11);
+    const next = uniformSampler(11);
     const values = [1, ...Array.from({ length: 5000 }, (_, i) => (i % 2 ? 1e-3 : 30) * (0.5 + next()))];
     const estimates = sketchOf(values).quantiles(1, QUANTILE_LEVELS);
     QUANTILE_LEVELS.forEach((level, index) => {
