@@ -10,6 +10,8 @@ export interface ProbePayload {
   steps: number;
   delayMs: number;
   behaviour: ProbeBehaviour;
+  /** An environment variable whose value the result reports, to check what a job process starts with. */
+  variable?: string;
 }
 
 export const PROBE_CRASH_EXIT_CODE = 70;
@@ -19,12 +21,14 @@ function readPayload(payload: unknown): ProbePayload {
   const steps = value.steps ?? 3;
   const delayMs = value.delayMs ?? 0;
   const behaviour = value.behaviour ?? 'finish';
+  const variable = value.variable;
   if (!Number.isInteger(steps) || steps < 1) throw new InputError(`The probe needs a whole number of steps, not '${steps}'.`);
   if (!Number.isFinite(delayMs) || delayMs < 0) throw new InputError(`The probe delay must be zero or more milliseconds, not '${delayMs}'.`);
   if (!PROBE_BEHAVIOURS.includes(behaviour)) {
     throw new InputError(`The probe behaviour must be one of ${PROBE_BEHAVIOURS.join(', ')}, not '${behaviour}'.`);
   }
-  return { steps, delayMs, behaviour };
+  if (variable !== undefined && typeof variable !== 'string') throw new InputError(`The probe variable must be a name, not '${variable}'.`);
+  return { steps, delayMs, behaviour, variable };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +41,7 @@ function misbehave(behaviour: ProbeBehaviour): Promise<never> | void {
 }
 
 export const probeJob: JobHandler = async (payload, context) => {
-  const { steps, delayMs, behaviour } = readPayload(payload);
+  const { steps, delayMs, behaviour, variable } = readPayload(payload);
   for (let step = 1; step <= steps; step += 1) {
     throwIfCancelled(context.cancel);
     await pause(delayMs);
@@ -45,5 +49,5 @@ export const probeJob: JobHandler = async (payload, context) => {
     if (step === Math.ceil(steps / 2)) await misbehave(behaviour);
   }
   context.progress.stage(`Probe - Finished ${steps} steps`);
-  return { steps, pid: process.pid };
+  return { steps, pid: process.pid, variableValue: variable && process.env[variable] };
 };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { utilityProcess } from 'electron';
+import { ALLOCATOR_ENV } from '../engine/onnx/session.js';
 import { CancelledError } from '../engine/progress.js';
 import type { JobKind, ParentMessage, WorkerMessage } from './protocol.js';
 
@@ -55,9 +56,14 @@ function sourceLoaderArgs(entry: string): string[] {
   return ['--import', pathToFileURL(loader).href];
 }
 
+/** This process's environment plus ALLOCATOR_ENV, which glibc reads only when a job process starts. */
+function jobEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, ...ALLOCATOR_ENV };
+}
+
 /** A job process through child_process.fork, for the CLI, the browser host and tests. */
 export function spawnForkedWorker(entry = workerEntryPath()): WorkerProcess {
-  const child = fork(entry, [], { execArgv: sourceLoaderArgs(entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, [], { env: jobEnvironment(), execArgv: sourceLoaderArgs(entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     send: (message) => child.connected && child.send(message),
     onMessage: (listener) => child.on('message', (message) => listener(message as WorkerMessage)),
@@ -73,7 +79,7 @@ export function spawnForkedWorker(entry = workerEntryPath()): WorkerProcess {
 /** A job process through Electron's utilityProcess; the Electron main hands over its fork function. */
 export function utilityWorkerSpawner(forkUtility: typeof utilityProcess.fork, entry = workerEntryPath()): SpawnWorker {
   return () => {
-    const child = forkUtility(entry, [], { serviceName: 'SAE Studio job', stdio: 'inherit' });
+    const child = forkUtility(entry, [], { serviceName: 'SAE Studio job', env: jobEnvironment(), stdio: 'inherit' });
     return {
       send: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', (message) => listener(message as WorkerMessage)),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ALLOCATOR_ENV } from '../../src-main/engine/onnx/session.js';
 import { CancelledError } from '../../src-main/engine/progress.js';
+import { NATIVE_BINDING_VARIABLE } from '../../src-main/store/database.js';
 import {
   JobFailedError,
   ProcessJobLauncher,
@@ -85,7 +87,34 @@ describe('ProcessJobLauncher', () => {
   });
 });
 
+/** What the probe's process sees for `variable` when this process's environment has `changes` (undefined removes). */
+async function probeVariable(variable: string, changes: Record<string, string | undefined>): Promise<unknown> {
+  const saved = Object.fromEntries(Object.keys(changes).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(changes);
+  try {
+    const job = new ProcessJobLauncher().launch('probe', { steps: 1, variable });
+    return ((await job.result) as { variableValue?: string }).variableValue;
+  } finally {
+    apply(saved);
+  }
+}
+
 describe('spawnForkedWorker', () => {
+  it.each(Object.entries(ALLOCATOR_ENV))('starts the job process with %s from ALLOCATOR_ENV, though this process lacks it', async (name, value) => {
+    expect(await probeVariable(name, { [name]: undefined })).toBe(value);
+  });
+
+  it('keeps the environment it was started from, such as the SQLite binding', async () => {
+    const binding = '/opt/sae-studio/better_sqlite3.node';
+    expect(await probeVariable(NATIVE_BINDING_VARIABLE, { [NATIVE_BINDING_VARIABLE]: binding })).toBe(binding);
+  });
+
   it('turns a worker whose entry is missing into a failed job', async () => {
     const launcher = new ProcessJobLauncher({ spawn: () => spawnForkedWorker('/nonexistent/sae-studio-worker.js') });
     const job = launcher.launch('probe', { steps: 1 });
