@@ -10,6 +10,11 @@ export interface OptionSpec {
   multiple?: boolean;
 }
 
+/** A flag that takes a number, shown as N (or `value`) in --help, with its default if it has one. */
+export function numberFlag(description: string, fallback?: number, value = 'N'): OptionSpec {
+  return fallback === undefined ? { type: 'string', value, description } : { type: 'string', value, description, default: String(fallback) };
+}
+
 export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {

@@ -5,7 +5,7 @@ import { InputError } from '../../engine/errors.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
 import { DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
 import { defaultDatabasePath } from '../../store/database.js';
-import { choiceOption, integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { writeExport } from './export.js';
 
@@ -17,8 +17,8 @@ export const analyzeCommand: Command = {
     sae: { type: 'string', value: 'PATH', description: 'SAE folder or file (repeat for several)', multiple: true },
     dataset: { type: 'string', value: 'FILE', description: 'Dataset file (jsonl, csv, parquet, txt)' },
     'text-column': { type: 'string', value: 'NAME', description: 'Column holding the text' },
-    samples: { type: 'string', value: 'N', description: 'Windows to use', default: String(DEFAULT_RUN_SETTINGS.samples) },
-    context: { type: 'string', value: 'N', description: "Tokens per window (default: the SAE's context_size, else the model's maximum)" },
+    samples: numberFlag('Windows to use', DEFAULT_RUN_SETTINGS.samples),
+    context: numberFlag("Tokens per window (default: the SAE's context_size, else the model's maximum)"),
     packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
     ablate: {
@@ -28,13 +28,8 @@ export const analyzeCommand: Command = {
       default: DEFAULT_RUN_SETTINGS.ablate,
     },
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
-    'batch-size': { type: 'string', value: 'N', description: 'Windows per forward pass', default: String(DEFAULT_RUN_SETTINGS.batchSize) },
-    'quantile-buckets': {
-      type: 'string',
-      value: 'N',
-      description: 'Log-spaced buckets per feature for quantiles',
-      default: String(DEFAULT_QUANTILE_BUCKETS),
-    },
+    'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
+    'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
     db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
     export: { type: 'string', value: 'FILE', description: 'Write stats.json here when the run finishes' },
   },

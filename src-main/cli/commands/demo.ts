@@ -1,37 +1,39 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDemoDataset } from '../../engine/demo/dataset.js';
-import { ensureDemoModel } from '../../engine/demo/model.js';
-import { ensureDemoSaes } from '../../engine/demo/saes.js';
+import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
+import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
+import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
 import { exportAllFigures } from '../../engine/figures/export.js';
 import { DEVICES } from '../../engine/model/types.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
 import { loadRunStats } from '../../store/statistics.js';
-import { choiceOption, integerOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
 import { writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
 const DEMO_SAMPLES = 96;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
+const DEMO_DATABASE_FILE = 'resources/demo/studio.db';
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Generate the demo model and SAEs, analyse the bundled dataset, and write stats.json and every figure',
   options: {
-    samples: { type: 'string', value: 'N', description: 'Windows to use', default: String(DEMO_SAMPLES) },
+    samples: numberFlag('Windows to use', DEMO_SAMPLES),
     packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
-    'batch-size': { type: 'string', value: 'N', description: 'Windows per forward pass', default: String(DEFAULT_RUN_SETTINGS.batchSize) },
-    out: { type: 'string', value: 'DIR', description: 'Where stats.json and the figures go', default: 'resources/demo/output' },
-    db: { type: 'string', value: 'FILE', description: 'Studio database', default: 'resources/demo/studio.db' },
+    'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
+    out: { type: 'string', value: 'DIR', description: 'Where stats.json and the figures go', default: DEMO_OUTPUT_FOLDER },
+    db: { type: 'string', value: 'FILE', description: 'Studio database', default: DEMO_DATABASE_FILE },
   },
   async run(options) {
-    const outDir = resolve(PACKAGE_ROOT, stringOption(options, 'out') ?? 'resources/demo/output');
-    const databasePath = resolve(PACKAGE_ROOT, stringOption(options, 'db') ?? 'resources/demo/studio.db');
+    const outDir = resolve(PACKAGE_ROOT, stringOption(options, 'out') ?? DEMO_OUTPUT_FOLDER);
+    const databasePath = resolve(PACKAGE_ROOT, stringOption(options, 'db') ?? DEMO_DATABASE_FILE);
     const run = await analyzeInJob(demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });
     writeExport(databasePath, run.id, join(outDir, 'stats.json'));
@@ -42,13 +44,13 @@ export const demoCommand: Command = {
 
 function demoSettings(options: ParsedOptions): RunSettings {
   console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
-  const model = ensureDemoModel(join(PACKAGE_ROOT, 'resources/demo/model'));
-  const saes = ensureDemoSaes(join(PACKAGE_ROOT, 'resources/demo/saes'), model);
+  const model = ensureDemoModel(join(PACKAGE_ROOT, DEMO_MODEL_FOLDER));
+  const saes = ensureDemoSaes(join(PACKAGE_ROOT, DEMO_SAES_FOLDER), model);
   return {
     ...DEFAULT_RUN_SETTINGS,
     model,
     saes: [saes],
-    dataset: ensureDemoDataset(join(PACKAGE_ROOT, 'resources/demo-data')),
+    dataset: ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH))),
     samples: integerOption(options, 'samples') ?? DEMO_SAMPLES,
     packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),
     ce: options.ce === true,

@@ -1,21 +1,21 @@
 import { resolve } from 'node:path';
-import { DEMO_MODEL_SETTINGS, type DemoModelOptions, writeDemoModel } from '../../engine/demo/model.js';
+import { DEMO_MODEL_SETTINGS, GPT2_VOCAB_SIZE, type DemoModelOptions, writeDemoModel } from '../../engine/demo/model.js';
 import { SAFETENSORS_DTYPES } from '../../engine/model/safetensors.js';
-import { choiceOption, integerOption, requiredString, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, integerOption, numberFlag, requiredString, type Command, type ParsedOptions } from '../command.js';
 
 export const makeModelCommand: Command = {
   name: 'make-model',
   summary: 'Write a GPT-2 model folder with seeded random weights and the GPT-2 tokenizer (the demo model by default)',
   options: {
     out: { type: 'string', value: 'DIR', description: 'Folder to write' },
-    layers: { type: 'string', value: 'N', description: 'Transformer blocks', default: String(DEMO_MODEL_SETTINGS.layers) },
-    width: { type: 'string', value: 'N', description: 'Model width (d_model)', default: String(DEMO_MODEL_SETTINGS.width) },
-    heads: { type: 'string', value: 'N', description: 'Attention heads; must divide the width', default: String(DEMO_MODEL_SETTINGS.heads) },
-    context: { type: 'string', value: 'N', description: 'Context length (positions)', default: String(DEMO_MODEL_SETTINGS.context) },
-    seed: { type: 'string', value: 'N', description: 'Random seed of the weights', default: String(DEMO_MODEL_SETTINGS.seed) },
+    layers: numberFlag('Transformer blocks', DEMO_MODEL_SETTINGS.layers),
+    width: numberFlag('Model width (d_model)', DEMO_MODEL_SETTINGS.width),
+    heads: numberFlag('Attention heads; must divide the width', DEMO_MODEL_SETTINGS.heads),
+    context: numberFlag('Context length (positions)', DEMO_MODEL_SETTINGS.context),
+    seed: numberFlag('Random seed of the weights', DEMO_MODEL_SETTINGS.seed),
     dtype: { type: 'string', value: SAFETENSORS_DTYPES.join('|'), description: 'Stored data type', default: 'F32' },
-    shards: { type: 'string', value: 'N', description: 'Split the weights over N files with an index', default: '1' },
-    'vocab-size': { type: 'string', value: 'N', description: 'Vocabulary size (GPT-2 has 50257)', default: '50257' },
+    shards: numberFlag('Split the weights over N files with an index', 1),
+    'vocab-size': numberFlag(`Vocabulary size (GPT-2 has ${GPT2_VOCAB_SIZE})`, GPT2_VOCAB_SIZE),
     'key-prefix': { type: 'boolean', description: "Store keys as GPT2LMHeadModel does ('transformer.', lm_head, mask buffers)" },
   },
   async run(options) {

@@ -2,22 +2,22 @@ import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { DEMO_MODEL_SETTINGS } from '../../engine/demo/model.js';
 import { demoActivationSamples, DEMO_SAE_SETTINGS, writeDemoSaes, type DemoSaeOptions } from '../../engine/demo/saes.js';
-import { integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 export const makeSaesCommand: Command = {
   name: 'make-saes',
   summary: 'Write seeded SAELens SAEs, one per layer at blocks.L.hook_resid_pre (the demo SAEs by default)',
   options: {
     out: { type: 'string', value: 'DIR', description: 'Folder to write the SAE folders into' },
-    layers: { type: 'string', value: 'N', description: 'Layers, one SAE each', default: String(DEMO_MODEL_SETTINGS.layers) },
-    width: { type: 'string', value: 'N', description: 'Input width (the model width)', default: String(DEMO_MODEL_SETTINGS.width) },
-    features: { type: 'string', value: 'N', description: 'Features per SAE (d_sae)', default: String(DEMO_SAE_SETTINGS.featureCount) },
-    seed: { type: 'string', value: 'N', description: 'Random seed of the feature directions', default: String(DEMO_SAE_SETTINGS.seed) },
-    'min-density': { type: 'string', value: 'P', description: 'Firing rate of the sparsest feature', default: String(DEMO_SAE_SETTINGS.densityRange[0]) },
-    'max-density': { type: 'string', value: 'P', description: 'Firing rate of the densest feature', default: String(DEMO_SAE_SETTINGS.densityRange[1]) },
-    context: { type: 'string', value: 'N', description: 'context_size written to each cfg.json', default: String(DEMO_SAE_SETTINGS.contextSize) },
+    layers: numberFlag('Layers, one SAE each', DEMO_MODEL_SETTINGS.layers),
+    width: numberFlag('Input width (the model width)', DEMO_MODEL_SETTINGS.width),
+    features: numberFlag('Features per SAE (d_sae)', DEMO_SAE_SETTINGS.featureCount),
+    seed: numberFlag('Random seed of the feature directions', DEMO_SAE_SETTINGS.seed),
+    'min-density': numberFlag('Firing rate of the sparsest feature', DEMO_SAE_SETTINGS.densityRange[0], 'P'),
+    'max-density': numberFlag('Firing rate of the densest feature', DEMO_SAE_SETTINGS.densityRange[1], 'P'),
+    context: numberFlag('context_size written to each cfg.json', DEMO_SAE_SETTINGS.contextSize),
     model: { type: 'string', value: 'DIR', description: "Fit b_dec and thresholds to this model's activations on the demo dataset" },
-    'calibration-windows': { type: 'string', value: 'N', description: 'Windows of 128 tokens to fit on (with --model)', default: String(DEMO_SAE_SETTINGS.calibrationWindows) },
+    'calibration-windows': numberFlag('Windows of 128 tokens to fit on (with --model)', DEMO_SAE_SETTINGS.calibrationWindows),
   },
   async run(options) {
     const out = resolve(requiredString(options, 'out', makeSaesCommand));
