@@ -28,6 +28,7 @@ export interface SaeEntry {
   /** Opens with openSae. */
   path: string;
   hook: string;
+  inputSize: number;
   contextSize?: number;
 }
 
@@ -66,7 +67,7 @@ export function inspectSae(path: string): SaeFacts[] {
 }
 
 function entryOf(facts: SaeFacts, path: string): SaeEntry {
-  const entry: SaeEntry = { path, hook: String(facts.hook) };
+  const entry: SaeEntry = { path, hook: String(facts.hook), inputSize: Number(facts.d_in) };
   if (facts.context_size !== undefined) entry.contextSize = Number(facts.context_size);
   return entry;
 }

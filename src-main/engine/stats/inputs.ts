@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { openDataset } from '../data/registry.js';
 import { InputError } from '../errors.js';
+import { inspectModelFolder } from '../model/folder.js';
 import { openModel } from '../model/open.js';
 import { parseHookName } from '../model/hooks.js';
 import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
-import { checkSaeFitsModel } from '../sae/compatibility.js';
+import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
 import { DEFAULT_QUANTILE_BUCKETS, type RunSettings } from './types.js';
@@ -19,12 +20,14 @@ export interface RunInputs {
   plan: WindowPlan;
 }
 
-/** Opens the dataset and lists the SAEs first (cheap, most likely to be wrong), then the model. */
+/** Opens the dataset and lists the SAEs first (cheap, most likely to be wrong), checks them against the model's config, then opens the model. */
 export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   checkSettings(settings);
   const dataset = await openDataset(settings.dataset, { textColumn: settings.textColumn });
   const saes = settings.saes.flatMap((path) => listSaes(path));
   if (saes.length === 0) throw new InputError('Name at least one SAE to analyze.');
+  const shape = listedModelShape(settings.model);
+  for (const sae of saes) checkSaeFitsModel({ ...sae, source: sae.path }, shape);
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate });
   try {
     const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
@@ -35,11 +38,17 @@ export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   }
 }
 
-/** One SAE's weights, read when its encoder is built and refused there, before any window, if the model cannot feed it. */
+/** One SAE's weights, read when its encoder is built; checked again as read, in case its files changed since they were listed. */
 export function openRunSae(entry: SaeEntry, config: ModelConfig): SaeParams {
   const params = openSae(entry.path);
   checkSaeFitsModel(params, config);
   return params;
+}
+
+/** The model's width and depth from config.json and the weight headers, so no weights are read before every SAE fits. */
+function listedModelShape(dir: string): ModelShape {
+  const facts = inspectModelFolder(dir);
+  return { modelWidth: Number(facts.d_model), layerCount: Number(facts.layers) };
 }
 
 function checkSettings(settings: RunSettings): void {

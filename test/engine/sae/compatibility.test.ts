@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { isInputError } from '../../../src-main/engine/errors.js';
 import type { ModelConfig } from '../../../src-main/engine/model/types.js';
 import { checkSaeFitsModel } from '../../../src-main/engine/sae/compatibility.js';
-import { sampleSaeParams } from '../../helpers/sae-files.js';
 
 const model: ModelConfig = {
   modelType: 'gpt2',
@@ -27,21 +26,21 @@ function messageOf(run: () => void): string | undefined {
 }
 
 describe('checkSaeFitsModel', () => {
-  it('accepts an SAE as wide as the model on any of its layers', () => {
+  it('accepts an SAE as wide as the model on any of its layers, from its description alone', () => {
     for (const hook of ['blocks.0.hook_resid_pre', 'blocks.11.hook_resid_post', 'blocks.5.hook_mlp_out']) {
-      expect(messageOf(() => checkSaeFitsModel({ ...sampleSaeParams({ inputSize: 64, featureCount: 2, hook }), source: '/saes/a' }, model))).toBeUndefined();
+      expect(messageOf(() => checkSaeFitsModel({ source: '/saes/a', hook, inputSize: 64 }, model))).toBeUndefined();
     }
   });
 
   it('refuses a different width, naming the SAE and both numbers', () => {
-    const params = { ...sampleSaeParams({ inputSize: 768, featureCount: 2, hook: 'blocks.3.hook_resid_pre' }), source: '/saes/gpt2-small' };
-    expect(messageOf(() => checkSaeFitsModel(params, model))).toBe(
+    const sae = { source: '/saes/gpt2-small', hook: 'blocks.3.hook_resid_pre', inputSize: 768 };
+    expect(messageOf(() => checkSaeFitsModel(sae, model))).toBe(
       "The SAE in /saes/gpt2-small reads 768-wide activations but the model's blocks.3.hook_resid_pre is 64 wide.",
     );
   });
 
   it('refuses a hook beyond the last layer', () => {
-    const params = { ...sampleSaeParams({ inputSize: 64, featureCount: 2, hook: 'blocks.12.hook_resid_pre' }), source: '/saes/deep' };
-    expect(messageOf(() => checkSaeFitsModel(params, model))).toBe('The SAE in /saes/deep reads blocks.12.hook_resid_pre but the model has only 12 layers (0–11).');
+    const sae = { source: '/saes/deep', hook: 'blocks.12.hook_resid_pre', inputSize: 64 };
+    expect(messageOf(() => checkSaeFitsModel(sae, model))).toBe('The SAE in /saes/deep reads blocks.12.hook_resid_pre but the model has only 12 layers (0–11).');
   });
 });

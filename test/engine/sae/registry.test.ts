@@ -57,14 +57,15 @@ describe('SAE registry', () => {
 });
 
 describe('listing a set', () => {
-  it('names each SAE, its hook and context as openSaes opens them, in the same order', () => {
+  it('names each SAE, its hook, input size and context as openSaes opens them, in the same order', () => {
     const root = scratch();
     const hooks = ['blocks.3.hook_resid_pre', 'blocks.0.hook_mlp_out', 'blocks.1.hook_resid_post'];
     hooks.forEach((hook, i) => writeSaeLensFolder(join(root, `z${i}`), { ...sampleSaeParams({ inputSize: 2, featureCount: 3, hook, seed: i }), contextSize: 64 + i }));
     writeGemmaScopeFile(join(root, 'gemma-scope-res', 'layer_2', 'params.npz'), sampleSaeParams({ inputSize: 2, featureCount: 3, architecture: 'jumprelu' }));
     const listed = listSaes(root);
     const opened = listed.map((entry) => openSae(entry.path));
-    expect(listed.map(({ hook, contextSize }) => ({ hook, contextSize }))).toEqual(opened.map(({ hook, contextSize }) => ({ hook, contextSize })));
+    const described = (saes: { hook: string; inputSize: number; contextSize?: number }[]) => saes.map(({ hook, inputSize, contextSize }) => ({ hook, inputSize, contextSize }));
+    expect(described(listed)).toEqual(described(opened));
     expect(opened.map((sae) => sae.hook)).toEqual(openSaes(root).map((sae) => sae.hook));
   });
 

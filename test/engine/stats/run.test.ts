@@ -139,6 +139,16 @@ describe('run settings', () => {
     expect(bars).toEqual([]);
   });
 
+  it("refuses a too-wide SAE listed second before reading the first SAE's weights", async () => {
+    const hook = 'blocks.1.hook_resid_pre';
+    const wide = writeSaeLensFolder(join(root, 'wide-second'), sampleSaeParams({ inputSize: TINY_MODEL.width + 1, featureCount: 4, hook }));
+    const opened: string[] = [];
+    const createEncoder = async (params: SaeParams) => (opened.push(params.source), referenceEncoder(params));
+    const message = `The SAE in ${wide} reads ${TINY_MODEL.width + 1}-wide activations but the model's ${hook} is ${TINY_MODEL.width} wide.`;
+    await expect(streamed({ ...base, saes: [base.saes[0], wide] }, { createEncoder })).rejects.toThrow(message);
+    expect(opened).toEqual([]);
+  });
+
   it('rejects a context beyond the model, naming the model folder', async () => {
     const message = 'The context must be a whole number from 2 to 32 (the maximum of model), not 33.';
     await expect(streamed({ ...base, context: TINY_MODEL.context + 1 })).rejects.toThrow(message);
