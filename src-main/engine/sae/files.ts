@@ -54,10 +54,7 @@ export function optionalCount(value: unknown, key: string, file: string): number
 
 /** Reads a tensor after checking it exists with the expected shape; a 1-element shape also accepts a scalar. */
 export function readTensor(weights: SafetensorsFile, name: string, shape: number[]): Float32Array {
-  if (!weights.has(name)) {
-    throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);
-  }
-  const actual = weights.describe(name).shape;
+  const actual = tensorShape(weights, name);
   const scalarMatch = actual.length === 0 && shape.length === 1 && shape[0] === 1;
   if (!scalarMatch && actual.join(',') !== shape.join(',')) {
     throw new InputError(`Tensor '${name}' in ${displayName(weights.path)} has shape [${actual.join(', ')}], expected [${shape.join(', ')}].`, weights.path);
@@ -67,14 +64,18 @@ export function readTensor(weights: SafetensorsFile, name: string, shape: number
 
 /** The 2-D shape of a tensor, or a message naming it. */
 export function matrixShape(weights: SafetensorsFile, name: string): [number, number] {
-  if (!weights.has(name)) {
-    throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);
-  }
-  const shape = weights.describe(name).shape;
+  const shape = tensorShape(weights, name);
   if (shape.length !== 2) {
     throw new InputError(`Tensor '${name}' in ${displayName(weights.path)} has shape [${shape.join(', ')}], expected a matrix.`, weights.path);
   }
   return [shape[0], shape[1]];
+}
+
+function tensorShape(weights: SafetensorsFile, name: string): number[] {
+  if (!weights.has(name)) {
+    throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);
+  }
+  return weights.describe(name).shape;
 }
 
 /** Row-major [rows, columns] → [columns, rows]. */

@@ -3,10 +3,8 @@ import { chooseDevice } from '../onnx/devices.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { createSession, floatTensor, tensorFloats } from '../onnx/session.js';
 import type { Device } from '../model/types.js';
+import { LAYER_NORM_EPSILON } from './reference.js';
 import { describeSae, type EncodedBatch, type SaeDescription, type SaeEncoder, type SaeParams } from './types.js';
-
-/** SAELens's layer_norm mode adds this to the standard deviation before dividing (and not when undoing it). */
-const LAYER_NORM_EPSILON = 1e-5;
 
 const TENSORS = { activations: 'activations', input: 'input', features: 'features', reconstruction: 'reconstruction' } as const;
 
@@ -36,14 +34,14 @@ async function encodeRows(session: ort.InferenceSession, params: SaeDescription,
   };
 }
 
-export function encoderGraph(params: SaeParams): GraphBuilder {
+function encoderGraph(params: SaeParams): GraphBuilder {
   const graph = new GraphBuilder(`sae ${params.hook}`);
   const activations = graph.input(TENSORS.activations, 'float', ['rows', params.inputSize]);
   const centred = params.centerInput ? graph.node('Sub', [activations, rowMean(graph, activations)], undefined, { output: TENSORS.input }) : activations;
   const { scaled, restore } = normalize(graph, centred, params);
   const bias = graph.weight('decoder_bias', [params.inputSize], () => params.decoderBias);
   const input = params.subtractDecoderBias ? graph.node('Sub', [scaled, bias]) : scaled;
-  const decoderNorms = params.rescaleByDecoderNorm ? graph.weight('decoder_norms', [params.featureCount], () => rowNorms(params)) : undefined;
+  const decoderNorms = params.rescaleByDecoderNorm ? graph.weight('decoder_norms', [params.featureCount], () => decoderRowNorms(params)) : undefined;
   const features = encode(graph, { params, input, decoderNorms });
   const decoded = decode(graph, { params, features, decoderNorms, bias });
   graph.node('Identity', [restore(graph, decoded)], undefined, { output: TENSORS.reconstruction });
@@ -163,7 +161,7 @@ function requireK(params: SaeParams): number {
   return Math.min(params.k, params.featureCount);
 }
 
-function rowNorms(params: SaeParams): Float32Array {
+function decoderRowNorms(params: SaeParams): Float32Array {
   const { inputSize, featureCount, decoderWeights } = params;
   const norms = new Float32Array(featureCount);
   for (let feature = 0; feature < featureCount; feature++) {

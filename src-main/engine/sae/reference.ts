@@ -1,7 +1,7 @@
 import type { EncodedBatch, SaeEncoder, SaeParams } from './types.js';
 
-// SAELens's layer_norm mode adds this to the standard deviation before dividing (and not when undoing it).
-const LAYER_NORM_EPSILON = 1e-5;
+/** SAELens's layer_norm mode adds this to the standard deviation before dividing (and not when undoing it). */
+export const LAYER_NORM_EPSILON = 1e-5;
 
 /** One row scaled as the SAE was trained, with the inverse to apply to its reconstruction. */
 interface ScaledRow {

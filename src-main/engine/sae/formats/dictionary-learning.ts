@@ -9,14 +9,14 @@ export const DICTIONARY_CONFIG_FILE = 'config.json';
 export const DICTIONARY_WEIGHTS_FILE = 'ae.safetensors';
 export const DICTIONARY_PICKLE_FILE = 'ae.pt';
 
-const DICT_CLASSES = { AutoEncoderTopK: 'topk', BatchTopKSAE: 'batchtopk' } as const;
-type DictClass = keyof typeof DICT_CLASSES;
+const DICTIONARY_CLASSES = { AutoEncoderTopK: 'topk', BatchTopKSAE: 'batchtopk' } as const;
+type DictionaryClass = keyof typeof DICTIONARY_CLASSES;
 
 // dictionary_learning names submodules like resid_post_layer_12; TransformerLens names them blocks.12.hook_resid_post.
 const SUBMODULE_PATTERN = /^(resid_pre|resid_post|resid_mid|mlp_out|attn_out)_layer_(\d+)$/;
 
 interface DictionaryConfig {
-  architecture: (typeof DICT_CLASSES)[DictClass];
+  architecture: (typeof DICTIONARY_CLASSES)[DictionaryClass];
   hook: string;
   k?: number;
   contextSize?: number;
@@ -64,12 +64,12 @@ function parseConfig(folder: string): DictionaryConfig {
   const config = readJsonObject(file);
   const trainer = objectField(config, 'trainer');
   if (!trainer) throw new InputError(`${displayName(file)} has no 'trainer' section.`, file);
-  const dictClass = trainer.dict_class as DictClass;
-  if (!Object.hasOwn(DICT_CLASSES, String(dictClass))) {
-    throw new InputError(`${displayName(file)} has dict_class '${String(trainer.dict_class)}'; supported: ${Object.keys(DICT_CLASSES).join(', ')}.`, file);
+  const dictionaryClass = trainer.dict_class as DictionaryClass;
+  if (!Object.hasOwn(DICTIONARY_CLASSES, String(dictionaryClass))) {
+    throw new InputError(`${displayName(file)} has dict_class '${String(trainer.dict_class)}'; supported: ${Object.keys(DICTIONARY_CLASSES).join(', ')}.`, file);
   }
   return {
-    architecture: DICT_CLASSES[dictClass],
+    architecture: DICTIONARY_CLASSES[dictionaryClass],
     hook: hookOf(trainer, file),
     k: optionalCount(trainer.k, 'k', file),
     contextSize: optionalCount(objectField(config, 'buffer')?.ctx_len, 'ctx_len', file),
