@@ -17,7 +17,7 @@ export const makeSaesCommand: Command = {
     'max-density': numberFlag('Firing rate of the densest feature', DEMO_SAE_SETTINGS.densityRange[1], 'P'),
     context: numberFlag('context_size written to each cfg.json', DEMO_SAE_SETTINGS.contextSize),
     model: { type: 'string', value: 'DIR', description: "Fit b_dec and thresholds to this model's activations on the demo dataset" },
-    'calibration-windows': numberFlag('Windows of 128 tokens to fit on (with --model)', DEMO_SAE_SETTINGS.calibrationWindows),
+    'calibration-windows': numberFlag(`Windows of ${DEMO_SAE_SETTINGS.contextSize} tokens to fit on (with --model)`, DEMO_SAE_SETTINGS.calibrationWindows),
   },
   async run(options) {
     const out = resolve(requiredString(options, 'out', makeSaesCommand));
