@@ -1,3 +1,4 @@
+import type { FigureExportSettings } from '../engine/figures/export-settings.js';
 import type { RunSettings, StatsExport } from '../engine/stats/types.js';
 
 export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
@@ -41,6 +42,8 @@ export interface FigureExportRequest {
   fontScale: number;
   scale: number;
   rasterize?: boolean;
+  /** The figure settings the user sees; absent ones take the defaults. */
+  settings?: FigureExportSettings;
 }
 
 /** Channel → request/response: the one contract both hosts serve. */

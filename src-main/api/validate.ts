@@ -1,3 +1,5 @@
+import { InputError } from '../engine/errors.js';
+import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../engine/figures/export-settings.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
 import { PACKINGS, type RunSettings } from '../engine/stats/types.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
@@ -36,6 +38,38 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   };
 }
 
+function readLimited(reader: PayloadReader, key: string, limit: SettingLimit): number {
+  const value = limit.integer ? reader.integer(key, limit.min) : reader.number(key, limit.min);
+  if (value > limit.max) throw new InputError(`figures.export: settings.${key} must be at most ${limit.max}, not ${value}.`);
+  return value;
+}
+
+/** The figure settings of an export, each optional and within its range; unknown ones are refused. */
+export function readExportSettings(reader: PayloadReader): FigureExportSettings {
+  const settings: Record<string, number | boolean> = {};
+  for (const [key, limit] of Object.entries(EXPORT_SETTING_LIMITS)) {
+    const value = optional(reader, key, (name) => readLimited(reader, name, limit));
+    if (value !== undefined) settings[key] = value;
+  }
+  const shareAxes = optional(reader, 'shareAxes', (key) => reader.boolean(key));
+  if (shareAxes !== undefined) settings.shareAxes = shareAxes;
+  reader.finish();
+  return settings as FigureExportSettings;
+}
+
+function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
+  const request = {
+    runId: reader.string('runId'),
+    family: reader.string('family'),
+    format: reader.choice('format', FIGURE_FORMATS),
+    fontScale: reader.number('fontScale', 0.1),
+    scale: reader.number('scale', 0.1),
+  };
+  const rasterize = optional(reader, 'rasterize', (key) => reader.boolean(key));
+  const settings = optional(reader, 'settings', (key) => readExportSettings(reader.object(key)));
+  return { ...request, ...(rasterize === undefined ? {} : { rasterize }), ...(settings ? { settings } : {}) };
+}
+
 const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'app.info': empty,
   'library.list': empty,
@@ -45,17 +79,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.start': (reader) => ({ settings: readRunSettings(reader.object('settings')) }),
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
-  'figures.export': (reader) => {
-    const request = {
-      runId: reader.string('runId'),
-      family: reader.string('family'),
-      format: reader.choice('format', FIGURE_FORMATS),
-      fontScale: reader.number('fontScale', 0.1),
-      scale: reader.number('scale', 0.1),
-    };
-    const rasterize = optional(reader, 'rasterize', (key) => reader.boolean(key));
-    return rasterize === undefined ? request : { ...request, rasterize };
-  },
+  'figures.export': readFigureExport,
 };
 
 export function isChannel(name: string): name is Channel {

@@ -1,4 +1,5 @@
-import type { FigureFormat } from '../../src-main/api/contract.js';
+import type { FigureExportRequest, FigureFormat } from '../../src-main/api/contract.js';
+import { DEFAULT_EXPORT_SETTINGS, type FigureExportSettings } from '../../src-main/engine/figures/export-settings.js';
 import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { getApi } from '../api/index.js';
 import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../figures/settings.js';
@@ -11,7 +12,13 @@ export interface ExportChoices {
   fontScale: number;
   scale: number;
   rasterize: RasterizeMode;
+  /** Points in one panel above which 'auto' embeds them as a PNG. */
+  rasterThreshold: number;
+  /** Pixel density of those embedded images. */
+  rasterResolution: number;
 }
+
+export const DEFAULT_EXPORT_CHOICES: ExportChoices = { fontScale: 1, scale: 2, rasterize: 'auto', rasterThreshold: DEFAULT_EXPORT_SETTINGS.rasterThreshold, rasterResolution: DEFAULT_EXPORT_SETTINGS.rasterResolution };
 
 function download(fileName: string, mimeType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
@@ -31,7 +38,7 @@ export class FiguresState {
   #exporting = $state<string | undefined>(undefined);
   #error = $state<string | undefined>(undefined);
   #settings = $state<FigureSettings>({ ...DEFAULT_FIGURE_SETTINGS });
-  #choices = $state<ExportChoices>({ fontScale: 1, scale: 2, rasterize: 'auto' });
+  #choices = $state<ExportChoices>({ ...DEFAULT_EXPORT_CHOICES });
 
   /** Deeply reactive: form fields bind to its properties. */
   get settings(): FigureSettings {
@@ -81,14 +88,20 @@ export class FiguresState {
     this.#exporting = `${family}.${format}`;
     this.#error = undefined;
     try {
-      const { fontScale, scale, rasterize } = this.#choices;
-      const request = { runId: this.#runId, family, format, fontScale, scale, ...(rasterize === 'auto' ? {} : { rasterize: rasterize === 'on' }) };
-      const file = await getApi().invoke('figures.export', request);
+      const file = await getApi().invoke('figures.export', this.#exportRequest(this.#runId, family, format));
       download(file.fileName, file.mimeType, file.base64);
     } catch (error) {
       this.#error = messageOf(error);
     } finally {
       this.#exporting = undefined;
     }
+  }
+
+  /** The settings on screen go with every export, so the file matches what the user sees. */
+  #exportRequest(runId: string, family: string, format: FigureFormat): FigureExportRequest {
+    const { fontScale, scale, rasterize, rasterThreshold, rasterResolution } = $state.snapshot(this.#choices);
+    const { fontScale: _screenFontScale, ...figure } = $state.snapshot(this.#settings);
+    const settings: FigureExportSettings = { ...figure, rasterThreshold, rasterResolution };
+    return { runId, family, format, fontScale, scale, settings, ...(rasterize === 'auto' ? {} : { rasterize: rasterize === 'on' }) };
   }
 }

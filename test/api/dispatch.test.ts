@@ -8,6 +8,8 @@ import { Studio } from '../../src-main/api/studio.js';
 import { CHANNELS } from '../../src-main/api/validate.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
+const EXPORT = { runId: 'a', family: 'density', format: 'svg', fontScale: 1, scale: 1 };
+
 /** For each channel, payloads that must be refused with the message fragment they must give. */
 const MALFORMED: Record<Channel, [unknown, string][]> = {
   'app.info': [[{ extra: 1 }, "unknown field 'extra'"], ['text', 'the request must be an object']],
@@ -33,6 +35,14 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'figures.export': [
     [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
     [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],
+    [{ ...EXPORT, settings: 'wide' }, 'settings must be an object, not "wide"'],
+    [{ ...EXPORT, settings: { layerOpacity: 3 } }, 'settings.layerOpacity must be at most 1, not 3'],
+    [{ ...EXPORT, settings: { densityBins: 2.5 } }, 'settings.densityBins must be a whole number of at least 2, not 2.5'],
+    [{ ...EXPORT, settings: { rasterThreshold: -1 } }, 'settings.rasterThreshold must be a whole number of at least 0, not -1'],
+    [{ ...EXPORT, settings: { panelAspect: '1' } }, 'settings.panelAspect must be a number of at least 0.1, not "1"'],
+    [{ ...EXPORT, settings: { shareAxes: 1 } }, 'settings.shareAxes must be true or false, not 1'],
+    [{ ...EXPORT, settings: { fontScale: 2 } }, "unknown field 'settings.fontScale'"],
+    [{ ...EXPORT, settings: { pointSise: 2 } }, "unknown field 'settings.pointSise'"],
   ],
 };
 

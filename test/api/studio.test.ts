@@ -52,6 +52,21 @@ describe('Studio handlers', () => {
     expect(Buffer.from(figure.base64, 'base64').toString('utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
+  it('exports with the settings the request carries, not the defaults', async () => {
+    const svgOf = async (settings?: object) => {
+      const request = { runId, family: 'position-mean-std', format: 'svg', fontScale: 1, scale: 1, ...(settings ? { settings } : {}) };
+      const reply = await dispatch(studio.handlers, 'figures.export', request);
+      if (!reply.ok) throw new Error(reply.error.message);
+      return Buffer.from((reply.value as { base64: string }).base64, 'base64').toString('utf8');
+    };
+    const plain = await svgOf();
+    expect(plain).not.toContain('<image');
+    expect(plain).toMatch(/viewBox="0 0 1280 /);
+    const chosen = await svgOf({ rasterThreshold: 0, rasterResolution: 1, width: 900, panelAspect: 1, shareAxes: false });
+    expect(chosen).toMatch(/<image [^>]*xlink:href="data:image\/png;base64,/);
+    expect(chosen).toMatch(/viewBox="0 0 900 /);
+  });
+
   it('names an unknown run or figure in its error reply', async () => {
     const missing = await dispatch(studio.handlers, 'runs.stats', { runId: 'nope' });
     expect(missing).toEqual({ ok: false, error: { message: "There is no run with id 'nope'." } });

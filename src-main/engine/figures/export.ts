@@ -7,20 +7,13 @@ import { InputError } from '../errors.js';
 import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../../src-renderer/figures/families.js';
 import { figureSize } from '../../../src-renderer/figures/frame.js';
 import type { PanelRect } from '../../../src-renderer/figures/grid.js';
-import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../../src-renderer/figures/settings.js';
+import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from './export-settings.js';
 import { figureParts, pinAxes, pointCount, type FigurePart } from './parts.js';
 import { rasterImage, svgToPng } from './raster.js';
 import { renderSvg, staticOption, withChart, type FigureSize } from './render.js';
 import { group, svgPieces } from './svg.js';
 
-export interface ExportSettings extends FigureSettings {
-  /** Points in one panel above which they go in as an embedded PNG (when rasterize is not forced). */
-  rasterThreshold: number;
-  /** Pixel density of embedded point images relative to the figure. */
-  rasterResolution: number;
-}
-
-export const DEFAULT_EXPORT_SETTINGS: ExportSettings = { ...DEFAULT_FIGURE_SETTINGS, rasterThreshold: 10_000, rasterResolution: 3 };
+export { DEFAULT_EXPORT_SETTINGS, type ExportSettings };
 
 export interface ExportedFigure {
   fileName: string;
@@ -87,7 +80,7 @@ export function renderFigure(family: FigureFamily, stats: StatsExport, options: 
 }
 
 /** The 'figures.export' handler's work: one figure of one run, as SVG or PNG. */
-export async function exportFigure(request: FigureExportRequest & { settings?: Partial<ExportSettings> }, stats: StatsExport): Promise<ExportedFigure> {
+export async function exportFigure(request: FigureExportRequest, stats: StatsExport): Promise<ExportedFigure> {
   if (!(request.fontScale > 0) || !(request.scale > 0)) throw new InputError(`Font scale and scale must be positive, not ${request.fontScale} and ${request.scale}.`);
   return renderFigure(familyOrThrow(request.family), stats, request);
 }
