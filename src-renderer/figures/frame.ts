@@ -1,4 +1,5 @@
 import type { EChartsOption, GraphicComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
+import { formatLogTick } from './numbers.js';
 import { figureLayout, isBottomRow, isLeftColumn, type FigureLayout, type GridShape, type PanelRect } from './grid.js';
 import { FIGURE_FONT_FAMILY, fontSizes, type FigureSettings, type FontSizes } from './settings.js';
 
@@ -48,11 +49,6 @@ const TEXT_COLOR = '#1d2330';
 /** Unscaled pixels above a panel for top-axis labels. */
 const TOP_AXIS_SPACE = 18;
 
-/** Log ticks are powers of ten: 1e-7 reads better than 0.0000001. */
-function logTick(value: number): string {
-  return value >= 1e-3 && value < 1e5 ? String(value) : `1e${Math.round(Math.log10(value))}`;
-}
-
 function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
   return {
     type: spec.type,
@@ -67,7 +63,7 @@ function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
     scale: spec.type === 'value' && spec.min === undefined,
     axisLine: { show: true, onZero: false, lineStyle: { color: AXIS_COLOR } },
     axisTick: { show: true, lineStyle: { color: AXIS_COLOR } },
-    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true, formatter: spec.type === 'log' ? logTick : undefined },
+    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true, formatter: spec.type === 'log' ? formatLogTick : undefined },
     splitLine: { show: true, lineStyle: { color: SPLIT_COLOR } },
   };
 }
@@ -125,7 +121,8 @@ function graphics(spec: FrameSpec, layout: FigureLayout, fonts: FontSizes): Grap
 
 function legend(spec: FrameSpec, fonts: FontSizes) {
   if (!spec.legend) return undefined;
-  const data = spec.legend.map((item) => ({ name: item.name, itemStyle: { color: item.color } }));
+  // Opaque swatches: a legend must name a colour even where its points are drawn faint.
+  const data = spec.legend.map((item) => ({ name: item.name, itemStyle: { color: item.color, opacity: 1 } }));
   return { id: 'legend', data, top: 40 * spec.settings.fontScale, left: 'center', icon: 'circle', itemWidth: fonts.axisLabel, itemHeight: fonts.axisLabel, textStyle: { fontSize: fonts.axisLabel, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
 }
 

@@ -36,7 +36,7 @@ function margins(settings: FigureSettings, header: HeaderSpace) {
   const scale = settings.fontScale;
   const panelHeader = (header.panelHeader ?? 0) * scale;
   return {
-    top: (header.hasLegend ? 84 : 52) * scale + panelHeader,
+    top: (header.hasLegend ? 84 : 64) * scale + panelHeader,
     left: 64 * scale,
     right: 24 * scale,
     bottom: 48 * scale,

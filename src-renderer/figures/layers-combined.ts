@@ -2,7 +2,8 @@ import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, saesByLayer } from './layers.js';
-import { decadeExtent, extentOf, formatNumber, mergeExtents, orderBy, roundOutward } from './numbers.js';
+import { decadeExtent, extentOf, formatNumber, liveOrder, mergeExtents } from './numbers.js';
+import { rankAxisMax } from './quantiles.js';
 import { LAYER_PALETTE } from './palettes.js';
 import { largeScatter, packTriples } from './scatter.js';
 import type { FigureSettings } from './settings.js';
@@ -23,8 +24,8 @@ function meanStdSeries(sae: SaeStats, color: string, settings: FigureSettings): 
 
 function rankedMeanSeries(sae: SaeStats, color: string, settings: FigureSettings): ScatterSeriesOption {
   const { mean, count } = sae.features;
-  const order = orderBy(mean);
-  const data = packTriples(order.length, (rank) => (count[order[rank]] > 0 ? [rank, mean[order[rank]]] : undefined));
+  const order = liveOrder(mean, count);
+  const data = packTriples(order.length, (rank) => [rank, mean[order[rank]]]);
   for (let offset = 2; offset < data.length; offset += 3) data[offset] = order[data[offset]];
   const formatter = (value: number[]) => featureTooltip(sae, value[2]);
   return largeScatter({ name: layerLabel(sae.hook), panel: 1, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['rank', 'mean', 'feature'], formatter });
@@ -36,7 +37,7 @@ export function buildLayersCombinedOption(stats: StatsExport, settings: FigureSe
   const positiveMeans = decadeExtent(mergeExtents(saes.map((sae) => extentOf(Array.from(sae.features.mean), (value) => value > 0))));
   const panels: PanelSpec[] = [
     { id: 'mean-std', xAxis: { type: 'value', name: 'Feature mean (active values)' }, yAxis: { type: 'value', name: 'Feature std' } },
-    { id: 'mean-rank', xAxis: { type: 'value', name: 'Feature rank by mean', min: 0, max: roundOutward(Math.max(...saes.map((sae) => sae.d_sae)), 1) }, yAxis: { type: 'log', name: 'Feature mean', ...positiveMeans } },
+    { id: 'mean-rank', xAxis: { type: 'value', name: 'Feature rank by mean', min: 0, max: rankAxisMax(saes) }, yAxis: { type: 'log', name: 'Feature mean', ...positiveMeans } },
   ];
   const legend = saes.map((sae, index) => ({ name: layerLabel(sae.hook), color: colors[index] }));
   const frame = smallMultiples({ title: figureTitle('All layers: feature mean and std', stats), panels, settings: { ...settings, shareAxes: false }, legend });

@@ -11,6 +11,14 @@ export function formatNumber(value: number): string {
   return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
 }
 
+/** A log-axis tick: plain from 0.001 to 10000, a power of ten beyond; never float noise such as 0.0000999999. */
+export function formatLogTick(value: number): string {
+  if (!(value > 0)) return formatNumber(value);
+  const exponent = Math.round(Math.log10(value));
+  if (Math.abs(value / 10 ** exponent - 1) > 1e-9) return formatNumber(value);
+  return exponent >= -3 && exponent < 5 ? String(Number((10 ** exponent).toPrecision(1))) : `1e${exponent}`;
+}
+
 export function extentOf(values: Iterable<number>, accept: (value: number) => boolean = Number.isFinite): Extent | undefined {
   let min = Infinity;
   let max = -Infinity;
@@ -66,6 +74,17 @@ export function orderBy(key: Series): Uint32Array {
   const order = new Uint32Array(key.length);
   for (let index = 0; index < order.length; index++) order[index] = index;
   return order.sort((a, b) => key[a] - key[b] || a - b);
+}
+
+/** Live features (count > 0) sorted by a key, so rank 0 is the first feature drawn; dead ones have no values to rank. */
+export function liveOrder(key: Series, count: Series): Uint32Array {
+  return orderBy(key).filter((feature) => count[feature] > 0);
+}
+
+export function liveCount(count: Series): number {
+  let live = 0;
+  for (let feature = 0; feature < count.length; feature++) if (count[feature] > 0) live++;
+  return live;
 }
 
 /** The next round number outward from a bound, e.g. 143 → 150 and 75.6 → 80, so axis ends read cleanly. */

@@ -52,7 +52,9 @@ function meanStdSeries(sae: SaeStats, panel: number, settings: FigureSettings): 
 function paddedExtent(extent: Extent | undefined): (Extent & { interval: number }) | undefined {
   if (!extent) return undefined;
   const pad = (extent.max - extent.min) * 0.04 || Math.abs(extent.max) * 0.04 || 1;
-  return niceExtent({ min: extent.min - pad, max: extent.max + pad });
+  // Active activations are positive: padding must not push the axis below zero.
+  const min = extent.min >= 0 ? Math.max(0, extent.min - pad) : extent.min - pad;
+  return niceExtent({ min, max: extent.max + pad });
 }
 
 function statExtent(saes: SaeStats[], pick: (sae: SaeStats) => ArrayLike<number>, first = 0) {

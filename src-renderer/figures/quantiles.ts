@@ -2,7 +2,7 @@ import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
-import { decadeExtent, extentOf, formatNumber, mergeExtents, orderBy, roundOutward, type Extent } from './numbers.js';
+import { decadeExtent, extentOf, formatNumber, liveCount, liveOrder, mergeExtents, roundOutward, type Extent } from './numbers.js';
 import { QUANTILE_PALETTE } from './palettes.js';
 import { largeScatter, packTriples } from './scatter.js';
 import type { FigureSettings } from './settings.js';
@@ -23,10 +23,10 @@ function describeFeature(sae: SaeStats, feature: number): string {
   return [`Feature ${feature}`, `count: ${sae.features.count[feature]}`, ...rows].join('<br>');
 }
 
-/** One series per quantile level; zeros (dead features) cannot sit on a log axis and are left out. */
+/** One series per quantile level over live features; zeros cannot sit on a log axis and are left out. */
 function panelSeries(sae: SaeStats, panel: number, settings: FigureSettings): ScatterSeriesOption[] {
   const { levels, values } = sae.features.quantiles;
-  const order = orderBy(values[medianLevelIndex(sae)]);
+  const order = liveOrder(values[medianLevelIndex(sae)], sae.features.count);
   const colors = QUANTILE_PALETTE(levels.length);
   return levels.map((level, k) => {
     const data = packTriples(order.length, (rank) => {
@@ -43,12 +43,17 @@ function positiveQuantileExtent(sae: SaeStats): Extent | undefined {
   return mergeExtents(sae.features.quantiles.values.map((series) => extentOf(Array.from(series), (value) => value > 0)));
 }
 
+/** Ranks run over live features only, so the axis ends just past the largest layer's live count. */
+export function rankAxisMax(saes: SaeStats[]): number {
+  return roundOutward(Math.max(1, ...saes.map((sae) => liveCount(sae.features.count))), 1);
+}
+
 export function buildQuantilesOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
   const saes = saesByLayer(stats.saes);
   const shared = decadeExtent(mergeExtents(saes.map(positiveQuantileExtent)));
   const panels: PanelSpec[] = saes.map((sae) => {
     const y = settings.shareAxes ? shared : decadeExtent(positiveQuantileExtent(sae));
-    const xMax = roundOutward(settings.shareAxes ? Math.max(...saes.map((other) => other.d_sae)) : sae.d_sae, 1);
+    const xMax = rankAxisMax(settings.shareAxes ? saes : [sae]);
     return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Feature rank by median', min: 0, max: xMax }, yAxis: { type: 'log', name: 'Activation', ...y } };
   });
   const levels = saes[0]?.features.quantiles.levels ?? [];
