@@ -92,7 +92,8 @@ export const INTERRUPTED_MESSAGE = 'The app stopped before this run finished.';
 
 /** Active runs whose owner has gone (or is this process, starting afresh) can never finish; returns how many were marked. */
 export function markInterruptedRuns(db: Database.Database): number {
-  const active = db.prepare("SELECT id, owner_pid FROM runs WHERE state IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[];
+  const states = ACTIVE_STATES.map(() => '?').join(', ');
+  const active = db.prepare(`SELECT id, owner_pid FROM runs WHERE state IN (${states})`).all(...ACTIVE_STATES) as { id: string; owner_pid: number | null }[];
   const orphans = active.filter((run) => run.owner_pid === process.pid || !isAlive(run.owner_pid));
   const mark = db.prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE id = ?");
   const now = new Date().toISOString();

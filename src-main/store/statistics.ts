@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../engine/errors.js';
+import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import type {
   FeatureStats,
@@ -27,8 +28,7 @@ interface FamilyHeader {
   levels?: number[];
 }
 
-const FEATURE_ARRAYS = ['count', 'density', 'mean', 'std', 'max', 'mean_all'] as const;
-const POSITION_ARRAYS = ['n', 'act_mean', 'act_std', 'l0', 'density', 'l1', 'recon_mse', 'resid_norm', 'ce_loss', 'ce_loss_spliced'] as const;
+const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 
 /** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
@@ -77,7 +77,7 @@ function saveFamily(db: Database.Database, key: FamilyKey, record: FamilyRecord)
 }
 
 function featureRecord(features: FeatureStats): FamilyRecord {
-  const arrays: Record<string, NullableSeries> = Object.fromEntries(FEATURE_ARRAYS.map((name) => [name, features[name]]));
+  const arrays: Record<string, NullableSeries> = Object.fromEntries(FEATURE_KEYS.map((name) => [name, features[name]]));
   features.quantiles.values.forEach((values, level) => (arrays[`quantile ${level}`] = values));
   return { scalars: {}, arrays, levels: features.quantiles.levels };
 }

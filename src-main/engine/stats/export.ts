@@ -2,9 +2,11 @@ import type { FeatureStats, NullableSeries, PositionStats, SaeStats, SaeSummary,
 
 const SUMMARY_KEYS = ['tokens', 'l0', 'dead', 'dense', 'mse', 'explained_variance', 'cosine'] as const;
 const LOSS_SUMMARY_KEYS = ['ce_clean', 'ce_spliced', 'ce_zero', 'ce_recovered'] as const;
-const FEATURE_KEYS = ['count', 'density', 'mean', 'std', 'max', 'mean_all'] as const;
-const POSITION_KEYS = ['n', 'act_mean', 'act_std', 'l0', 'density', 'l1', 'recon_mse', 'resid_norm'] as const;
-const LOSS_POSITION_KEYS = ['ce_loss', 'ce_loss_spliced'] as const;
+/** The per-feature arrays, in the spec's order. */
+export const FEATURE_KEYS = ['count', 'density', 'mean', 'std', 'max', 'mean_all'] as const;
+/** The per-position arrays, in the spec's order; the loss arrays follow only when losses were computed. */
+export const POSITION_KEYS = ['n', 'act_mean', 'act_std', 'l0', 'density', 'l1', 'recon_mse', 'resid_norm'] as const;
+export const LOSS_POSITION_KEYS = ['ce_loss', 'ce_loss_spliced'] as const;
 
 /** stats.json exactly as the spec writes it: its key order, plain numbers, null where a value is undefined. */
 export function statsToJson(stats: StatsExport): string {
