@@ -5,7 +5,7 @@ import { parseGpt2Config } from './families/gpt2/config.js';
 import { gpt2Weights } from './families/gpt2/weights.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { ModelConfig, TextTokenizer } from './types.js';
-import { type CheckpointWeights, openWeights } from './weights.js';
+import { type CheckpointWeights, isFile, openWeights } from './weights.js';
 
 export const CONFIG_FILE = 'config.json';
 export const SUPPORTED_MODEL_TYPES = ['gpt2'] as const;
@@ -109,8 +109,4 @@ function readJson(file: string): unknown {
   } catch {
     throw new InputError(`${CONFIG_FILE} in ${dirname(file)} is not valid JSON.`, file);
   }
-}
-
-function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
 }

@@ -66,7 +66,7 @@ function checkedShard(shards: SafetensorsFile[], where: { index: string; tensor:
   return shard;
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
