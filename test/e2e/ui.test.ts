@@ -50,6 +50,25 @@ async function dropFile(name: string, content: string): Promise<void> {
   );
 }
 
+/** Every state a progress bar shows, recorded as the page draws it, since a small run outpaces polling. */
+async function recordProgressBars(): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    Object.assign(window, { progressSeen: seen });
+    const record = () => {
+      for (const bar of document.querySelectorAll('[role="progressbar"]')) {
+        seen.add(JSON.stringify({ label: bar.getAttribute('aria-label'), done: Number(bar.getAttribute('aria-valuenow')), total: Number(bar.getAttribute('aria-valuemax')), text: bar.textContent?.replace(/\s+/g, ' ').trim() }));
+      }
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+async function progressSeen(): Promise<{ label: string; done: number; total: number; text: string }[]> {
+  const seen = await page.evaluate(() => [...(window as unknown as { progressSeen: Set<string> }).progressSeen]);
+  return seen.map((entry) => JSON.parse(entry));
+}
+
 async function download(buttonName: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: buttonName, exact: true }).click()]);
   const path = join(ARTIFACTS_DIR, file.suggestedFilename());
@@ -84,19 +103,28 @@ describe('the research UI, end to end', () => {
     await page.getByLabel(/^Model/).selectOption(DEMO_MODEL);
     await page.getByLabel(/^Dataset/).selectOption(DEMO_DATASET);
     for (const sae of DEMO_SAES) await page.locator(`input[type="checkbox"][value="${sae}"]`).check();
-    await page.getByLabel(/^Samples/).fill('8');
+    await page.getByLabel(/^Samples/).fill('16');
     await page.getByLabel(/^Context/).fill('32');
     await page.getByLabel(/^Batch size/).fill('4');
     await page.getByLabel(/^Device/).selectOption('cpu');
     await saveScreenshot(page, 'ui-new-run');
+    await recordProgressBars();
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
   });
 
-  it('follows the run to the end with its stage lines', async () => {
+  it('shows a bar per layer with done/total while the run goes, and its stage lines after', async () => {
     const run = page.getByTestId('run').first();
     await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
-    expect(await run.locator('.stages').textContent()).toContain('Layer 0 - Computed and stored feature-level stats');
+    const bars = await progressSeen();
+    for (const layer of [0, 1, 2, 3]) {
+      const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);
+      expect(partial.length, `Layer ${layer} mid-run`).toBeGreaterThan(0);
+      expect(partial[0].text).toBe(`Layer ${layer} ${partial[0].done}/16`);
+    }
+    expect(await run.getByRole('progressbar').count()).toBe(0);
+    const stages = await run.locator('.stages').textContent();
+    for (const layer of [0, 1, 2, 3]) expect(stages).toContain(`Layer ${layer} - Computed and stored feature-level stats`);
     await saveScreenshot(page, 'ui-runs');
   });
 
@@ -116,9 +144,23 @@ describe('the research UI, end to end', () => {
     const svg = (await download('Export SVG')).toString('utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('<g id="panel-layer-3">');
+    expect(svg).not.toContain('<image');
     const png = await download('Export PNG');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(2 * 1280);
+  });
+
+  it('exports with the settings in the form, not the defaults', async () => {
+    await page.getByLabel(/^Raster threshold/).fill('0');
+    await page.getByLabel(/^Width/).fill('900');
+    const svg = (await download('Export SVG')).toString('utf8');
+    expect(svg).toMatch(/viewBox="0 0 900 /);
+    expect(svg).toMatch(/<g id="panel-layer-3-points">\s*<image /);
+    await page.getByLabel(/^Layer opacity/).fill('7');
+    await page.getByRole('button', { name: 'Export SVG', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('settings.layerOpacity must be at most 1, not 7');
+    await saveScreenshot(page, 'ui-figures-error');
+    await page.getByLabel(/^Layer opacity/).fill('0.35');
   });
 
   it('raised no error in the page', () => {
