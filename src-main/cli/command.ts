@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../engine/errors.js';
+import { defaultDatabasePath } from '../store/database.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -13,6 +15,11 @@ export interface OptionSpec {
 /** A flag that takes a number, shown as N (or `value`) in --help, with its default if it has one. */
 export function numberFlag(description: string, fallback?: number, value = 'N'): OptionSpec {
   return fallback === undefined ? { type: 'string', value, description } : { type: 'string', value, description, default: String(fallback) };
+}
+
+/** The --db flag every command that reads or records runs takes. */
+export function databaseFlag(): OptionSpec {
+  return { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' };
 }
 
 export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
@@ -76,4 +83,9 @@ export function choiceOption<T extends string>(options: ParsedOptions, name: str
     throw new InputError(`--${name} must be one of ${choices.join(', ')}, not '${raw}'.`);
   }
   return raw as T;
+}
+
+/** The absolute path of --db, or the default database. */
+export function databaseOption(options: ParsedOptions): string {
+  return resolve(stringOption(options, 'db') ?? defaultDatabasePath());
 }

@@ -4,8 +4,7 @@ import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
 import { DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
-import { defaultDatabasePath } from '../../store/database.js';
-import { choiceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { writeExport } from './export.js';
 
@@ -30,12 +29,12 @@ export const analyzeCommand: Command = {
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
     'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
-    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    db: databaseFlag(),
     export: { type: 'string', value: 'FILE', description: 'Write stats.json here when the run finishes' },
   },
   async run(options) {
     const settings = settingsFromOptions(options);
-    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    const databasePath = databaseOption(options);
     const run = await analyzeInJob(settings, databasePath);
     const exportPath = stringOption(options, 'export');
     if (exportPath) writeExport(databasePath, run.id, resolve(exportPath));

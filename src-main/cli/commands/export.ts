@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { statsToJson } from '../../engine/stats/export.js';
-import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
-import { choiceOption, stringOption, type Command } from '../command.js';
+import { choiceOption, databaseFlag, databaseOption, stringOption, type Command } from '../command.js';
 
 const EXPORT_FORMATS = ['json'] as const;
 
@@ -16,13 +16,13 @@ export const exportCommand: Command = {
   options: {
     format: { type: 'string', value: EXPORT_FORMATS.join('|'), description: 'File format', default: 'json' },
     out: { type: 'string', value: 'FILE', description: 'Where to write', default: 'stats.json' },
-    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    db: databaseFlag(),
   },
   async run(options, positionals) {
     const [runName] = positionals;
     if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio export --help'.");
     choiceOption(options, 'format', EXPORT_FORMATS, 'json');
-    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    const databasePath = databaseOption(options);
     writeExport(databasePath, runId(databasePath, runName), resolve(stringOption(options, 'out') ?? 'stats.json'));
     return 0;
   },

@@ -1,8 +1,8 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { RunRecord } from '../../api/contract.js';
-import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/database.js';
 import { listRuns } from '../../store/runs.js';
-import { stringOption, type Command } from '../command.js';
+import { databaseFlag, databaseOption, type Command } from '../command.js';
 
 const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
 
@@ -29,11 +29,11 @@ export const runsCommand: Command = {
   name: 'runs',
   summary: 'List statistics runs with their state, newest first',
   options: {
-    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    db: databaseFlag(),
   },
   async run(options) {
     // Read the store directly: listing must never change a run's state.
-    const db = openDatabase(resolve(stringOption(options, 'db') ?? defaultDatabasePath()));
+    const db = openDatabase(databaseOption(options));
     try {
       const runs = listRuns(db);
       console.log(runs.length === 0 ? 'There are no runs yet.' : formatTable(COLUMNS, runs.map(rowOf)));

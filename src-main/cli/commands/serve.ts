@@ -1,10 +1,8 @@
-import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { openInBrowser } from '../../host/open-browser.js';
 import { ensureRenderer } from '../../host/renderer-build.js';
 import { startServing } from '../../host/serve.js';
-import { defaultDatabasePath } from '../../store/database.js';
-import { integerOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { databaseFlag, databaseOption, integerOption, numberFlag, type Command, type ParsedOptions } from '../command.js';
 
 const HIGHEST_PORT = 65_535;
 
@@ -25,14 +23,14 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the app to a browser on 127.0.0.1 and print its address with the access token',
   options: {
-    port: { type: 'string', value: 'N', description: 'Port to listen on (0 picks a free one)', default: '0' },
-    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    port: numberFlag('Port to listen on (0 picks a free one)', 0),
+    db: databaseFlag(),
     'no-open': { type: 'boolean', description: 'Print the address without opening a browser' },
     rebuild: { type: 'boolean', description: 'Build the renderer even when it looks up to date' },
   },
   async run(options) {
     const port = portOption(options);
-    const databasePath = resolve(stringOption(options, 'db') ?? defaultDatabasePath());
+    const databasePath = databaseOption(options);
     const rendererDir = await ensureRenderer(options.rebuild === true);
     const serving = await startServing({ databasePath, rendererDir, port });
     console.log(`SAE Studio is serving ${databasePath}`);
