@@ -52,15 +52,15 @@ async function streamToBlob(request: IncomingMessage, folder: string): Promise<s
 }
 
 /** Stores an uploaded file once per content hash, and links it where the dropped item's layout puts it. */
-export async function storeUpload(request: IncomingMessage, uploadRoot: string, target: UploadTarget): Promise<StoredUpload> {
+export async function storeUpload(request: IncomingMessage, uploadDir: string, target: UploadTarget): Promise<StoredUpload> {
   const segments = checkRelativePath(target.path);
   if (target.drop !== undefined) checkRelativePath(target.drop);
-  const blobs = join(uploadRoot, 'blobs');
+  const blobs = join(uploadDir, 'blobs');
   mkdirSync(blobs, { recursive: true });
   const hash = await streamToBlob(request, blobs);
   const place = target.drop
-    ? join(uploadRoot, 'drops', target.drop, ...segments)
-    : join(uploadRoot, 'files', hash.slice(0, 16), basename(target.path));
+    ? join(uploadDir, 'drops', target.drop, ...segments)
+    : join(uploadDir, 'files', hash.slice(0, 16), basename(target.path));
   mkdirSync(dirname(place), { recursive: true });
   if (!existsSync(place)) linkSync(join(blobs, hash), place);
   return { path: place, hash };
