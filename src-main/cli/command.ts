@@ -66,6 +66,15 @@ export function integerOption(options: ParsedOptions, name: string, minimum = 1)
   return value;
 }
 
+/** Reads a flag that must be a positive number, whole or not, naming the flag when it is not. */
+export function positiveNumberOption(options: ParsedOptions, name: string, fallback: number): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`--${name} must be a positive number, not '${raw}'.`);
+  return value;
+}
+
 export function stringOption(options: ParsedOptions, name: string): string | undefined {
   const raw = options[name];
   return typeof raw === 'string' ? raw : undefined;

@@ -9,7 +9,7 @@ import { DEVICES } from '../../engine/model/types.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
 import { loadRunStats } from '../../store/statistics.js';
-import { choiceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
 import { writeExport } from './export.js';
 
@@ -18,6 +18,8 @@ const DEMO_SAMPLES = 96;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
 const DEMO_DATABASE_FILE = 'resources/demo/studio.db';
+/** PNGs at twice the figure size stay sharp on high-density screens. */
+const DEMO_PNG_SCALE = 2;
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -28,16 +30,19 @@ export const demoCommand: Command = {
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
+    'font-scale': numberFlag('Multiply figure font sizes, e.g. 2 for slides', 1, 'X'),
+    scale: numberFlag('PNG pixels per figure pixel', DEMO_PNG_SCALE, 'X'),
     out: { type: 'string', value: 'DIR', description: 'Where stats.json and the figures go', default: DEMO_OUTPUT_FOLDER },
     db: { type: 'string', value: 'FILE', description: 'Studio database', default: DEMO_DATABASE_FILE },
   },
   async run(options) {
     const outDir = resolve(PACKAGE_ROOT, stringOption(options, 'out') ?? DEMO_OUTPUT_FOLDER);
     const databasePath = resolve(PACKAGE_ROOT, stringOption(options, 'db') ?? DEMO_DATABASE_FILE);
+    const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
     const run = await analyzeInJob(demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });
     writeExport(databasePath, run.id, join(outDir, 'stats.json'));
-    await writeFigures(databasePath, run.id, outDir);
+    await writeFigures(databasePath, run.id, figures);
     return 0;
   },
 };
@@ -59,11 +64,11 @@ function demoSettings(options: ParsedOptions): RunSettings {
   };
 }
 
-async function writeFigures(databasePath: string, runId: string, outDir: string): Promise<void> {
+async function writeFigures(databasePath: string, runId: string, figures: { outDir: string; fontScale: number; scale: number }): Promise<void> {
   const db = openDatabase(databasePath);
   try {
-    const files = await exportAllFigures(loadRunStats(db, runId), { outDir, formats: ['svg', 'png'], fontScale: 1, scale: 2 });
-    console.log(`Wrote ${files.length} figure files to ${outDir}`);
+    const files = await exportAllFigures(loadRunStats(db, runId), { ...figures, formats: ['svg', 'png'] });
+    console.log(`Wrote ${files.length} figure files to ${figures.outDir}`);
   } finally {
     db.close();
   }
