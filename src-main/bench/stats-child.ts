@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Device } from '../engine/model/types.js';
 import { chooseDevice, type ExecutionProvider } from '../engine/onnx/devices.js';
-import { GraphBuilder } from '../engine/onnx/graph.js';
-import { createSession, floatTensor } from '../engine/onnx/session.js';
 import { silentProgress } from '../engine/progress.js';
 import { PhaseClock, type RunPhase } from '../engine/stats/phase-clock.js';
 import { runStatistics } from '../engine/stats/run.js';
@@ -13,6 +11,7 @@ import { DEFAULT_RUN_SETTINGS, type RunDescription, type RunSettings } from '../
 import { openDatabase } from '../store/database.js';
 import { createRun } from '../store/runs.js';
 import { createStatsStore } from '../store/statistics.js';
+import { openPeakMatMul, peakRss, replyToParent, seconds, type MatMulShape } from './shared.js';
 
 export interface BenchConfiguration {
   model: string;
@@ -33,11 +32,9 @@ export interface BenchMeasurement {
   peakRss: number;
 }
 
-/** Rows per SAE-shaped MatMul when measuring the peak: one batch of 8 windows of 128 tokens. */
-const PEAK_ROWS = 1024;
 const PEAK_REPEATS = 3;
-/** GPT-2 small's width and the SAE's feature count, the MatMul that dominates a run. */
-const PEAK_SHAPE = { inner: 768, outer: 24_576 };
+/** The SAE encoder's own shape, the MatMul that dominates a run: one batch of 8 windows of 128 tokens, GPT-2 small's width, 24,576 features. */
+const PEAK_SHAPE: MatMulShape = { rows: 1024, inner: 768, outer: 24_576 };
 
 /** One benchmark configuration in this process, so its peak RSS is its own. */
 async function measure(configuration: BenchConfiguration): Promise<BenchMeasurement> {
@@ -48,7 +45,7 @@ async function measure(configuration: BenchConfiguration): Promise<BenchMeasurem
   const started = performance.now();
   const run = await runStatistics(settings, { progress: silentProgress, store: createStatsStore(db, createRun(db, settings).id), clock });
   const milliseconds = performance.now() - started;
-  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const peakBytes = peakRss();
   db.close();
   rmSync(folder, { recursive: true, force: true });
   const tokens = run.samples * run.context;
@@ -60,8 +57,8 @@ async function measure(configuration: BenchConfiguration): Promise<BenchMeasurem
     tokensPerSecond: tokens / (milliseconds / 1000),
     phases: clock.totals,
     flops: runFlops(run, configuration.saes.length),
-    peakGflops: await peakMatMul(provider),
-    peakRss,
+    peakGflops: await peakGflops(provider),
+    peakRss: peakBytes,
   };
 }
 
@@ -72,27 +69,13 @@ function runFlops(run: RunDescription, saeCount: number): number {
   return perToken * run.samples * run.context;
 }
 
-/** The best of a few [1024, 768] × [768, 24576] MatMuls: the SAE encoder's own shape. */
-async function peakMatMul(provider: ExecutionProvider): Promise<number> {
-  const { inner, outer } = PEAK_SHAPE;
-  const graph = new GraphBuilder('peak');
-  const input = graph.input('x', 'float', [PEAK_ROWS, inner]);
-  const weights = Float32Array.from({ length: inner * outer }, (_, index) => ((index % 97) - 48) / 97);
-  graph.node('MatMul', [input, graph.weight('w', [inner, outer], () => weights)], undefined, { output: 'y' });
-  graph.output('y', 'float', [PEAK_ROWS, outer]);
-  const session = await createSession(graph.toBytes(), provider);
-  const feeds = { x: floatTensor(weights.subarray(0, PEAK_ROWS * inner), [PEAK_ROWS, inner]) };
-  await session.run(feeds);
+/** The best of a few encoder-shaped MatMuls. */
+async function peakGflops(provider: ExecutionProvider): Promise<number> {
+  const peak = await openPeakMatMul(provider, PEAK_SHAPE);
   let best = Infinity;
-  for (let repeat = 0; repeat < PEAK_REPEATS; repeat++) {
-    const start = performance.now();
-    await session.run(feeds);
-    best = Math.min(best, (performance.now() - start) / 1000);
-  }
-  await session.release();
-  return (2 * PEAK_ROWS * inner * outer) / best / 1e9;
+  for (let repeat = 0; repeat < PEAK_REPEATS; repeat++) best = Math.min(best, await seconds(peak.run));
+  await peak.release();
+  return peak.flops / best / 1e9;
 }
 
-const configuration = JSON.parse(process.argv[2]) as BenchConfiguration;
-process.send?.(await measure(configuration));
-process.disconnect?.();
+await replyToParent(measure);

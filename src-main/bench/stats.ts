@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +5,11 @@ import type { ParsedOptions } from '../cli/command.js';
 import { choiceOption } from '../cli/command.js';
 import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { normalSampler, writeDemoModel } from '../engine/demo/model.js';
-import { InputError } from '../engine/errors.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
 import { DEVICES } from '../engine/model/types.js';
-import { ALLOCATOR_ENV } from '../engine/onnx/session.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
+import { countList, measureInChild } from './shared.js';
 import type { BenchConfiguration, BenchMeasurement } from './stats-child.js';
 
 /** GPT-2 small's shape with random weights, and SAEs the size of gpt2-small-res-jb's. */
@@ -26,29 +24,19 @@ const ENCODER_BIAS = -2.9;
 /** Prints tokens/s, where the time goes and peak memory per configuration, each measured in its own process. */
 export async function runBenchmark(options: ParsedOptions): Promise<void> {
   const device = choiceOption(options, 'device', DEVICES, 'auto');
-  const sampleCounts = countList(options, 'samples', [100, 400]);
-  const layerCounts = countList(options, 'layers', [1, 12]);
+  const sampleCounts = countList(options, 'samples');
+  const layerCounts = countList(options, 'layers');
   const inputs = prepareInputs(Math.max(...layerCounts));
   for (const layers of layerCounts) {
     const results: BenchMeasurement[] = [];
     for (const samples of sampleCounts) {
       // The last `layers` layers, so every configuration runs the whole model.
       const saes = inputs.saes.slice(inputs.saes.length - layers);
-      results.push(await measureInChild({ model: inputs.model, saes, dataset: inputs.dataset, samples, device }));
+      results.push(await measureConfiguration({ model: inputs.model, saes, dataset: inputs.dataset, samples, device }));
       printMeasurement(layers, results.at(-1)!);
     }
     printMemoryGrowth(results);
   }
-}
-
-function countList(options: ParsedOptions, name: string, fallback: number[]): number[] {
-  const raw = options[name];
-  if (typeof raw !== 'string') return fallback;
-  const counts = raw.split(',').map(Number);
-  if (counts.some((count) => !Number.isInteger(count) || count < 1)) {
-    throw new InputError(`--${name} must be comma-separated whole numbers, not '${raw}'.`);
-  }
-  return counts;
 }
 
 /** Writes the model, dataset and SAEs once into the temp folder; later runs reuse them. */
@@ -98,15 +86,8 @@ function benchSaeParams(layer: number): SaeParams {
   };
 }
 
-function measureInChild(configuration: BenchConfiguration): Promise<BenchMeasurement> {
-  const entry = join(import.meta.dirname, 'stats-child.ts');
-  // glibc reads its allocator settings at start-up, so the child gets them in its environment.
-  const env = { ...process.env, ...ALLOCATOR_ENV };
-  const child = fork(entry, [JSON.stringify(configuration)], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve(message as BenchMeasurement));
-    child.once('exit', (code) => reject(new Error(`The benchmark process for ${configuration.samples} samples exited with code ${code}.`)));
-  });
+function measureConfiguration(configuration: BenchConfiguration): Promise<BenchMeasurement> {
+  return measureInChild(join(import.meta.dirname, 'stats-child.ts'), configuration, `${configuration.samples} samples`);
 }
 
 function printMeasurement(layers: number, result: BenchMeasurement): void {
