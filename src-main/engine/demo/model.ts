@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { gpt2TensorShapes, GPT2_KEY_PREFIX } from '../model/families/gpt2/weights.js';
 import { CONFIG_FILE } from '../model/folder.js';
-import { type SafetensorsDtype, type TensorToWrite, writeSafetensors } from '../model/safetensors.js';
+import { TORCH_DTYPES, type SafetensorsDtype, type TensorToWrite, writeSafetensors } from '../model/safetensors.js';
 import { TOKENIZER_FILE } from '../model/tokenizer.js';
 import type { ModelConfig } from '../model/types.js';
 import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from '../model/weights.js';
@@ -44,7 +44,7 @@ export function writeDemoModel(dir: string, options: DemoModelOptions): void {
   writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(buildGpt2TokenizerJson()));
   writeWeights(dir, { tensors: demoTensors(config, options), shards: options.shards ?? 1 });
   // config.json goes last, so a folder interrupted mid-write is not mistaken for a finished one.
-  writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(hfConfig(config, options.dtype ?? 'F32'), null, 2));
+  writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(huggingFaceConfig(config, options.dtype ?? 'F32'), null, 2));
 }
 
 /** Writes the demo model unless the folder already holds one of the current sizes; returns the folder. */
@@ -57,7 +57,7 @@ export function ensureDemoModel(dir = DEMO_MODEL_FOLDER): string {
 function hasDemoSizes(configFile: string): boolean {
   try {
     const written = JSON.parse(readFileSync(configFile, 'utf8'));
-    const wanted = hfConfig(demoConfig(DEMO_MODEL_SETTINGS), 'F32');
+    const wanted = huggingFaceConfig(demoConfig(DEMO_MODEL_SETTINGS), 'F32');
     return ['n_layer', 'n_embd', 'n_head', 'n_positions', 'vocab_size'].every((key) => written[key] === wanted[key]);
   } catch {
     return false;
@@ -90,8 +90,7 @@ function demoConfig(options: DemoModelOptions): ModelConfig {
   };
 }
 
-function hfConfig(config: ModelConfig, dtype: SafetensorsDtype): Record<string, unknown> {
-  const torchDtypes: Record<SafetensorsDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
+function huggingFaceConfig(config: ModelConfig, dtype: SafetensorsDtype): Record<string, unknown> {
   return {
     model_type: 'gpt2',
     architectures: ['GPT2LMHeadModel'],
@@ -105,7 +104,7 @@ function hfConfig(config: ModelConfig, dtype: SafetensorsDtype): Record<string, 
     activation_function: 'gelu_new',
     bos_token_id: config.bosTokenId,
     eos_token_id: config.eosTokenId,
-    torch_dtype: torchDtypes[dtype],
+    torch_dtype: TORCH_DTYPES[dtype],
   };
 }
 

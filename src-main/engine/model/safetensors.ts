@@ -4,6 +4,8 @@ import { InputError } from '../errors.js';
 
 export const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
+/** How PyTorch configs (torch_dtype, dtype) name each stored data type. */
+export const TORCH_DTYPES: Record<SafetensorsDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
 export interface TensorInfo {
   dtype: SafetensorsDtype;

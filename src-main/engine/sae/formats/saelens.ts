@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { SafetensorsFile, writeSafetensors, type SafetensorsDtype, type TensorToWrite } from '../../model/safetensors.js';
+import { SafetensorsFile, TORCH_DTYPES, writeSafetensors, type SafetensorsDtype, type TensorToWrite } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter, type SaeFacts } from '../adapter.js';
 import { displayName, folderOf, isFile, objectField, optionalCount, readJsonObject, readTensor, requiredCount, withFile, type JsonObject } from '../files.js';
 import type { InputNormalization, SaeArchitecture, SaeParams } from '../types.js';
@@ -193,8 +193,6 @@ function describe(config: SaeLensConfig, weightsFile: string): SaeFacts {
     model: config.modelName,
   });
 }
-
-const TORCH_DTYPES: Record<SafetensorsDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
 export interface SaeLensWriteOptions {
   dtype?: SafetensorsDtype;
