@@ -5,7 +5,6 @@ import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import type {
   FeatureStats,
   NullableSeries,
-  Packing,
   PositionStats,
   RunDescription,
   SaeStats,
@@ -87,14 +86,6 @@ function positionRecord(positions: PositionStats): FamilyRecord {
   return { scalars: {}, arrays: Object.fromEntries(present.map((name) => [name, positions[name]!])) };
 }
 
-interface RunStatisticsRow {
-  model: string;
-  dataset: string;
-  samples: number;
-  context: number;
-  packing: Packing;
-}
-
 interface SaeRow extends SaeIdentity {
   sae_index: number;
 }
@@ -103,7 +94,7 @@ interface SaeRow extends SaeIdentity {
 export function loadRunStats(db: Database.Database, runId: string): StatsExport {
   const run = db
     .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
-    .get(runId) as RunStatisticsRow | undefined;
+    .get(runId) as RunDescription | undefined;
   if (!run) throw new InputError(`Run '${runId}' has no statistics: it has not finished.`);
   const saes = db
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
