@@ -77,6 +77,19 @@ async function download(buttonName: string): Promise<Buffer> {
 }
 
 describe('the research UI, end to end', () => {
+  it('says plainly what to do first where there is nothing yet', async () => {
+    await view('Runs').click();
+    await page.getByText('No runs yet.').waitFor();
+    await saveScreenshot(page, 'ui-runs-empty');
+    await view('Run figures').click();
+    expect(await page.getByLabel('Run', { exact: true }).isDisabled()).toBe(true);
+    await page.getByText('No finished runs yet.').waitFor();
+    await view('New run').click();
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    expect(await page.getByText('Choose a model, a dataset, at least one SAE to start.').count()).toBe(1);
+    await view('Library').click();
+  });
+
   it('adds the demo model, SAEs and dataset to the Library with what was recognised', async () => {
     await page.getByLabel('Local path').fill([DEMO_MODEL, ...DEMO_SAES, DEMO_DATASET].join('\n'));
     await page.getByRole('button', { name: 'Add path' }).click();
