@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli/main.js';
 import { DEFAULT_RUN_SETTINGS, type StatsExport } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
+import { runCli } from '../helpers/cli.js';
 import { saveStats } from '../helpers/runs.js';
 import { syntheticStats } from '../helpers/synthetic-stats.js';
 
@@ -24,15 +24,6 @@ function storeRun(stats: StatsExport): string {
   }
 }
 
-async function run(argv: string[]): Promise<{ code: number; output: string; errors: string }> {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
-  const code = await main(argv);
-  return { code, output: lines.join('\n'), errors: errors.join('\n') };
-}
-
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'sae-cli-figures-'));
   databasePath = join(folder, 'studio.db');
@@ -46,7 +37,7 @@ describe('sae-studio figures', () => {
   it('writes the chosen figures of the latest run in each format, named after the family', async () => {
     const runId = storeRun(syntheticStats({ layers: 4, features: 128, context: 16, samples: 8, ce: true }));
     const out = join(folder, 'figures');
-    const result = await run(['figures', 'latest', '--out', out, '--db', databasePath, '--format', 'svg,png', '--families', 'density,layer-summary', '--scale', '2']);
+    const result = await runCli(['figures', 'latest', '--out', out, '--db', databasePath, '--format', 'svg,png', '--families', 'density,layer-summary', '--scale', '2']);
     expect(result.errors).toBe('');
     expect(result.code).toBe(0);
     expect(result.output).toContain(`run ${runId}`);
@@ -59,7 +50,7 @@ describe('sae-studio figures', () => {
     const runId = storeRun(syntheticStats({ layers: 2, features: 64, context: 16, samples: 8 }));
     const out = join(folder, 'figures');
     const flags = ['--families', 'quantiles', '--width', '900', '--font-scale', '2', '--rasterize', 'on'];
-    expect((await run(['figures', runId, '--out', out, '--db', databasePath, ...flags])).code).toBe(0);
+    expect((await runCli(['figures', runId, '--out', out, '--db', databasePath, ...flags])).code).toBe(0);
     const svg = readFileSync(join(out, 'quantiles.svg'), 'utf8');
     expect(svg).toMatch(/viewBox="0 0 900 /);
     expect(svg).toContain('font-size="32"');
@@ -68,8 +59,15 @@ describe('sae-studio figures', () => {
 
   it('names a bad flag value in its error', async () => {
     storeRun(syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
-    const result = await run(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--format', 'svg,gif']);
+    const result = await runCli(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--format', 'svg,gif']);
     expect(result.code).toBe(1);
     expect(result.errors).toContain("--format takes a comma-separated list of svg, png, not 'svg,gif'.");
+  });
+
+  it('holds figure settings to the ranges the app accepts', async () => {
+    storeRun(syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
+    const result = await runCli(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--layer-opacity', '7']);
+    expect(result.code).toBe(1);
+    expect(result.errors).toContain('--layer-opacity must be from 0.01 to 1, not 7.');
   });
 });

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
 import type { RunSettings } from '../../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../../src-main/store/database.js';
 import { createRun, setRunState } from '../../../src-main/store/runs.js';
+import { runCli } from '../../helpers/cli.js';
 import { RUN_SETTINGS } from '../../helpers/runs.js';
 
 const SETTINGS: RunSettings = { ...RUN_SETTINGS, model: '/models/gpt2-small', saes: ['/saes/a', '/saes/b'], samples: 64, batchSize: 4 };
@@ -21,16 +21,9 @@ afterEach(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function printed(argv: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  const code = await main(argv);
-  return { code, output: lines.join('\n') };
-}
-
 describe('sae-studio runs', () => {
   it('says so when there are no runs', async () => {
-    expect(await printed(['runs', '--db', databasePath])).toEqual({ code: 0, output: 'There are no runs yet.' });
+    expect(await runCli(['runs', '--db', databasePath])).toEqual({ code: 0, output: 'There are no runs yet.', errors: '' });
   });
 
   it('lists runs newest first with their state and message, without changing them', async () => {
@@ -38,7 +31,7 @@ describe('sae-studio runs', () => {
     const older = setRunState(db, createRun(db, SETTINGS).id, 'failed', 'The model folder has no config.json.');
     const newer = setRunState(db, createRun(db, { ...SETTINGS, samples: 8 }).id, 'running');
     db.close();
-    const { code, output } = await printed(['runs', '--db', databasePath]);
+    const { code, output } = await runCli(['runs', '--db', databasePath]);
     const [header, first, second] = output.split('\n');
     expect(code).toBe(0);
     expect(header.split(/\s+/)).toEqual(['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE']);
