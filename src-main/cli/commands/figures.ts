@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
-import { DEFAULT_EXPORT_SETTINGS, exportAllFigures, type ExportSettings } from '../../engine/figures/index.js';
+import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, exportAllFigures, type ExportSettings } from '../../engine/figures/index.js';
 import type { StatsExport } from '../../engine/stats/types.js';
 import { defaultDatabasePath, openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
@@ -34,8 +34,19 @@ function rasterizeOption(options: ParsedOptions): boolean | undefined {
   return choice === 'auto' ? undefined : choice === 'on';
 }
 
+/** The same ranges the app's export checks, so a flag and a form field accept the same values. */
+function checkLimits(settings: Partial<ExportSettings>): Partial<ExportSettings> {
+  for (const [key, limit] of Object.entries(EXPORT_SETTING_LIMITS)) {
+    const value = settings[key as keyof typeof EXPORT_SETTING_LIMITS];
+    if (value === undefined || (value >= limit.min && value <= limit.max)) continue;
+    const flag = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    throw new InputError(`--${flag} must be from ${limit.min} to ${limit.max}, not ${value}.`);
+  }
+  return settings;
+}
+
 function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
-  return {
+  return checkLimits({
     width: integerOption(options, 'width', 200) ?? defaults.width,
     panelAspect: positiveNumber(options, 'panel-aspect', defaults.panelAspect),
     shareAxes: !options['independent-axes'],
@@ -45,7 +56,7 @@ function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
     layerOpacity: positiveNumber(options, 'layer-opacity', defaults.layerOpacity),
     rasterThreshold: integerOption(options, 'raster-threshold', 0) ?? defaults.rasterThreshold,
     rasterResolution: positiveNumber(options, 'raster-resolution', defaults.rasterResolution),
-  };
+  });
 }
 
 function loadStats(databasePath: string, runName: string): { runId: string; stats: StatsExport } {
