@@ -17,6 +17,7 @@ export const makeSaesCommand: Command = {
     'max-density': numberFlag('Firing rate of the densest feature', DEMO_SAE_SETTINGS.densityRange[1], 'P'),
     context: numberFlag('context_size written to each cfg.json', DEMO_SAE_SETTINGS.contextSize),
     model: { type: 'string', value: 'DIR', description: "Fit b_dec and thresholds to this model's activations on the demo dataset" },
+    'synthetic-rows': numberFlag('Isotropic rows per layer to fit on without --model', DEMO_SAE_SETTINGS.syntheticRows),
     'calibration-windows': numberFlag(`Windows of ${DEMO_SAE_SETTINGS.contextSize} tokens to fit on (with --model)`, DEMO_SAE_SETTINGS.calibrationWindows),
   },
   async run(options) {
@@ -41,6 +42,7 @@ function saeOptions(options: ParsedOptions): DemoSaeOptions {
     densityRange,
     contextSize: size('context'),
     samples: model ? demoActivationSamples(resolve(model), size('calibration-windows')) : undefined,
+    syntheticRows: size('synthetic-rows'),
   };
 }
 

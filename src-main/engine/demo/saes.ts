@@ -25,6 +25,8 @@ export interface DemoSaeOptions {
   contextSize?: number;
   /** Activations [rows, width] at each layer's hook to fit b_dec and thresholds to; without them inputs are taken as isotropic. */
   samples?: (layer: number) => Float32Array;
+  /** Isotropic rows drawn per layer when there are no samples. */
+  syntheticRows?: number;
 }
 
 /** 512 features per layer keeps a 12-layer demo run on the CPU well under a minute. */
@@ -109,7 +111,7 @@ function fitDirections(layer: number, options: DemoSaeOptions) {
   const { width, featureCount } = options;
   const random = normalSampler(options.seed + layer * 7919);
   const decoderWeights = unitRows(featureCount, width, random);
-  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
+  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(options.syntheticRows ?? DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
   const decoderBias = columnMeans(rows, width);
   const densities = logUniform(featureCount, options.densityRange ?? DEMO_SAE_SETTINGS.densityRange, random);
   const thresholds = projectionQuantiles({ rows, decoderBias, decoderWeights, width }, densities);
