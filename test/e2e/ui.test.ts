@@ -5,6 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
+import { DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../src-main/store/database.js';
+import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-renderer/figures/families.js';
 import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
 
@@ -36,6 +39,16 @@ afterAll(async () => {
 
 function view(name: string) {
   return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+}
+
+/** The settings the host recorded for the newest run, read from its database. */
+function recordedSettings(): RunSettings {
+  const db = openDatabase(host.databasePath);
+  try {
+    return getRun(db, 'latest').settings;
+  } finally {
+    db.close();
+  }
 }
 
 /** Drops a file the way a user's drag does, through a DataTransfer on the drop zone. */
@@ -119,6 +132,8 @@ describe('the research UI, end to end', () => {
     await page.getByLabel(/^Samples/).fill('16');
     await page.getByLabel(/^Context/).fill('32');
     await page.getByLabel(/^Batch size/).fill('4');
+    expect(await page.getByLabel(/^Quantile buckets/).inputValue()).toBe(String(DEFAULT_QUANTILE_BUCKETS));
+    await page.getByLabel(/^Quantile buckets/).fill('512');
     await page.getByLabel(/^Device/).selectOption('cpu');
     await saveScreenshot(page, 'ui-new-run');
     await recordProgressBars();
@@ -129,6 +144,7 @@ describe('the research UI, end to end', () => {
   it('shows a bar per layer with done/total while the run goes, and its stage lines after', async () => {
     const run = page.getByTestId('run').first();
     await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
+    expect(recordedSettings().quantileBuckets).toBe(512);
     const bars = await progressSeen();
     for (const layer of [0, 1, 2, 3]) {
       const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);
