@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDemoModel } from '../../../src-main/engine/demo/model.js';
+import { type DemoModelOptions, writeDemoModel } from '../../../src-main/engine/demo/model.js';
 import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import type { SaeArchitecture, SaeParams } from '../../../src-main/engine/sae/types.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../../helpers/sae-files.js';
+import { TINY_MODEL as MODEL_TESTS_TINY_MODEL } from '../model/tiny-model.js';
 
-export const TINY_MODEL = { layers: 2, width: 16, heads: 2, context: 32, seed: 5 };
+/** The model tests' tiny GPT-2, with the seed the statistics tests were written against. */
+export const TINY_MODEL: DemoModelOptions = { ...MODEL_TESTS_TINY_MODEL, seed: 5 };
 
 const WORDS = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'while', 'rain', 'fell', 'over', 'quiet', 'hills', 'and', 'seven', 'birds', 'sang'];
 
