@@ -35,7 +35,7 @@ export async function inspectDataset(path: string): Promise<Record<string, strin
 }
 
 function requireAdapter(path: string): DatasetAdapter {
-  if (!existsSync(path)) throw new InputError(`${path} does not exist.`, path);
+  if (!existsSync(path)) throw new InputError(`The dataset file ${path} does not exist.`, path);
   if (!isFile(path)) throw new InputError(`${basename(path)} is a folder; pick one dataset file (${KNOWN_EXTENSIONS}).`, path);
   const adapter = findAdapter(path);
   if (!adapter) throw new InputError(`${basename(path)} is not a dataset format SAE Studio reads: use ${KNOWN_EXTENSIONS}.`, path);

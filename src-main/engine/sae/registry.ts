@@ -73,7 +73,7 @@ function entryOf(facts: SaeFacts, path: string): SaeEntry {
 }
 
 function locateSaes(path: string): LocatedSae[] {
-  if (!existsSync(path)) throw new InputError(`${path} does not exist.`, path);
+  if (!existsSync(path)) throw new InputError(`The SAE path ${path} does not exist.`, path);
   const located = search(path, 0);
   if (located.length === 0) throw new InputError(`${path} holds no SAE: expected ${KNOWN_LAYOUTS}.`, path);
   return located;

@@ -108,7 +108,7 @@ describe('broken datasets', () => {
   });
 
   it('names a missing path and a folder', async () => {
-    await expect(openDataset(join(scratch, 'nope.jsonl'))).rejects.toThrow(`${join(scratch, 'nope.jsonl')} does not exist.`);
+    await expect(openDataset(join(scratch, 'nope.jsonl'))).rejects.toThrow(`The dataset file ${join(scratch, 'nope.jsonl')} does not exist.`);
     await expect(openDataset(scratch)).rejects.toThrow(/is a folder; pick one dataset file/);
   });
 });

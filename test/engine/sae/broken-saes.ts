@@ -35,7 +35,7 @@ function file(dir: string, relative: string, content: string | Buffer): string {
 }
 
 export const BROKEN_SAES: BrokenSae[] = [
-  { name: 'a missing path', build: (dir) => join(dir, 'nowhere'), message: '$DIR/nowhere does not exist.' },
+  { name: 'a missing path', build: (dir) => join(dir, 'nowhere'), message: 'The SAE path $DIR/nowhere does not exist.' },
   {
     name: 'a folder with no SAE',
     build: (dir) => (file(dir, 'notes.txt', 'hello'), dir),
