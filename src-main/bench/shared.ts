@@ -4,7 +4,8 @@ import type { ParsedOptions } from '../cli/command.js';
 import { InputError } from '../engine/errors.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
-import { ALLOCATOR_ENV, createSession, floatTensor } from '../engine/onnx/session.js';
+import { ALLOCATOR_ENV } from '../engine/onnx/allocator.js';
+import { createSession, floatTensor } from '../engine/onnx/session.js';
 
 /** [rows, inner] × [inner, outer]. */
 export interface MatMulShape {

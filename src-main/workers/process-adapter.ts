@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { utilityProcess } from 'electron';
-import { ALLOCATOR_ENV } from '../engine/onnx/session.js';
+import { ALLOCATOR_ENV } from '../engine/onnx/allocator.js';
 import { CancelledError } from '../engine/progress.js';
 import type { JobKind, ParentMessage, WorkerMessage } from './protocol.js';
 

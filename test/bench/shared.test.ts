@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countList, measureInChild, openPeakMatMul } from '../../src-main/bench/shared.js';
-import { ALLOCATOR_ENV } from '../../src-main/engine/onnx/session.js';
+import { ALLOCATOR_ENV } from '../../src-main/engine/onnx/allocator.js';
 
 describe('openPeakMatMul', () => {
   it('multiplies [rows, inner] by [inner, outer] and counts 2·rows·inner·outer FLOPs', async () => {

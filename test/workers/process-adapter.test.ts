@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOCATOR_ENV } from '../../src-main/engine/onnx/session.js';
+import { ALLOCATOR_ENV } from '../../src-main/engine/onnx/allocator.js';
 import { CancelledError } from '../../src-main/engine/progress.js';
 import { NATIVE_BINDING_VARIABLE } from '../../src-main/store/database.js';
 import {

@@ -2,12 +2,6 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from './devices.js';
 
-/**
- * Environment for a process that runs models. Freed intermediates of a few MB otherwise stay in glibc's heaps
- * (its mmap threshold climbs to 32 MB), which costs about one weight size of RSS; glibc reads it at start-up only.
- */
-export const ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '1048576' };
-
 export interface SessionSettings {
   /** Prepacking keeps a second, MatMul-only copy of a weight that another node also reads. */
   prepack?: boolean;
