@@ -32,12 +32,12 @@ export const demoCommand: Command = {
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
     'font-scale': numberFlag('Multiply figure font sizes, e.g. 2 for slides', 1, 'X'),
     scale: numberFlag('PNG pixels per figure pixel', DEMO_PNG_SCALE, 'X'),
-    out: { type: 'string', value: 'DIR', description: 'Where stats.json and the figures go', default: DEMO_OUTPUT_FOLDER },
-    db: { type: 'string', value: 'FILE', description: 'Studio database', default: DEMO_DATABASE_FILE },
+    out: { type: 'string', value: 'DIR', description: `Where stats.json and the figures go (default: ${DEMO_OUTPUT_FOLDER} in the package)` },
+    db: { type: 'string', value: 'FILE', description: `Studio database (default: ${DEMO_DATABASE_FILE} in the package)` },
   },
   async run(options) {
-    const outDir = resolve(PACKAGE_ROOT, stringOption(options, 'out') ?? DEMO_OUTPUT_FOLDER);
-    const databasePath = resolve(PACKAGE_ROOT, stringOption(options, 'db') ?? DEMO_DATABASE_FILE);
+    const outDir = pathOption(options, 'out', DEMO_OUTPUT_FOLDER);
+    const databasePath = pathOption(options, 'db', DEMO_DATABASE_FILE);
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
     const run = await analyzeInJob(demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });
@@ -46,6 +46,12 @@ export const demoCommand: Command = {
     return 0;
   },
 };
+
+/** A path the user typed is relative to where they are; the defaults live in the package's resources. */
+function pathOption(options: ParsedOptions, name: string, fallback: string): string {
+  const typed = stringOption(options, name);
+  return typed ? resolve(typed) : resolve(PACKAGE_ROOT, fallback);
+}
 
 function demoSettings(options: ParsedOptions): RunSettings {
   console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
