@@ -3,22 +3,15 @@ import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
 import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, exportAllFigures, type ExportSettings } from '../../engine/figures/index.js';
 import type { StatsExport } from '../../engine/stats/types.js';
-import { defaultDatabasePath, openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../../src-renderer/figures/families.js';
-import { choiceOption, integerOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 const RASTERIZE_CHOICES = ['auto', 'on', 'off'] as const;
+const PNG_SCALE = 1;
 const defaults = DEFAULT_EXPORT_SETTINGS;
-
-function positiveNumber(options: ParsedOptions, name: string, fallback: number): number {
-  const raw = options[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`--${name} must be a positive number, not '${raw}'.`);
-  return value;
-}
 
 function listOption<T extends string>(options: ParsedOptions, name: string, choices: readonly T[]): T[] | undefined {
   const raw = stringOption(options, name);
@@ -48,14 +41,14 @@ function checkLimits(settings: Partial<ExportSettings>): Partial<ExportSettings>
 function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
   return checkLimits({
     width: integerOption(options, 'width', 200) ?? defaults.width,
-    panelAspect: positiveNumber(options, 'panel-aspect', defaults.panelAspect),
+    panelAspect: positiveNumberOption(options, 'panel-aspect', defaults.panelAspect),
     shareAxes: !options['independent-axes'],
-    outlierThreshold: positiveNumber(options, 'outlier-threshold', defaults.outlierThreshold),
+    outlierThreshold: positiveNumberOption(options, 'outlier-threshold', defaults.outlierThreshold),
     densityBins: integerOption(options, 'density-bins', 2) ?? defaults.densityBins,
-    pointSize: positiveNumber(options, 'point-size', defaults.pointSize),
-    layerOpacity: positiveNumber(options, 'layer-opacity', defaults.layerOpacity),
+    pointSize: positiveNumberOption(options, 'point-size', defaults.pointSize),
+    layerOpacity: positiveNumberOption(options, 'layer-opacity', defaults.layerOpacity),
     rasterThreshold: integerOption(options, 'raster-threshold', 0) ?? defaults.rasterThreshold,
-    rasterResolution: positiveNumber(options, 'raster-resolution', defaults.rasterResolution),
+    rasterResolution: positiveNumberOption(options, 'raster-resolution', defaults.rasterResolution),
   });
 }
 
@@ -79,19 +72,19 @@ export const figuresCommand: Command = {
     out: { type: 'string', value: 'DIR', description: 'Folder to write one file per figure into' },
     format: { type: 'string', value: 'svg,png', description: 'Comma-separated formats', default: 'svg' },
     families: { type: 'string', value: 'ID,…', description: `Figures to export: ${familyIds.join(', ')} (default: all)` },
-    'font-scale': { type: 'string', value: 'X', description: 'Multiply font sizes, e.g. 2 for slides', default: '1' },
-    scale: { type: 'string', value: 'X', description: 'PNG pixels per figure pixel', default: '1' },
+    'font-scale': numberFlag('Multiply font sizes, e.g. 2 for slides', defaults.fontScale, 'X'),
+    scale: numberFlag('PNG pixels per figure pixel', PNG_SCALE, 'X'),
     rasterize: { type: 'string', value: RASTERIZE_CHOICES.join('|'), description: 'Embed dense scatter points as PNG', default: 'auto' },
-    'raster-threshold': { type: 'string', value: 'N', description: 'Points in one panel above which auto embeds them as PNG', default: String(defaults.rasterThreshold) },
-    'raster-resolution': { type: 'string', value: 'X', description: 'Pixel density of embedded point images', default: String(defaults.rasterResolution) },
-    width: { type: 'string', value: 'PX', description: 'Figure width in pixels', default: String(defaults.width) },
-    'panel-aspect': { type: 'string', value: 'X', description: 'Panel height over width', default: String(defaults.panelAspect) },
+    'raster-threshold': numberFlag('Points in one panel above which auto embeds them as PNG', defaults.rasterThreshold),
+    'raster-resolution': numberFlag('Pixel density of embedded point images', defaults.rasterResolution, 'X'),
+    width: numberFlag('Figure width in pixels', defaults.width, 'PX'),
+    'panel-aspect': numberFlag('Panel height over width', defaults.panelAspect, 'X'),
     'independent-axes': { type: 'boolean', description: 'Give each layer panel its own axis ranges' },
-    'outlier-threshold': { type: 'string', value: 'Z', description: 'Robust z-score (MAD) above which a position is labelled', default: String(defaults.outlierThreshold) },
-    'density-bins': { type: 'string', value: 'N', description: 'Histogram bins for log10 feature density', default: String(defaults.densityBins) },
-    'point-size': { type: 'string', value: 'PX', description: 'Scatter point size', default: String(defaults.pointSize) },
-    'layer-opacity': { type: 'string', value: 'X', description: 'Point opacity in the all-layers figure', default: String(defaults.layerOpacity) },
-    db: { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' },
+    'outlier-threshold': numberFlag('Robust z-score (MAD) above which a position is labelled', defaults.outlierThreshold, 'Z'),
+    'density-bins': numberFlag('Histogram bins for log10 feature density', defaults.densityBins),
+    'point-size': numberFlag('Scatter point size', defaults.pointSize, 'PX'),
+    'layer-opacity': numberFlag('Point opacity in the all-layers figure', defaults.layerOpacity, 'X'),
+    db: databaseFlag(),
   },
   async run(options, positionals) {
     const [runName] = positionals;
@@ -99,8 +92,9 @@ export const figuresCommand: Command = {
     const outDir = resolve(requiredString(options, 'out', figuresCommand));
     const formats = listOption<FigureFormat>(options, 'format', FIGURE_FORMATS) ?? ['svg'];
     const families = listOption(options, 'families', familyIds);
-    const request = { outDir, formats, families, fontScale: positiveNumber(options, 'font-scale', 1), scale: positiveNumber(options, 'scale', 1), rasterize: rasterizeOption(options), settings: figureSettings(options) };
-    const { runId, stats } = loadStats(resolve(stringOption(options, 'db') ?? defaultDatabasePath()), runName);
+    const fontScale = positiveNumberOption(options, 'font-scale', defaults.fontScale);
+    const request = { outDir, formats, families, fontScale, scale: positiveNumberOption(options, 'scale', PNG_SCALE), rasterize: rasterizeOption(options), settings: figureSettings(options) };
+    const { runId, stats } = loadStats(databaseOption(options), runName);
     const written = await exportAllFigures(stats, request);
     console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
     for (const path of written) console.log(`  ${path}`);
