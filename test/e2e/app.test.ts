@@ -2,19 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-main/api/contract.js';
 import type { ApiReply } from '../../src-main/api/dispatch.js';
+import { RUN_SETTINGS } from '../helpers/runs.js';
 import { launchChromium, probeLauncher, saveScreenshot, TestHost } from './harness.js';
-
-const SETTINGS = {
-  model: '/models/gpt2',
-  saes: ['/saes/layer0'],
-  dataset: '/data/rows.jsonl',
-  samples: 8,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'cpu',
-  batchSize: 2,
-};
 
 /** Calls the API from inside the page, with only what the page itself holds (its cookie). */
 function invokeFromPage<T>(page: Page, channel: string, request: unknown): Promise<ApiReply<T>> {
@@ -83,7 +72,7 @@ describe('the app in the browser host', () => {
   });
 
   it('lists earlier runs after the host restarts', async () => {
-    const started = await invokeFromPage<RunRecord>(page, 'runs.start', { settings: SETTINGS });
+    const started = await invokeFromPage<RunRecord>(page, 'runs.start', { settings: RUN_SETTINGS });
     if (!started.ok) throw new Error(started.error.message);
     await expect.poll(async () => (await listRuns(page))[0]?.state, { timeout: 30_000 }).toBe('finished');
     await host.restart();
