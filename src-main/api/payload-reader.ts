@@ -54,10 +54,11 @@ export class PayloadReader {
     return value as number;
   }
 
-  number(key: string, minimum: number): number {
+  number(key: string, minimum: number, maximum = Infinity): number {
     const value = this.#read(key);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) this.#fail(key, `a number of at least ${minimum}`);
-    return value;
+    const within = typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum;
+    if (!within) this.#fail(key, maximum === Infinity ? `a number of at least ${minimum}` : `a number from ${minimum} to ${maximum}`);
+    return value as number;
   }
 
   boolean(key: string): boolean {

@@ -1,7 +1,7 @@
 import { InputError } from '../engine/errors.js';
 import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../engine/figures/export-settings.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
-import { PACKINGS, type RunSettings } from '../engine/stats/types.js';
+import { PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../engine/stats/types.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
 import { PayloadReader } from './payload-reader.js';
 
@@ -29,12 +29,15 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   const textColumn = optional(reader, 'textColumn', (key) => reader.string(key));
   const context = optional(reader, 'context', (key) => reader.integer(key, 2));
   const quantileBuckets = optional(reader, 'quantileBuckets', (key) => reader.integer(key, 2));
+  const { min, max } = QUANTILE_ACCURACY_LIMITS;
+  const quantileAccuracy = optional(reader, 'quantileAccuracy', (key) => reader.number(key, min, max));
   reader.finish();
   return {
     ...settings,
     ...(textColumn ? { textColumn } : {}),
     ...(context ? { context } : {}),
     ...(quantileBuckets ? { quantileBuckets } : {}),
+    ...(quantileAccuracy ? { quantileAccuracy } : {}),
   };
 }
 

@@ -75,6 +75,17 @@ export function positiveNumberOption(options: ParsedOptions, name: string, fallb
   return value;
 }
 
+/** Reads a flag that must be a number within inclusive bounds, naming the flag and the bounds when it is not. */
+export function boundedNumberOption(options: ParsedOptions, name: string, limits: { min: number; max: number }): number | undefined {
+  const raw = options[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(value >= limits.min && value <= limits.max)) {
+    throw new InputError(`--${name} must be a number from ${limits.min} to ${limits.max}, not '${raw}'.`);
+  }
+  return value;
+}
+
 export function stringOption(options: ParsedOptions, name: string): string | undefined {
   const raw = options[name];
   return typeof raw === 'string' ? raw : undefined;

@@ -62,4 +62,11 @@ describe('sae-studio analyze', () => {
     expect(code).toBe(1);
     expect(stderr.trim()).toBe("Error: --packing must be one of packed, per-row, not 'sideways'.");
   });
+
+  it('rejects a quantile accuracy outside its range before starting a run', () => {
+    const { code, stdout, stderr } = cli(['analyze', ...inputs, '--quantile-accuracy', '0.5']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe("Error: --quantile-accuracy must be a number from 0.001 to 0.25, not '0.5'.");
+  });
 });

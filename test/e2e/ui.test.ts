@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
-import { DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/engine/stats/types.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-renderer/figures/families.js';
@@ -134,6 +134,8 @@ describe('the research UI, end to end', () => {
     await page.getByLabel(/^Batch size/).fill('4');
     expect(await page.getByLabel(/^Quantile buckets/).inputValue()).toBe(String(DEFAULT_QUANTILE_BUCKETS));
     await page.getByLabel(/^Quantile buckets/).fill('512');
+    expect(await page.getByLabel(/^Quantile accuracy/).inputValue()).toBe(String(DEFAULT_QUANTILE_ACCURACY));
+    await page.getByLabel(/^Quantile accuracy/).fill('0.02');
     await page.getByLabel(/^Device/).selectOption('cpu');
     await saveScreenshot(page, 'ui-new-run');
     await recordProgressBars();
@@ -145,6 +147,7 @@ describe('the research UI, end to end', () => {
     const run = page.getByTestId('run').first();
     await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
     expect(recordedSettings().quantileBuckets).toBe(512);
+    expect(recordedSettings().quantileAccuracy).toBe(0.02);
     const bars = await progressSeen();
     for (const layer of [0, 1, 2, 3]) {
       const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);

@@ -3,8 +3,8 @@ import { RunService } from '../../api/run-service.js';
 import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
-import { DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
-import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../engine/stats/types.js';
+import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { writeExport } from './export.js';
 
@@ -29,6 +29,11 @@ export const analyzeCommand: Command = {
     device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
     'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
+    'quantile-accuracy': numberFlag(
+      `Relative error of every quantile estimate, from ${QUANTILE_ACCURACY_LIMITS.min} to ${QUANTILE_ACCURACY_LIMITS.max}`,
+      DEFAULT_QUANTILE_ACCURACY,
+      'X',
+    ),
     db: databaseFlag(),
     export: { type: 'string', value: 'FILE', description: 'Write stats.json here when the run finishes' },
   },
@@ -58,6 +63,7 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     device: choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device),
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
     quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
+    quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,
   };
 }
 

@@ -1,12 +1,11 @@
 export interface SketchOptions {
   featureCount: number;
-  /** Buckets kept per feature; with the default accuracy 1,024 buckets span eight decades. */
+  /** Buckets kept per feature; at 0.9% accuracy 1,024 buckets span eight decades. */
   bucketCount: number;
   /** Relative error of every value estimate (DDSketch's α). */
   relativeAccuracy: number;
 }
 
-export const DEFAULT_RELATIVE_ACCURACY = 0.009;
 const CELL_LIMIT = 0x10000;
 
 /**

@@ -2,9 +2,8 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progr
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
-import { layerLabels, openRunInputs, openRunSae, quantileBuckets, type RunInputs } from './inputs.js';
+import { layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBuckets, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
-import { DEFAULT_RELATIVE_ACCURACY } from './quantile-sketch.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
 import type { RunDescription, RunSettings } from './types.js';
@@ -62,7 +61,7 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       featureCount: encoder.params.featureCount,
       context: inputs.plan.context,
       quantileBuckets: quantileBuckets(settings),
-      relativeAccuracy: DEFAULT_RELATIVE_ACCURACY,
+      relativeAccuracy: quantileAccuracy(settings),
       withLosses: settings.ce,
     });
     layers.push({ index, label: labels[index], encoder, accumulator });

@@ -22,10 +22,18 @@ export interface RunSettings {
   batchSize: number;
   /** Log-spaced buckets per feature in the quantile sketch; undefined: DEFAULT_QUANTILE_BUCKETS. */
   quantileBuckets?: number;
+  /** Relative error α of every quantile estimate; undefined: DEFAULT_QUANTILE_ACCURACY. */
+  quantileAccuracy?: number;
 }
 
 /** 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature. */
 export const DEFAULT_QUANTILE_BUCKETS = 1024;
+
+/** 0.9% keeps every quantile inside the contract's 1% after interpolating between two estimates. */
+export const DEFAULT_QUANTILE_ACCURACY = 0.009;
+
+/** Finer than 0.1% the default buckets span less than a decade; coarser than 25% an estimate says little. */
+export const QUANTILE_ACCURACY_LIMITS = { min: 0.001, max: 0.25 } as const;
 
 export const DEFAULT_RUN_SETTINGS = {
   samples: 400,

@@ -57,16 +57,20 @@ function expectSameStats(actual: SaeStats, expected: SaeStats): void {
   expectClose(summary(actual), summary(expected));
 }
 
+/** The largest relative error of any quantile of a feature with at least 1,000 active values, and how many such features there are. */
+function quantileErrors(actual: SaeStats, expected: SaeStats): { busy: number; largest: number } {
+  const busy = Array.from(expected.features.count).flatMap((count, feature) => (count >= 1000 ? [feature] : []));
+  const errors = expected.features.quantiles.values.flatMap((values, level) =>
+    busy.map((feature) => Math.abs(actual.features.quantiles.values[level][feature] - values[feature]) / values[feature]),
+  );
+  return { busy: busy.length, largest: Math.max(0, ...errors) };
+}
+
 /** Quantiles within 1% wherever a feature has at least 1,000 active values; returns how many features qualified. */
 function expectQuantilesClose(actual: SaeStats, expected: SaeStats): number {
-  const busy = Array.from(expected.features.count).flatMap((count, feature) => (count >= 1000 ? [feature] : []));
-  expected.features.quantiles.values.forEach((values, level) => {
-    for (const feature of busy) {
-      const exact = values[feature];
-      expect(Math.abs(actual.features.quantiles.values[level][feature] - exact)).toBeLessThanOrEqual(0.01 * exact);
-    }
-  });
-  return busy.length;
+  const { busy, largest } = quantileErrors(actual, expected);
+  expect(largest).toBeLessThanOrEqual(0.01);
+  return busy;
 }
 
 async function expectReferenceEqual(settings: RunSettings): Promise<number> {
@@ -147,6 +151,20 @@ describe('run settings', () => {
     const message = `The SAE in ${wide} reads ${TINY_MODEL.width + 1}-wide activations but the model's ${hook} is ${TINY_MODEL.width} wide.`;
     await expect(streamed({ ...base, saes: [base.saes[0], wide] }, { createEncoder })).rejects.toThrow(message);
     expect(opened).toEqual([]);
+  });
+
+  it('estimates quantiles to the accuracy asked for', async () => {
+    const settings = { ...base, saes: base.saes.slice(0, 1), quantileAccuracy: 0.2 };
+    const [{ stats }, reference] = await Promise.all([streamed(settings), referenceStatistics(settings)]);
+    const { busy, largest } = quantileErrors(stats.saes[0], reference.saes[0]);
+    expect(busy).toBeGreaterThan(0);
+    expect(largest).toBeGreaterThan(0.01);
+    expect(largest).toBeLessThanOrEqual(0.2);
+  });
+
+  it('refuses a quantile accuracy outside its range before opening any input', async () => {
+    const settings = { ...base, model: join(root, 'missing-model'), quantileAccuracy: 0.5 };
+    await expect(streamed(settings)).rejects.toThrow('The quantile accuracy must be a number from 0.001 to 0.25, not 0.5.');
   });
 
   it('rejects a context beyond the model, naming the model folder', async () => {
