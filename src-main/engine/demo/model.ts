@@ -10,9 +10,6 @@ import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from '../model/weights.js';
 import { normalSampler } from './random.js';
 import { buildGpt2TokenizerJson, END_OF_TEXT_ID } from './tokenizer.js';
 
-/** Kept for bench/stats.ts, which still imports the sampler from here. */
-export { normalSampler } from './random.js';
-
 export const GPT2_VOCAB_SIZE = 50257;
 export const DEMO_MODEL_FOLDER = 'resources/demo/model';
 
