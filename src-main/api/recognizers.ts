@@ -1,12 +1,8 @@
-import { statSync } from 'node:fs';
 import { inspectDataset, matchDataset } from '../engine/data/registry.js';
+import { isDirectory } from '../engine/files.js';
 import { inspectModelFolder, matchModelFolder } from '../engine/model/folder.js';
 import { inspectSae, matchSae } from '../engine/sae/registry.js';
 import type { Facts, Recognizer } from './library-service.js';
-
-function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
 
 /** A folder of SAEs (one per hook) is one library item; its facts summarise the set. */
 function saeFacts(path: string): Facts {

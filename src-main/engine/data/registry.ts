@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
+import { isFile } from '../files.js';
 import type { DatasetAdapter } from './adapter.js';
 import { csvAdapter } from './formats/csv.js';
 import { jsonlAdapter } from './formats/jsonl.js';
@@ -55,8 +56,4 @@ function readHead(path: string): Uint8Array {
   } finally {
     closeSync(descriptor);
   }
-}
-
-function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
 }

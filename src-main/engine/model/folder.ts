@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { isDirectory, isFile } from '../files.js';
 import { parseGpt2Config } from './families/gpt2/config.js';
 import { gpt2Weights } from './families/gpt2/weights.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { ModelConfig, TextTokenizer } from './types.js';
-import { type CheckpointWeights, isFile, openWeights } from './weights.js';
+import { type CheckpointWeights, openWeights } from './weights.js';
 
 export const CONFIG_FILE = 'config.json';
 export const SUPPORTED_MODEL_TYPES = ['gpt2'] as const;
@@ -75,7 +76,7 @@ export function inspectModelFolder(dir: string): Record<string, string | number>
 }
 
 function readConfig(dir: string): { config: ModelConfig; family: ModelFamily } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`The model folder ${dir} does not exist.`, dir);
+  if (!isDirectory(dir)) throw new InputError(`The model folder ${dir} does not exist.`, dir);
   const file = join(dir, CONFIG_FILE);
   if (!isFile(file)) throw new InputError(`The model folder ${dir} has no ${CONFIG_FILE}.`, file);
   const raw = readJson(file);

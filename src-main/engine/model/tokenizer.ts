@@ -1,14 +1,15 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../errors.js';
+import { isDirectory } from '../files.js';
 import type { TextTokenizer } from './types.js';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 
 /** Loads a Hugging Face tokenizer.json (or the folder holding one); encoding adds no special tokens. */
 export function loadTokenizer(path: string): TextTokenizer {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, TOKENIZER_FILE) : path;
+  const file = isDirectory(path) ? join(path, TOKENIZER_FILE) : path;
   if (!existsSync(file)) throw new InputError(`There is no ${basename(file)} at ${file}.`, file);
   return new HuggingFaceTokenizer(buildTokenizer(file));
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { isFile } from '../files.js';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
 import type { WeightSource } from './types.js';
 
@@ -64,10 +65,6 @@ function checkedShard(shards: SafetensorsFile[], where: { index: string; tensor:
     throw new InputError(`Tensor '${where.tensor}' is listed in ${basename(where.index)} but not found in ${where.shardName}.`, shard?.path);
   }
   return shard;
-}
-
-export function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
 }
 
 class ShardedWeights implements CheckpointWeights {

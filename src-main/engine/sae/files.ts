@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { isFile } from '../files.js';
 import type { SafetensorsFile } from '../model/safetensors.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -8,14 +9,6 @@ export type JsonObject = Record<string, unknown>;
 /** A short name for messages: the file and its folder, which is what tells SAEs of one set apart. */
 export function displayName(path: string): string {
   return join(basename(dirname(path)), basename(path));
-}
-
-export function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
-}
-
-export function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
 }
 
 /** The folder an SAE lives in, whether the user picked the folder or one of its files. */

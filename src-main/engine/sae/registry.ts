@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, isInputError } from '../errors.js';
+import { isDirectory } from '../files.js';
 import { hookOrder, parseHookName } from '../model/hooks.js';
 import type { SaeAdapter, SaeFacts } from './adapter.js';
-import { isDirectory } from './files.js';
 import { dictionaryLearningAdapter } from './formats/dictionary-learning.js';
 import { gemmaScopeAdapter } from './formats/gemma-scope.js';
 import { saeLensAdapter } from './formats/saelens.js';

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
+import { isDirectory, isFile } from '../../files.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, isDirectory, isFile } from '../files.js';
+import { displayName } from '../files.js';
 import { NpzFile, type NpyDtype } from '../npz.js';
 import type { SaeParams } from '../types.js';
 

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
+import { isFile } from '../../files.js';
 import { SafetensorsFile, TORCH_DTYPES, writeSafetensors, type SafetensorsDtype, type TensorToWrite } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter, type SaeFacts } from '../adapter.js';
-import { displayName, folderOf, isFile, objectField, optionalCount, readJsonObject, readTensor, requiredCount, withFile, type JsonObject } from '../files.js';
+import { displayName, folderOf, objectField, optionalCount, readJsonObject, readTensor, requiredCount, withFile, type JsonObject } from '../files.js';
 import type { InputNormalization, SaeArchitecture, SaeParams } from '../types.js';
 
 export const SAELENS_CONFIG_FILE = 'cfg.json';

@@ -1,8 +1,9 @@
 import { basename, join } from 'node:path';
 import { InputError } from '../../errors.js';
+import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, folderOf, isFile, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
+import { displayName, folderOf, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
 import type { SaeParams } from '../types.js';
 
 export const SPARSIFY_CONFIG_FILE = 'cfg.json';
