@@ -1,12 +1,10 @@
 import type { FigureExportRequest, FigureFormat } from '../../src-main/api/contract.js';
-import { DEFAULT_EXPORT_SETTINGS, type FigureExportSettings } from '../../src-main/engine/figures/export-settings.js';
+import { DEFAULT_EXPORT_SETTINGS, type FigureExportSettings, type RasterizeMode } from '../../src-main/engine/figures/export-settings.js';
 import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { getApi } from '../api/index.js';
 import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../figures/settings.js';
 import { messageOf } from './errors.js';
 
-export const RASTERIZE_MODES = ['auto', 'on', 'off'] as const;
-export type RasterizeMode = (typeof RASTERIZE_MODES)[number];
 
 export interface ExportChoices {
   fontScale: number;

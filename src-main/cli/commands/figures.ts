@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
-import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, exportAllFigures, type ExportSettings } from '../../engine/figures/index.js';
+import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, exportAllFigures, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../engine/figures/index.js';
 import type { StatsExport } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
@@ -9,7 +9,6 @@ import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../../src-renderer/figures/families.js';
 import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
-const RASTERIZE_CHOICES = ['auto', 'on', 'off'] as const;
 const PNG_SCALE = 1;
 const defaults = DEFAULT_EXPORT_SETTINGS;
 
@@ -23,8 +22,7 @@ function listOption<T extends string>(options: ParsedOptions, name: string, choi
 }
 
 function rasterizeOption(options: ParsedOptions): boolean | undefined {
-  const choice = choiceOption(options, 'rasterize', RASTERIZE_CHOICES, 'auto');
-  return choice === 'auto' ? undefined : choice === 'on';
+  return rasterizeFlag(choiceOption(options, 'rasterize', RASTERIZE_MODES, 'auto'));
 }
 
 /** The same ranges the app's export checks, so a flag and a form field accept the same values. */
@@ -74,7 +72,7 @@ export const figuresCommand: Command = {
     families: { type: 'string', value: 'ID,…', description: `Figures to export: ${familyIds.join(', ')} (default: all)` },
     'font-scale': numberFlag('Multiply font sizes, e.g. 2 for slides', defaults.fontScale, 'X'),
     scale: numberFlag('PNG pixels per figure pixel', PNG_SCALE, 'X'),
-    rasterize: { type: 'string', value: RASTERIZE_CHOICES.join('|'), description: 'Embed dense scatter points as PNG', default: 'auto' },
+    rasterize: { type: 'string', value: RASTERIZE_MODES.join('|'), description: 'Embed dense scatter points as PNG', default: 'auto' },
     'raster-threshold': numberFlag('Points in one panel above which auto embeds them as PNG', defaults.rasterThreshold),
     'raster-resolution': numberFlag('Pixel density of embedded point images', defaults.rasterResolution, 'X'),
     width: numberFlag('Figure width in pixels', defaults.width, 'PX'),

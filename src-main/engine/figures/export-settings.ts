@@ -10,6 +10,15 @@ export interface ExportSettings extends FigureSettings {
 
 export const DEFAULT_EXPORT_SETTINGS: ExportSettings = { ...DEFAULT_FIGURE_SETTINGS, rasterThreshold: 10_000, rasterResolution: 3 };
 
+/** Whether dense points go in as an embedded PNG: by the raster threshold, always, or never. */
+export const RASTERIZE_MODES = ['auto', 'on', 'off'] as const;
+export type RasterizeMode = (typeof RASTERIZE_MODES)[number];
+
+/** The request's `rasterize`: undefined leaves the choice to the threshold. */
+export function rasterizeFlag(mode: RasterizeMode): boolean | undefined {
+  return mode === 'auto' ? undefined : mode === 'on';
+}
+
 /** The export settings a request may carry; the font scale travels beside them, not inside. */
 export type FigureExportSettings = Partial<Omit<ExportSettings, 'fontScale'>>;
 
