@@ -14,8 +14,7 @@ export class PositionAccumulator {
   readonly featureCount: number;
   readonly inputSize: number;
   #windows: Float64Array;
-  #activeCounts: Float64Array;
-  #activeSums: Float64Array;
+  /** Counts and sums of the active values give l0 and l1 too. */
   #activations: Moments;
   #squaredErrors: Float64Array;
   #norms: Float64Array;
@@ -27,8 +26,6 @@ export class PositionAccumulator {
     this.featureCount = options.featureCount;
     this.inputSize = options.inputSize;
     this.#windows = new Float64Array(context);
-    this.#activeCounts = new Float64Array(context);
-    this.#activeSums = new Float64Array(context);
     this.#activations = new Moments(context);
     this.#squaredErrors = new Float64Array(context);
     this.#norms = new Float64Array(context);
@@ -38,13 +35,7 @@ export class PositionAccumulator {
 
   addToken(position: number, active: ActiveValues, error: TokenError): void {
     this.#windows[position]++;
-    this.#activeCounts[position] += active.size;
-    let sum = 0;
-    for (let k = 0; k < active.size; k++) {
-      this.#activations.add(position, active.values[k]);
-      sum += active.values[k];
-    }
-    this.#activeSums[position] += sum;
+    for (let k = 0; k < active.size; k++) this.#activations.add(position, active.values[k]);
     this.#squaredErrors[position] += error.squaredError;
     this.#norms[position] += error.norm;
   }
@@ -57,14 +48,14 @@ export class PositionAccumulator {
   result(withLosses: boolean): PositionStats {
     const n = Float64Array.from(this.#windows);
     const perWindow = (sums: Float64Array, scale = 1) => sums.map((sum, t) => (n[t] === 0 ? 0 : sum / n[t] / scale));
-    const l0 = perWindow(this.#activeCounts);
+    const l0 = perWindow(this.#activations.counts);
     const stats: PositionStats = {
       n,
       act_mean: n.map((_, t) => this.#activations.mean(t)),
       act_std: n.map((_, t) => this.#activations.std(t)),
       l0,
       density: l0.map((value) => value / this.featureCount),
-      l1: perWindow(this.#activeSums),
+      l1: perWindow(n.map((_, t) => this.#activations.total(t))),
       recon_mse: perWindow(this.#squaredErrors, this.inputSize),
       resid_norm: perWindow(this.#norms),
     };
