@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { float32ToFloat16Bits } from '../../src-main/engine/model/safetensors.js';
 
 export interface NpyArray {
   shape: number[];
@@ -31,17 +32,8 @@ export function encodeNpy(array: NpyArray): Buffer {
 
 function encodeData(data: ArrayLike<number>, descr: string): Buffer {
   if (descr === '<f8' || descr === '>f8') return Buffer.from(Float64Array.from(data).buffer);
-  if (descr === '<f2') return Buffer.from(Uint16Array.from(Array.from(data, float16Bits)).buffer);
+  if (descr === '<f2') return Buffer.from(Uint16Array.from(Array.from(data, float32ToFloat16Bits)).buffer);
   return Buffer.from(Float32Array.from(data).buffer);
-}
-
-// Exact for the small dyadic test values; enough to check the reader's conversion.
-function float16Bits(value: number): number {
-  if (value === 0) return 0;
-  const sign = value < 0 ? 0x8000 : 0;
-  const exponent = Math.floor(Math.log2(Math.abs(value)));
-  const mantissa = Math.round((Math.abs(value) / 2 ** exponent - 1) * 1024);
-  return sign | ((exponent + 15) << 10) | mantissa;
 }
 
 /** Writes a zip of `name.npy` members the way numpy.savez does, local headers carrying zip64 extras. */
