@@ -38,10 +38,6 @@ export class FeatureAccumulator {
     }
   }
 
-  counts(): Float64Array {
-    return this.#moments.counts;
-  }
-
   /** The feature family over `tokens` = N positions; quantiles are read from the sketch only here. */
   result(tokens: number): FeatureStats {
     const length = this.featureCount;

@@ -69,7 +69,7 @@ export function quantileAccuracy(settings: RunSettings): number {
   return settings.quantileAccuracy ?? DEFAULT_QUANTILE_ACCURACY;
 }
 
-export function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): WindowPlan {
+function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): WindowPlan {
   return {
     context: resolveContext(settings, saes, config),
     packing: settings.packing,
@@ -81,7 +81,7 @@ export function windowPlan(settings: RunSettings, saes: SaeEntry[], config: Mode
 }
 
 /** The requested context, else the smallest SAE context_size, else the model's maximum. */
-export function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
+function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-export const RUN_PHASES = ['model', 'encode', 'accumulate', 'storage'] as const;
+const RUN_PHASES = ['model', 'encode', 'accumulate', 'storage'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 /** Milliseconds spent in each phase of a run, for the benchmark's breakdown. */

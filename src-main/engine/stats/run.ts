@@ -135,7 +135,7 @@ async function editedLosses(model: LanguageModel, batch: WindowBatch, splice: Sp
 }
 
 /** x̂ lives where the SAE's input does (centred when centerInput): add back what encoding removed, x − input. */
-export function originalSpace(activation: Float32Array, encoded: EncodedBatch): Float32Array {
+function originalSpace(activation: Float32Array, encoded: EncodedBatch): Float32Array {
   const result = new Float32Array(activation.length);
   const { input, reconstruction } = encoded;
   for (let i = 0; i < result.length; i++) result[i] = reconstruction[i] + (activation[i] - input[i]);

@@ -2,6 +2,7 @@ import type { EncodedBatch } from '../sae/types.js';
 import { ActiveValues } from './active-values.js';
 import { FeatureAccumulator } from './features.js';
 import { PositionAccumulator, type TokenError } from './positions.js';
+import type { SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
 import type { SaeStats } from './types.js';
 import type { WindowBatch } from './windows.js';
@@ -62,11 +63,7 @@ export class SaeAccumulator {
     });
   }
 
-  get tokens(): number {
-    return this.#summary.tokens;
-  }
-
-  identity(): Pick<SaeStats, 'hook' | 'd_in' | 'd_sae'> {
+  identity(): SaeIdentity {
     return { hook: this.options.hook, d_in: this.options.inputSize, d_sae: this.options.featureCount };
   }
 
@@ -84,7 +81,7 @@ export class SaeAccumulator {
 }
 
 /** Visits the valid tokens of a batch as (row in the batch, position in its window, window length). */
-export function forEachToken(batch: WindowBatch, visit: (row: number, position: number, length: number) => void): void {
+function forEachToken(batch: WindowBatch, visit: (row: number, position: number, length: number) => void): void {
   for (let window = 0; window < batch.batch; window++) {
     const length = batch.lengths[window];
     for (let position = 0; position < length; position++) visit(window * batch.sequence + position, position, length);
@@ -92,7 +89,7 @@ export function forEachToken(batch: WindowBatch, visit: (row: number, position: 
 }
 
 /** ‖x − x̂‖², ‖x‖ and cos(x, x̂) of one token (cosine 0 when either vector is zero). */
-export function tokenError(input: Float32Array, reconstruction: Float32Array, offset: number, size: number): TokenError {
+function tokenError(input: Float32Array, reconstruction: Float32Array, offset: number, size: number): TokenError {
   let squaredError = 0;
   let inputSquares = 0;
   let outputSquares = 0;

@@ -30,7 +30,7 @@ export interface WindowSource {
 }
 
 /** Tokenizes rows only as windows are needed, no special tokens added. */
-export function* tokenizeRows(texts: Iterable<string>, tokenizer: TextTokenizer): Generator<number[]> {
+function* tokenizeRows(texts: Iterable<string>, tokenizer: TextTokenizer): Generator<number[]> {
   for (const text of texts) yield tokenizer.encode(text);
 }
 
