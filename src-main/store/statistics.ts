@@ -144,7 +144,7 @@ function toFeatureStats(record: FamilyRecord): FeatureStats {
 function toPositionStats(record: FamilyRecord): PositionStats {
   const arrays = record.arrays as Record<string, Float64Array>;
   const stats = { ...arrays } as unknown as PositionStats;
-  for (const name of ['ce_loss', 'ce_loss_spliced'] as const) {
+  for (const name of LOSS_POSITION_KEYS) {
     if (arrays[name]) stats[name] = Array.from(arrays[name], (value) => (Number.isNaN(value) ? null : value));
   }
   return stats;
