@@ -10,7 +10,7 @@ import { CONFIG_FILE } from '../engine/model/folder.js';
 import { DEVICES } from '../engine/model/types.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
-import { countList, measureInChild } from './shared.js';
+import { countList, measureInChild, megabytes } from './shared.js';
 import type { BenchConfiguration, BenchMeasurement } from './stats-child.js';
 
 /** GPT-2 small's shape with random weights, and SAEs the size of gpt2-small-res-jb's. */
@@ -107,7 +107,7 @@ function printMeasurement(layers: number, result: BenchMeasurement): void {
       `  time in ${shares.join(', ')}`,
       `  ${gflops.toFixed(1)} GFLOP/s = ${((100 * gflops) / result.peakGflops).toFixed(0)}% of the MatMul peak`,
       `  (${result.peakGflops.toFixed(1)} GFLOP/s; target ≥ 50%)`,
-      `  peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MB`,
+      `  peak RSS ${megabytes(result.peakRss)} MB`,
     ].join('\n'),
   );
 }
