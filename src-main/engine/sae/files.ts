@@ -80,7 +80,7 @@ export function transpose(data: Float32Array, rows: number, columns: number): Fl
   return result;
 }
 
-export function withFile<T>(file: SafetensorsFile, use: (file: SafetensorsFile) => T): T {
+export function withFile<F extends { close(): void }, T>(file: F, use: (file: F) => T): T {
   try {
     return use(file);
   } finally {

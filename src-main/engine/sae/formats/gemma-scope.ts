@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { isDirectory, isFile } from '../../files.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName } from '../files.js';
+import { displayName, withFile } from '../files.js';
 import { NpzFile, type NpyDtype } from '../npz.js';
 import type { SaeParams } from '../types.js';
 
@@ -23,23 +23,15 @@ export const gemmaScopeAdapter: SaeAdapter = {
   },
   open(path) {
     const file = archiveOf(path);
-    const archive = NpzFile.open(file);
-    try {
-      return readParams(archive, hookFromPath(file));
-    } finally {
-      archive.close();
-    }
+    return withFile(NpzFile.open(file), (archive) => readParams(archive, hookFromPath(file)));
   },
   inspect(path) {
     const file = archiveOf(path);
-    const archive = NpzFile.open(file);
-    try {
+    return withFile(NpzFile.open(file), (archive) => {
       const [inputSize, featureCount] = matrixShape(archive, 'W_enc');
       const dtype = STORED_DTYPES[archive.describe('W_enc').dtype];
       return definedFacts({ format: 'gemma-scope', architecture: 'jumprelu', hook: hookFromPath(file), d_in: inputSize, d_sae: featureCount, dtype });
-    } finally {
-      archive.close();
-    }
+    });
   },
 };
 
@@ -59,14 +51,12 @@ export function hookFromPath(file: string): string {
 }
 
 function matrixShape(archive: NpzFile, name: string): [number, number] {
-  if (!archive.has(name)) throw new InputError(`${displayName(archive.path)} has no array '${name}' (it has ${archive.arrayNames().join(', ')}).`, archive.path);
   const shape = archive.describe(name).shape;
   if (shape.length !== 2) throw new InputError(`Array '${name}' in ${displayName(archive.path)} has shape [${shape.join(', ')}], expected a matrix.`, archive.path);
   return [shape[0], shape[1]];
 }
 
 function readArray(archive: NpzFile, name: string, shape: number[]): Float32Array {
-  if (!archive.has(name)) throw new InputError(`${displayName(archive.path)} has no array '${name}' (it has ${archive.arrayNames().join(', ')}).`, archive.path);
   const actual = archive.describe(name).shape;
   if (actual.join(',') !== shape.join(',')) {
     throw new InputError(`Array '${name}' in ${displayName(archive.path)} has shape [${actual.join(', ')}], expected [${shape.join(', ')}].`, archive.path);
