@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError } from './errors.js';
 
 export function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
@@ -6,4 +7,13 @@ export function isFile(path: string): boolean {
 
 export function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
+}
+
+/** Parses a JSON file; an unreadable or malformed one is the user's mistake, told with the reader's own sentence. */
+export function readJsonFile(file: string, invalidMessage: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new InputError(invalidMessage, file);
+  }
 }

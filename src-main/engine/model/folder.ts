@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { isDirectory, isFile } from '../files.js';
+import { isDirectory, isFile, readJsonFile } from '../files.js';
 import { parseGpt2Config } from './families/gpt2/config.js';
 import { gpt2Weights } from './families/gpt2/weights.js';
 import { loadTokenizer } from './tokenizer.js';
@@ -79,7 +79,7 @@ function readConfig(dir: string): { config: ModelConfig; family: ModelFamily } {
   if (!isDirectory(dir)) throw new InputError(`The model folder ${dir} does not exist.`, dir);
   const file = join(dir, CONFIG_FILE);
   if (!isFile(file)) throw new InputError(`The model folder ${dir} has no ${CONFIG_FILE}.`, file);
-  const raw = readJson(file);
+  const raw = readJsonFile(file, `${CONFIG_FILE} in ${dirname(file)} is not valid JSON.`);
   const family = FAMILIES[supportedType(raw, file)];
   return { config: family.parseConfig(raw, file), family };
 }
@@ -101,13 +101,5 @@ function openFamilyWeights(dir: string, family: ModelFamily, config: ModelConfig
   } catch (error) {
     source.close();
     throw error;
-  }
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new InputError(`${CONFIG_FILE} in ${dirname(file)} is not valid JSON.`, file);
   }
 }

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../errors.js';
-import { isDirectory } from '../files.js';
+import { isDirectory, readJsonFile } from '../files.js';
 import type { TextTokenizer } from './types.js';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -15,21 +15,13 @@ export function loadTokenizer(path: string): TextTokenizer {
 }
 
 function buildTokenizer(file: string): Tokenizer {
-  const json = readJson(file);
+  const json = readJsonFile(file, `The tokenizer ${basename(file)} is not valid JSON.`);
   try {
     // Decoding must give back the exact text, so the tokenizer's space clean-up stays off.
     return new Tokenizer(json as object, { clean_up_tokenization_spaces: false });
   } catch (error) {
     const reason = (error as Error).message.replace(/\.$/, '');
     throw new InputError(`The tokenizer ${basename(file)} does not load: ${reason}.`, file);
-  }
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new InputError(`The tokenizer ${basename(file)} is not valid JSON.`, file);
   }
 }
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { isFile } from '../files.js';
+import { isFile, readJsonFile } from '../files.js';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
 import type { WeightSource } from './types.js';
 
@@ -39,12 +38,7 @@ function openSharded(index: string): CheckpointWeights {
 }
 
 function readWeightMap(index: string): Map<string, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(index, 'utf8'));
-  } catch {
-    throw new InputError(`${basename(index)} is not valid JSON.`, index);
-  }
+  const json = readJsonFile(index, `${basename(index)} is not valid JSON.`);
   const weightMap = (json as { weight_map?: unknown })?.weight_map;
   const valid = typeof weightMap === 'object' && weightMap !== null && Object.values(weightMap).every((value) => typeof value === 'string');
   if (!valid || Object.keys(weightMap).length === 0) {
