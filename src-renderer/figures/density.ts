@@ -1,7 +1,7 @@
 import type { BarSeriesOption, EChartsOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
-import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
+import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { extentOf, formatNumber, mergeExtents, roundOutward, type Extent } from './numbers.js';
 import type { FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
@@ -54,11 +54,11 @@ function countAxis(range: Extent, tokens: number) {
 
 export function buildDensityOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
   const saes = saesByLayer(stats.saes);
-  const sharedRange = log10DensityRange(saes);
-  const histograms = saes.map((sae) => densityHistogram(sae, settings.shareAxes ? sharedRange : log10DensityRange([sae]), settings.densityBins));
+  const ranges = panelRanges(saes, settings.shareAxes, log10DensityRange);
+  const histograms = saes.map((sae, index) => densityHistogram(sae, ranges[index], settings.densityBins));
   const yMax = Math.max(...histograms.map((histogram) => Math.max(...histogram.counts)));
   const panels: PanelSpec[] = saes.map((sae, index) => {
-    const range = settings.shareAxes ? sharedRange : log10DensityRange([sae]);
+    const range = ranges[index];
     const xAxis = { type: 'value' as const, name: 'log10 feature density', ...range };
     const yAxis = { type: 'value' as const, name: 'Features', min: 0, max: settings.shareAxes ? roundOutward(yMax, 1) : undefined };
     return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis, yAxis, topAxis: countAxis(range, sae.summary.tokens), note: `Dead: ${histograms[index].dead}` };

@@ -26,3 +26,10 @@ export function layerPanelId(hook: string): string {
 export function saesByLayer(saes: readonly SaeStats[]): SaeStats[] {
   return [...saes].sort((a, b) => (layerOf(a.hook) ?? Infinity) - (layerOf(b.hook) ?? Infinity));
 }
+
+/** Per panel, `compute` over all SAEs when axes are shared (computed once), else over the panel's own SAE. */
+export function panelRanges<T>(saes: SaeStats[], shareAxes: boolean, compute: (scope: SaeStats[]) => T): T[] {
+  if (!shareAxes) return saes.map((sae) => compute([sae]));
+  const shared = compute(saes);
+  return saes.map(() => shared);
+}

@@ -1,7 +1,7 @@
 import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
-import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
+import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { extentOf, formatNumber, mergeExtents, niceExtent, robustZScores, type Extent } from './numbers.js';
 import { POSITION_PALETTE } from './palettes.js';
 import type { FigureSettings } from './settings.js';
@@ -63,12 +63,9 @@ function statExtent(saes: SaeStats[], pick: (sae: SaeStats) => ArrayLike<number>
 
 export function buildPositionMeanStdOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
   const saes = saesByLayer(stats.saes);
-  const panels: PanelSpec[] = saes.map((sae) => {
-    const scope = settings.shareAxes ? saes : [sae];
-    const x = statExtent(scope, (each) => each.positions.act_mean);
-    const y = statExtent(scope, (each) => each.positions.act_std);
-    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Mean active activation', ...x }, yAxis: { type: 'value', name: 'Std of active activations', ...y } };
-  });
+  const xs = panelRanges(saes, settings.shareAxes, (scope) => statExtent(scope, (each) => each.positions.act_mean));
+  const ys = panelRanges(saes, settings.shareAxes, (scope) => statExtent(scope, (each) => each.positions.act_std));
+  const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Mean active activation', ...xs[index] }, yAxis: { type: 'value', name: 'Std of active activations', ...ys[index] } }));
   const footnote = `Colour: position (flare). Labelled: BOS and positions whose mean or std has robust z-score |0.6745·(x − median)/MAD| > ${settings.outlierThreshold}.`;
   const frame = smallMultiples({ title: figureTitle('Position mean vs std', stats), panels, settings, footnote });
   return { ...frame.option, series: saes.map((sae, panel) => meanStdSeries(sae, panel, settings)) };
@@ -88,10 +85,8 @@ function meanLineSeries(sae: SaeStats, panel: number, first: number, settings: F
 export function buildPositionMeanOption(stats: StatsExport, settings: FigureSettings, first: 0 | 1): EChartsOption {
   const saes = saesByLayer(stats.saes);
   const xMax = Math.max(...saes.map((sae) => sae.positions.n.length - 1));
-  const panels: PanelSpec[] = saes.map((sae) => {
-    const y = statExtent(settings.shareAxes ? saes : [sae], (each) => each.positions.act_mean, first);
-    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Position', min: first, max: xMax }, yAxis: { type: 'value', name: 'Mean active activation', ...y } };
-  });
+  const ys = panelRanges(saes, settings.shareAxes, (scope) => statExtent(scope, (each) => each.positions.act_mean, first));
+  const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Position', min: first, max: xMax }, yAxis: { type: 'value', name: 'Mean active activation', ...ys[index] } }));
   const name = first === 0 ? 'Mean activation per position' : 'Mean activation per position, without BOS';
   const frame = smallMultiples({ title: figureTitle(name, stats), panels, settings });
   return { ...frame.option, series: saes.flatMap((sae, panel) => meanLineSeries(sae, panel, first, settings)) };

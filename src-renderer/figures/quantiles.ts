@@ -1,7 +1,7 @@
 import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
-import { layerLabel, layerPanelId, saesByLayer } from './layers.js';
+import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { decadeExtent, extentOf, formatNumber, liveCount, liveOrder, mergeExtents, roundOutward, type Extent } from './numbers.js';
 import { QUANTILE_PALETTE } from './palettes.js';
 import { largeScatter, packTriples } from './scatter.js';
@@ -50,12 +50,9 @@ export function rankAxisMax(saes: SaeStats[]): number {
 
 export function buildQuantilesOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
   const saes = saesByLayer(stats.saes);
-  const shared = decadeExtent(mergeExtents(saes.map(positiveQuantileExtent)));
-  const panels: PanelSpec[] = saes.map((sae) => {
-    const y = settings.shareAxes ? shared : decadeExtent(positiveQuantileExtent(sae));
-    const xMax = rankAxisMax(settings.shareAxes ? saes : [sae]);
-    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Feature rank by median', min: 0, max: xMax }, yAxis: { type: 'log', name: 'Activation', ...y } };
-  });
+  const ys = panelRanges(saes, settings.shareAxes, (scope) => decadeExtent(mergeExtents(scope.map(positiveQuantileExtent))));
+  const xMaxes = panelRanges(saes, settings.shareAxes, rankAxisMax);
+  const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Feature rank by median', min: 0, max: xMaxes[index] }, yAxis: { type: 'log', name: 'Activation', ...ys[index] } }));
   const levels = saes[0]?.features.quantiles.levels ?? [];
   const legend = levels.map((level, k) => ({ name: levelName(level), color: QUANTILE_PALETTE(levels.length)[k] }));
   const frame = smallMultiples({ title: figureTitle('Quantiles of active values per feature', stats), panels, settings, legend });
