@@ -73,10 +73,11 @@ export class NpzFile {
   }
 
   read(name: string): Float32Array {
-    const { info, dataOffset, bytes } = parseNpy(this.#member(name), this.#location(name));
-    const count = info.shape.reduce((product, size) => product * size, 1);
-    const data = bytes.subarray(dataOffset, dataOffset + count * ITEM_BYTES[info.dtype]);
-    if (data.byteLength < count * ITEM_BYTES[info.dtype]) {
+    const bytes = this.#member(name);
+    const { info, dataOffset } = parseNpy(bytes, this.#location(name));
+    const byteCount = info.shape.reduce((product, size) => product * size, 1) * ITEM_BYTES[info.dtype];
+    const data = bytes.subarray(dataOffset, dataOffset + byteCount);
+    if (data.byteLength < byteCount) {
       throw new InputError(`Array '${name}' in ${displayName(this.path)} is shorter than its shape [${info.shape.join(', ')}].`, this.path);
     }
     return toFloat32(data, info.dtype);
@@ -204,20 +205,20 @@ function inflateMember(stored: Buffer, entry: ZipEntry, path: string): Uint8Arra
 }
 
 /** Names an array in messages and the file it came from. */
-export interface NpyLocation {
+interface NpyLocation {
   label: string;
-  file?: string;
+  file: string;
 }
 
 /** Parses the .npy header: magic, version, then a Python dict literal giving descr, fortran_order and shape. */
-export function parseNpy(bytes: Uint8Array, location: NpyLocation): { info: NpyInfo; dataOffset: number; bytes: Uint8Array } {
+function parseNpy(bytes: Uint8Array, location: NpyLocation): { info: NpyInfo; dataOffset: number } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length < 10 || buffer.toString('latin1', 0, 6) !== NPY_MAGIC) throw new InputError(`The ${location.label} is not a .npy array.`, location.file);
   const major = buffer[6];
   const headerLength = major === 1 ? buffer.readUInt16LE(8) : buffer.readUInt32LE(8);
   const headerStart = major === 1 ? 10 : 12;
   const header = buffer.toString('latin1', headerStart, headerStart + headerLength);
-  return { info: parseNpyHeader(header, location), dataOffset: headerStart + headerLength, bytes };
+  return { info: parseNpyHeader(header, location), dataOffset: headerStart + headerLength };
 }
 
 function parseNpyHeader(header: string, location: NpyLocation): NpyInfo {
