@@ -77,7 +77,7 @@ function nativeFolder(): string {
   return join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
 }
 
-function hasNvidiaGpu(): boolean {
+export function hasNvidiaGpu(): boolean {
   return existsSync('/proc/driver/nvidia') || existsSync('/dev/nvidia0') || existsSync('/usr/bin/nvidia-smi');
 }
 

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInputError } from '../../../src-main/engine/errors.js';
 import { graphFamily } from '../../../src-main/engine/model/families/index.js';
 import { openModel } from '../../../src-main/engine/model/open.js';
 import type { ForwardOptions, LanguageModel, TokenBatch } from '../../../src-main/engine/model/types.js';
+import { hasNvidiaGpu } from '../../../src-main/engine/onnx/devices.js';
 import { writeTinyModel } from './tiny-model.js';
-
-const HAS_NVIDIA = existsSync('/proc/driver/nvidia') || existsSync('/dev/nvidia0') || existsSync('/usr/bin/nvidia-smi');
 
 interface ForwardFixture {
   name: string;
@@ -57,7 +56,7 @@ describe('openModel and forward on broken input', () => {
 
   it('says why --device cuda cannot run here', async () => {
     const message = await inputErrorOf(() => openModel(dir, { device: 'cuda', ablation: 'none' }));
-    if (HAS_NVIDIA) expect(message).toMatch(/^Device 'cuda' is not available: .+\.$/);
+    if (hasNvidiaGpu()) expect(message).toMatch(/^Device 'cuda' is not available: .+\.$/);
     else expect(message).toBe("Device 'cuda' is not available: no NVIDIA GPU or CUDA provider libraries were found.");
   });
 

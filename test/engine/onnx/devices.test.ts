@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chooseDevice, unavailableReason } from '../../../src-main/engine/onnx/devices.js';
-
-const HAS_NVIDIA = existsSync('/proc/driver/nvidia') || existsSync('/dev/nvidia0') || existsSync('/usr/bin/nvidia-smi');
+import { chooseDevice, hasNvidiaGpu, unavailableReason } from '../../../src-main/engine/onnx/devices.js';
 
 describe('chooseDevice', () => {
   it('always finds the CPU', async () => {
@@ -24,7 +21,7 @@ describe('chooseDevice', () => {
     else expect((await chooseDevice('webgpu')).provider).toBe('webgpu');
   });
 
-  it.runIf(!HAS_NVIDIA)('refuses cuda without a GPU in one sentence', async () => {
+  it.runIf(!hasNvidiaGpu())('refuses cuda without a GPU in one sentence', async () => {
     await expect(chooseDevice('cuda')).rejects.toThrow("Device 'cuda' is not available: no NVIDIA GPU or CUDA provider libraries were found.");
   });
 });
