@@ -6,7 +6,7 @@ import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
 import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../engine/stats/types.js';
 import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
-import { writeExport } from './export.js';
+import { loadStats, writeExport } from './export.js';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -42,7 +42,7 @@ export const analyzeCommand: Command = {
     const databasePath = databaseOption(options);
     const run = await analyzeInJob(settings, databasePath);
     const exportPath = stringOption(options, 'export');
-    if (exportPath) writeExport(databasePath, run.id, resolve(exportPath));
+    if (exportPath) writeExport(loadStats(databasePath, run.id), resolve(exportPath));
     return 0;
   },
 };

@@ -7,11 +7,9 @@ import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
 import { exportAllFigures } from '../../engine/figures/export.js';
 import { DEVICES } from '../../engine/model/types.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
-import { openDatabase } from '../../store/database.js';
-import { loadRunStats } from '../../store/statistics.js';
 import { choiceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
-import { writeExport } from './export.js';
+import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
 const DEMO_SAMPLES = 96;
@@ -41,8 +39,10 @@ export const demoCommand: Command = {
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
     const run = await analyzeInJob(demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });
-    writeExport(databasePath, run.id, join(outDir, 'stats.json'));
-    await writeFigures(databasePath, run.id, figures);
+    const stats = loadStats(databasePath, run.id);
+    writeExport(stats, join(outDir, 'stats.json'));
+    const files = await exportAllFigures(stats, { ...figures, formats: ['svg', 'png'] });
+    console.log(`Wrote ${files.length} figure files to ${outDir}`);
     return 0;
   },
 };
@@ -70,12 +70,3 @@ function demoSettings(options: ParsedOptions): RunSettings {
   };
 }
 
-async function writeFigures(databasePath: string, runId: string, figures: { outDir: string; fontScale: number; scale: number }): Promise<void> {
-  const db = openDatabase(databasePath);
-  try {
-    const files = await exportAllFigures(loadRunStats(db, runId), { ...figures, formats: ['svg', 'png'] });
-    console.log(`Wrote ${files.length} figure files to ${figures.outDir}`);
-  } finally {
-    db.close();
-  }
-}

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
 import { statsToJson } from '../../engine/stats/export.js';
+import type { StatsExport } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
@@ -22,28 +23,23 @@ export const exportCommand: Command = {
     const [runName] = positionals;
     if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio export --help'.");
     choiceOption(options, 'format', EXPORT_FORMATS, 'json');
-    const databasePath = databaseOption(options);
-    writeExport(databasePath, runId(databasePath, runName), resolve(stringOption(options, 'out') ?? 'stats.json'));
+    writeExport(loadStats(databaseOption(options), runName), resolve(stringOption(options, 'out') ?? 'stats.json'));
     return 0;
   },
 };
 
-function runId(databasePath: string, name: string): string {
+/** A run's statistics, the run named by its id or 'latest'. */
+export function loadStats(databasePath: string, runName: string): StatsExport {
   const db = openDatabase(databasePath);
   try {
-    return getRun(db, name).id;
+    return loadRunStats(db, getRun(db, runName).id);
   } finally {
     db.close();
   }
 }
 
 /** Writes a run's stats.json and says where. */
-export function writeExport(databasePath: string, runId: string, path: string): void {
-  const db = openDatabase(databasePath);
-  try {
-    writeFileSync(path, statsToJson(loadRunStats(db, runId)));
-    console.log(`Wrote ${path}`);
-  } finally {
-    db.close();
-  }
+export function writeExport(stats: StatsExport, path: string): void {
+  writeFileSync(path, statsToJson(stats));
+  console.log(`Wrote ${path}`);
 }
