@@ -4,8 +4,8 @@ import type { ParsedOptions } from '../cli/command.js';
 import { InputError } from '../engine/errors.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
-import { ALLOCATOR_ENV } from '../engine/onnx/allocator.js';
 import { createSession, floatTensor } from '../engine/onnx/session.js';
+import { jobEnvironment } from '../workers/process-adapter.js';
 
 /** [rows, inner] × [inner, outer]. */
 export interface MatMulShape {
@@ -65,9 +65,7 @@ export function countList(options: ParsedOptions, name: string): number[] {
 
 /** Runs `entry` on `configuration` in its own process, so the peak RSS it reports is that measurement's alone. */
 export function measureInChild<T>(entry: string, configuration: unknown, label: string): Promise<T> {
-  // glibc reads its allocator settings at start-up, so the child gets them in its environment.
-  const env = { ...process.env, ...ALLOCATOR_ENV };
-  const child = fork(entry, [JSON.stringify(configuration)], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, [JSON.stringify(configuration)], { env: jobEnvironment(), execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message as T));
     child.once('error', reject);

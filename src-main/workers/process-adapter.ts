@@ -56,8 +56,8 @@ function sourceLoaderArgs(entry: string): string[] {
   return ['--import', pathToFileURL(loader).href];
 }
 
-/** This process's environment plus ALLOCATOR_ENV, which glibc reads only when a job process starts. */
-function jobEnvironment(): NodeJS.ProcessEnv {
+/** This process's environment plus ALLOCATOR_ENV, which glibc reads only when a job (or benchmark) process starts. */
+export function jobEnvironment(): NodeJS.ProcessEnv {
   return { ...process.env, ...ALLOCATOR_ENV };
 }
 
