@@ -63,8 +63,9 @@ function normalize(graph: GraphBuilder, x: string, params: SaeParams): { scaled:
   }
   if (params.normalization === 'layer_norm') {
     const mean = rowMean(graph, x);
-    const deviation = sampleDeviation(graph, graph.node('Sub', [x, mean]), params.inputSize);
-    const scaled = graph.node('Div', [graph.node('Sub', [x, mean]), graph.node('Add', [deviation, graph.floats([LAYER_NORM_EPSILON], [])])]);
+    const offsets = graph.node('Sub', [x, mean]);
+    const deviation = sampleDeviation(graph, offsets, params.inputSize);
+    const scaled = graph.node('Div', [offsets, graph.node('Add', [deviation, graph.floats([LAYER_NORM_EPSILON], [])])]);
     return { scaled, restore: (g, output) => g.node('Add', [g.node('Mul', [output, deviation]), mean]) };
   }
   return { scaled: x, restore: (_, output) => output };
