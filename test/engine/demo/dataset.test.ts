@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDataset } from '../../../src-main/engine/data/registry.js';
 import { buildDemoRows, DEMO_DATASET_PATH } from '../../../src-main/engine/demo/dataset.js';
 import { loadTokenizer } from '../../../src-main/engine/model/tokenizer.js';
+import { GPT2_TOKENIZER_FOLDER } from '../model/text-samples.js';
 
-const GPT2_TOKENIZER = join('..', 'shared', 'data', 'gpt2-tokenizer');
 const CONTEXT = 128;
 
 describe('the demo dataset', () => {
@@ -24,7 +23,7 @@ describe('the demo dataset', () => {
   });
 
   it('packs into at least 100 windows of 128 GPT-2 tokens', async () => {
-    const tokenizer = loadTokenizer(GPT2_TOKENIZER);
+    const tokenizer = loadTokenizer(GPT2_TOKENIZER_FOLDER);
     const dataset = await openDataset(DEMO_DATASET_PATH);
     // Each row is followed by EOS, and each window is BOS plus context − 1 tokens of the stream.
     const streamLength = dataset.rows.reduce((total, row) => total + tokenizer.encode(row.text).length + 1, 0);
