@@ -10,16 +10,11 @@ export interface JobContext {
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<unknown>;
 
 /** Loaded on demand, so a probe never pays for the model runtime. */
-const JOB_MODULES = {
-  analyze: () => import('./analyze-job.js'),
-  probe: () => import('./probe-job.js'),
-} as const;
+const JOB_HANDLERS: Record<JobKind, () => Promise<JobHandler>> = {
+  analyze: async () => (await import('./analyze-job.js')).analyzeJob,
+  probe: async () => (await import('./probe-job.js')).probeJob,
+};
 
-export async function loadJob(kind: JobKind): Promise<JobHandler> {
-  switch (kind) {
-    case 'analyze':
-      return (await JOB_MODULES.analyze()).analyzeJob;
-    case 'probe':
-      return (await JOB_MODULES.probe()).probeJob;
-  }
+export function loadJob(kind: JobKind): Promise<JobHandler> {
+  return JOB_HANDLERS[kind]();
 }
