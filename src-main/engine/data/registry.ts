@@ -11,7 +11,7 @@ import { toDataset } from './table.js';
 import type { Dataset, DatasetOpenOptions } from './types.js';
 
 // Name-based formats first, so only a file none of them claims is sniffed for the Parquet magic.
-export const DATASET_ADAPTERS: readonly DatasetAdapter[] = [jsonlAdapter, csvAdapter, txtAdapter, parquetAdapter];
+const DATASET_ADAPTERS: readonly DatasetAdapter[] = [jsonlAdapter, csvAdapter, txtAdapter, parquetAdapter];
 
 const HEAD_BYTES = 4;
 const KNOWN_EXTENSIONS = '.jsonl, .csv, .tsv, .parquet or .txt';

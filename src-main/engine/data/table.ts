@@ -11,7 +11,7 @@ export interface RawTable {
 export const DEFAULT_TEXT_COLUMN = 'text';
 
 /** The text column: the one asked for, else `text`, else the first column whose first value is a string. */
-export function chooseTextColumn(table: RawTable, path: string, options: DatasetOpenOptions = {}): string {
+function chooseTextColumn(table: RawTable, path: string, options: DatasetOpenOptions = {}): string {
   const wanted = options.textColumn;
   if (wanted !== undefined) {
     if (table.columns.includes(wanted)) return wanted;
@@ -46,7 +46,7 @@ function labelsOf(record: Record<string, unknown>, columns: string[], textColumn
 }
 
 /** Labels stay scalar: big integers become numbers, nested values their JSON. */
-export function toLabel(value: unknown): LabelValue {
+function toLabel(value: unknown): LabelValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return Number(value);

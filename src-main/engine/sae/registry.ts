@@ -10,7 +10,7 @@ import { saeLensAdapter } from './formats/saelens.js';
 import { sparsifyAdapter } from './formats/sparsify.js';
 import type { SaeParams } from './types.js';
 
-export const SAE_ADAPTERS: readonly SaeAdapter[] = [saeLensAdapter, sparsifyAdapter, dictionaryLearningAdapter, gemmaScopeAdapter];
+const SAE_ADAPTERS: readonly SaeAdapter[] = [saeLensAdapter, sparsifyAdapter, dictionaryLearningAdapter, gemmaScopeAdapter];
 
 // Gemma Scope nests SAEs as release/layer_N/width/l0/params.npz; deeper than that is not a set of SAEs.
 const MAX_SEARCH_DEPTH = 4;

@@ -2,14 +2,12 @@ import type { DatasetAdapter } from '../adapter.js';
 import { DEFAULT_TEXT_COLUMN, type RawTable } from '../table.js';
 import { readText } from '../text.js';
 
-export const TXT_ROW_RULE = 'one row per non-empty line';
-
 /** Plain text: one row per non-empty line, in a single `text` column. */
 export const txtAdapter: DatasetAdapter = {
   format: 'txt',
   match: (path) => /\.(txt|text)$/i.test(path),
   read: async (path) => parseLines(readText(path)),
-  rowRule: TXT_ROW_RULE,
+  rowRule: 'one row per non-empty line',
 };
 
 export function parseLines(text: string): RawTable {

@@ -172,7 +172,7 @@ function readScalingFactor(folder: string): number {
 }
 
 /** SAELens's fold_activation_norm_scaling_factor: W_enc·c, W_dec/c, b_dec/c (b_enc, threshold kept) turn raw x into the features of x·c and x̂/c. */
-export function foldScalingFactor(params: SaeParams, factor: number): void {
+function foldScalingFactor(params: SaeParams, factor: number): void {
   params.encoderWeights = params.encoderWeights.map((value) => value * factor);
   params.decoderWeights = params.decoderWeights.map((value) => value / factor);
   params.decoderBias = params.decoderBias.map((value) => value / factor);
