@@ -132,12 +132,13 @@ class ForwardPlan {
   #lastLayer: number;
 
   constructor(options: ForwardOptions, config: ModelConfig) {
-    const named = [...options.capture, ...(options.edit?.hooks ?? [])].map((name) => checkedHook(name, config));
-    this.#capture = new Set(options.capture.map((name) => hookName(checkedHook(name, config))));
+    const captured = options.capture.map((name) => checkedHook(name, config));
+    const edited = (options.edit?.hooks ?? []).map((name) => checkedHook(name, config));
+    this.#capture = new Set(captured.map(hookName));
     this.#edit = options.edit;
-    this.#edited = new Set(options.edit?.hooks.map((name) => hookName(checkedHook(name, config))));
+    this.#edited = new Set(edited.map(hookName));
     const needsHead = options.logits || options.losses;
-    this.#lastLayer = needsHead ? config.layerCount - 1 : Math.max(-1, ...named.map((point) => point.layer));
+    this.#lastLayer = needsHead ? config.layerCount - 1 : Math.max(-1, ...[...captured, ...edited].map((point) => point.layer));
   }
 
   finishedBefore(layer: number): boolean {
