@@ -5,7 +5,7 @@ import { layerLabel, saesByLayer } from './layers.js';
 import { decadeExtent, extentOf, formatNumber, liveOrder, mergeExtents } from './numbers.js';
 import { rankAxisMax } from './quantiles.js';
 import { LAYER_PALETTE } from './palettes.js';
-import { largeScatter, packTriples } from './scatter.js';
+import { largeScatter, packRanked, packTriples } from './scatter.js';
 import type { FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
 
@@ -25,8 +25,7 @@ function meanStdSeries(sae: SaeStats, color: string, settings: FigureSettings): 
 function rankedMeanSeries(sae: SaeStats, color: string, settings: FigureSettings): ScatterSeriesOption {
   const { mean, count } = sae.features;
   const order = liveOrder(mean, count);
-  const data = packTriples(order.length, (rank) => [rank, mean[order[rank]]]);
-  for (let offset = 2; offset < data.length; offset += 3) data[offset] = order[data[offset]];
+  const data = packRanked(order, (feature) => mean[feature]);
   const formatter = (value: number[]) => featureTooltip(sae, value[2]);
   return largeScatter({ name: layerLabel(sae.hook), panel: 1, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['rank', 'mean', 'feature'], formatter });
 }

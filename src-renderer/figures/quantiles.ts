@@ -4,7 +4,7 @@ import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { decadeExtent, extentOf, formatNumber, liveCount, liveOrder, mergeExtents, roundOutward, type Extent } from './numbers.js';
 import { QUANTILE_PALETTE } from './palettes.js';
-import { largeScatter, packTriples } from './scatter.js';
+import { largeScatter, packRanked } from './scatter.js';
 import type { FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
 
@@ -29,11 +29,7 @@ function panelSeries(sae: SaeStats, panel: number, settings: FigureSettings): Sc
   const order = liveOrder(values[medianLevelIndex(sae)], sae.features.count);
   const colors = QUANTILE_PALETTE(levels.length);
   return levels.map((level, k) => {
-    const data = packTriples(order.length, (rank) => {
-      const value = values[k][order[rank]];
-      return value > 0 ? [rank, value] : undefined;
-    });
-    for (let offset = 2; offset < data.length; offset += 3) data[offset] = order[data[offset]];
+    const data = packRanked(order, (feature) => (values[k][feature] > 0 ? values[k][feature] : undefined));
     const formatter = (value: number[]) => describeFeature(sae, value[2]);
     return largeScatter({ name: levelName(level), panel, data, color: colors[k], size: settings.pointSize, dimensions: ['rank', 'value', 'feature'], formatter });
   });

@@ -30,7 +30,7 @@ export function largeScatter(options: {
   };
 }
 
-/** Packs the points where keep(index) holds into [x, y, index] triples. */
+/** Packs [x, y, index] triples for the indices where point(index) gives a point. */
 export function packTriples(count: number, point: (index: number) => [number, number] | undefined): Float64Array {
   const packed = new Float64Array(count * 3);
   let used = 0;
@@ -42,4 +42,14 @@ export function packTriples(count: number, point: (index: number) => [number, nu
     packed[used++] = index;
   }
   return packed.slice(0, used);
+}
+
+/** Packs features in the given order as [rank, value, feature] triples, leaving out those without a value. */
+export function packRanked(order: ArrayLike<number>, value: (feature: number) => number | undefined): Float64Array {
+  const packed = packTriples(order.length, (rank) => {
+    const y = value(order[rank]);
+    return y === undefined ? undefined : [rank, y];
+  });
+  for (let offset = 2; offset < packed.length; offset += 3) packed[offset] = order[packed[offset]];
+  return packed;
 }
