@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 
 const BIN = new URL('../../../src-main/cli/bin.js', import.meta.url).pathname;
 
@@ -19,10 +19,9 @@ afterEach(() => {
 
 describe('sae-studio serve', () => {
   it('refuses a port out of range in one sentence', async () => {
-    const errors: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
-    expect(await main(['serve', '--port', '70000', '--no-open'])).toBe(1);
-    expect(errors).toEqual(["Error: --port must be at most 65535, not '70000'."]);
+    const { code, errors } = await runCli(['serve', '--port', '70000', '--no-open']);
+    expect(code).toBe(1);
+    expect(errors).toBe("Error: --port must be at most 65535, not '70000'.");
   });
 
   it('prints its address with the token, answers on it, and stops cleanly on SIGTERM', async () => {
