@@ -64,6 +64,12 @@ export function matrixShape(weights: SafetensorsFile, name: string): [number, nu
   return [shape[0], shape[1]];
 }
 
+/** Sizes and stored dtype of a torch Linear encoder, which keeps 'encoder.weight' as [featureCount, inputSize]. */
+export function linearEncoderFacts(weights: SafetensorsFile): { d_in: number; d_sae: number; dtype: string } {
+  const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
+  return { d_in: inputSize, d_sae: featureCount, dtype: weights.describe('encoder.weight').dtype };
+}
+
 function tensorShape(weights: SafetensorsFile, name: string): number[] {
   if (!weights.has(name)) {
     throw new InputError(`${displayName(weights.path)} has no tensor '${name}' (it has ${weights.tensorNames().join(', ')}).`, weights.path);

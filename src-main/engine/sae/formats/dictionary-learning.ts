@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, folderOf, matrixShape, objectField, optionalCount, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
+import { displayName, folderOf, linearEncoderFacts, matrixShape, objectField, optionalCount, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
 import type { SaeParams } from '../types.js';
 
 export const DICTIONARY_CONFIG_FILE = 'config.json';
@@ -39,10 +39,7 @@ export const dictionaryLearningAdapter: SaeAdapter = {
   inspect(path) {
     const folder = folderOf(path);
     const config = parseConfig(folder);
-    const sizes = withFile(openWeights(folder), (weights) => {
-      const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
-      return { d_in: inputSize, d_sae: featureCount, dtype: weights.describe('encoder.weight').dtype };
-    });
+    const sizes = withFile(openWeights(folder), linearEncoderFacts);
     const { architecture, hook, k, contextSize } = config;
     return definedFacts({ format: 'dictionary-learning', architecture, hook, ...sizes, k, context_size: contextSize });
   },

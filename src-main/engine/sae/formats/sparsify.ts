@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, folderOf, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
+import { displayName, folderOf, linearEncoderFacts, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
 import type { SaeParams } from '../types.js';
 
 export const SPARSIFY_CONFIG_FILE = 'cfg.json';
@@ -27,10 +27,7 @@ export const sparsifyAdapter: SaeAdapter = {
   inspect(path) {
     const folder = folderOf(path);
     const config = parseConfig(folder);
-    const facts = withFile(SafetensorsFile.open(join(folder, SPARSIFY_WEIGHTS_FILE)), (weights) => {
-      const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
-      return { d_in: inputSize, d_sae: featureCount, dtype: weights.describe('encoder.weight').dtype };
-    });
+    const facts = withFile(SafetensorsFile.open(join(folder, SPARSIFY_WEIGHTS_FILE)), linearEncoderFacts);
     return definedFacts({ format: 'sparsify', architecture: 'topk', hook: config.hook, ...facts, k: config.k });
   },
 };
