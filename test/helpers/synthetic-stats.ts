@@ -1,4 +1,5 @@
 import { standardNormal, uniformSampler } from '../../src-main/engine/demo/random.js';
+import { DENSE_DENSITY } from '../../src-main/engine/stats/summary.js';
 import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../src-main/engine/stats/types.js';
 
 export interface SyntheticOptions {
@@ -62,7 +63,7 @@ function syntheticSummary(random: () => number, layer: number, features: SaeStat
     tokens,
     l0: 30 + 5 * layer + 3 * random(),
     dead: counts.filter((count) => count === 0).length,
-    dense: Array.from(features.density).filter((density) => density > 0.1).length,
+    dense: Array.from(features.density).filter((density) => density > DENSE_DENSITY).length,
     mse: 0.01 * (1 + layer),
     explained_variance: 0.95 - 0.02 * layer,
     cosine: 0.97 - 0.01 * layer,
