@@ -22,13 +22,11 @@ export function sampleSae(withLosses: boolean): SaeStats {
     mean_all: new Float64Array([0.75, 1.5]),
     quantiles: { levels: [...QUANTILE_LEVELS], values: QUANTILE_LEVELS.map((level) => new Float64Array([level, 2 * level])) },
   };
-  if (!withLosses) return { hook: 'blocks.0.hook_resid_pre', d_in: 8, d_sae: 2, summary, features, positions };
+  const sae = { hook: 'blocks.0.hook_resid_pre', d_in: 8, d_sae: 2, summary, features, positions };
+  if (!withLosses) return sae;
   return {
-    hook: 'blocks.0.hook_resid_pre',
-    d_in: 8,
-    d_sae: 2,
+    ...sae,
     summary: { ...summary, ce_clean: 2, ce_spliced: 2.5, ce_zero: 4, ce_recovered: 0.75 },
-    features,
     positions: { ...positions, ce_loss: [2.1, 1.9, null], ce_loss_spliced: [2.6, 2.4, null] },
   };
 }
