@@ -25,16 +25,16 @@ export function openWeights(folder: string): CheckpointWeights {
 
 function openSharded(index: string): CheckpointWeights {
   const weightMap = readWeightMap(index);
-  const shards: SafetensorsFile[] = [];
+  const shards = new Map<string, SafetensorsFile>();
   const shardOf = new Map<string, SafetensorsFile>();
   try {
-    for (const shardName of new Set(weightMap.values())) shards.push(openShard(index, shardName));
-    for (const [tensor, shardName] of weightMap) shardOf.set(tensor, checkedShard(shards, { index, tensor, shardName }));
+    for (const shardName of new Set(weightMap.values())) shards.set(shardName, openShard(index, shardName));
+    for (const [tensor, shardName] of weightMap) shardOf.set(tensor, checkedShard(shards.get(shardName)!, { index, tensor, shardName }));
   } catch (error) {
     shards.forEach((shard) => shard.close());
     throw error;
   }
-  return new ShardedWeights(index, shardOf, shards);
+  return new ShardedWeights(index, shardOf, [...shards.values()]);
 }
 
 function readWeightMap(index: string): Map<string, string> {
@@ -53,10 +53,9 @@ function openShard(index: string, shardName: string): SafetensorsFile {
   return SafetensorsFile.open(path);
 }
 
-function checkedShard(shards: SafetensorsFile[], where: { index: string; tensor: string; shardName: string }): SafetensorsFile {
-  const shard = shards.find((candidate) => basename(candidate.path) === basename(where.shardName));
-  if (!shard?.has(where.tensor)) {
-    throw new InputError(`Tensor '${where.tensor}' is listed in ${basename(where.index)} but not found in ${where.shardName}.`, shard?.path);
+function checkedShard(shard: SafetensorsFile, where: { index: string; tensor: string; shardName: string }): SafetensorsFile {
+  if (!shard.has(where.tensor)) {
+    throw new InputError(`Tensor '${where.tensor}' is listed in ${basename(where.index)} but not found in ${where.shardName}.`, shard.path);
   }
   return shard;
 }
