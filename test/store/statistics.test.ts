@@ -2,15 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun } from '../../src-main/store/runs.js';
 import { loadRunStats } from '../../src-main/store/statistics.js';
-import { DEFAULT_RUN_SETTINGS, type RunSettings, type StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
-import { saveStats } from '../helpers/runs.js';
-
-const settings: RunSettings = { ...DEFAULT_RUN_SETTINGS, model: '/models/gpt2', saes: ['/saes/a'], dataset: '/data/demo.jsonl' };
+import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 
 function storeExport(stats: StatsExport) {
   const db = openDatabase(':memory:');
-  const run = createRun(db, settings);
+  const run = createRun(db, RUN_SETTINGS);
   saveStats(db, run.id, stats);
   return { db, runId: run.id };
 }
@@ -34,7 +32,7 @@ describe('statistics store', () => {
 
   it('says a run without statistics has not finished', () => {
     const db = openDatabase(':memory:');
-    const run = createRun(db, settings);
+    const run = createRun(db, RUN_SETTINGS);
     expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no statistics: it has not finished.`);
   });
 
