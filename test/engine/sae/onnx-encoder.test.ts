@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { uniformSampler } from '../../../src-main/engine/demo/random.js';
 import { createSaeEncoder } from '../../../src-main/engine/sae/onnx-encoder.js';
 import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
 import { describeSae, type SaeEncoder, type SaeParams } from '../../../src-main/engine/sae/types.js';
@@ -9,12 +10,10 @@ const INPUT_SIZE = 12;
 const FEATURE_COUNT = 40;
 const ROWS = 9;
 
+/** Uniform numbers in [-0.5, 0.5). */
 function sampler(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32 - 0.5;
-  };
+  const uniform = uniformSampler(seed);
+  return () => uniform() - 0.5;
 }
 
 function randomVector(length: number, random: () => number, scale = 1): Float32Array {
