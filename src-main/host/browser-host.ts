@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { describeError, InputError } from '../engine/errors.js';
 import { dispatch, type ApiReply } from '../api/dispatch.js';
 import type { Studio } from '../api/studio.js';
-import { refusal, tokenCookieName, TOKEN_QUERY, type Gate } from './security.js';
+import { EVENTS_PATH, TOKEN_QUERY } from './protocol.js';
+import { refusal, tokenCookieName, type Gate } from './security.js';
 import { rendererIndex, sendFile, staticFile } from './static-files.js';
 import { storeUpload } from './uploads.js';
 
@@ -20,7 +21,6 @@ export interface BrowserHostOptions {
   maxRequestBytes?: number;
 }
 
-export const EVENTS_PATH = '/events';
 const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
 
 /** Statistics arrive as typed arrays, which JSON would otherwise turn into objects keyed by index. */

@@ -1,8 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-
-export const TOKEN_HEADER = 'x-sae-studio-token';
-export const TOKEN_QUERY = 'token';
+import { TOKEN_HEADER, TOKEN_QUERY } from './protocol.js';
 
 export function createToken(): string {
   return randomBytes(24).toString('base64url');

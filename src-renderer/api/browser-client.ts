@@ -1,9 +1,9 @@
 import type { AppEvent, Channel, RequestOf, ResponseOf, WindowApi } from '../../src-main/api/contract.js';
 import type { ApiReply } from '../../src-main/api/dispatch.js';
+import { EVENTS_PATH, TOKEN_HEADER, TOKEN_QUERY } from '../../src-main/host/protocol.js';
 import { relativePathOf } from './drop-files.js';
 import { ApiError } from './errors.js';
 
-export const TOKEN_HEADER = 'x-sae-studio-token';
 const RECONNECT_DELAY_MS = 1_000;
 
 export interface BrowserClientOptions {
@@ -76,8 +76,8 @@ export class BrowserClient implements WindowApi {
   }
 
   #connect(): WebSocket {
-    const address = new URL('/events', this.#options.origin.replace(/^http/, 'ws'));
-    if (this.#options.token) address.searchParams.set('token', this.#options.token);
+    const address = new URL(EVENTS_PATH, this.#options.origin.replace(/^http/, 'ws'));
+    if (this.#options.token) address.searchParams.set(TOKEN_QUERY, this.#options.token);
     const socket = new WebSocket(address);
     socket.onmessage = (message) => {
       const event = JSON.parse(String(message.data)) as AppEvent;

@@ -1,4 +1,5 @@
 import type { WindowApi } from '../../src-main/api/contract.js';
+import { TOKEN_QUERY } from '../../src-main/host/protocol.js';
 import { BrowserClient } from './browser-client.js';
 import { walkDrop } from './drop-files.js';
 
@@ -16,9 +17,9 @@ let api: WindowApi | undefined;
 /** Takes the token from the address once and drops it from the bar; the host's cookie covers reloads. */
 function takeTokenFromAddress(): string | undefined {
   const address = new URL(window.location.href);
-  const token = address.searchParams.get('token') ?? undefined;
+  const token = address.searchParams.get(TOKEN_QUERY) ?? undefined;
   if (token) {
-    address.searchParams.delete('token');
+    address.searchParams.delete(TOKEN_QUERY);
     window.history.replaceState(window.history.state, '', address);
   }
   return token;
