@@ -23,6 +23,15 @@ function recordingLauncher(cancelGraceMs = 5_000) {
   return { launcher, workers };
 }
 
+/** A probe that hangs, returned once it has reported its first step. */
+async function startHangingProbe(launcher: ProcessJobLauncher) {
+  let started!: () => void;
+  const firstStep = new Promise<void>((resolve) => (started = resolve));
+  const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
+  await firstStep;
+  return job;
+}
+
 describe('ProcessJobLauncher', () => {
   it('runs the probe in a child process and streams its progress and stage lines', async () => {
     const progress: string[] = [];
@@ -55,10 +64,7 @@ describe('ProcessJobLauncher', () => {
 
   it('turns a killed worker into a failed job', async () => {
     const { launcher, workers } = recordingLauncher();
-    let started!: () => void;
-    const firstStep = new Promise<void>((resolve) => (started = resolve));
-    const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
-    await firstStep;
+    const job = await startHangingProbe(launcher);
     workers[0].kill();
     await expect(job.result).rejects.toThrow("The probe job's process stopped unexpectedly (signal SIGKILL).");
   });
@@ -78,10 +84,7 @@ describe('ProcessJobLauncher', () => {
 
   it('kills a job that ignores cancel once the grace period ends', async () => {
     const { launcher } = recordingLauncher(50);
-    let started!: () => void;
-    const firstStep = new Promise<void>((resolve) => (started = resolve));
-    const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
-    await firstStep;
+    const job = await startHangingProbe(launcher);
     job.cancel();
     await expect(job.result).rejects.toBeInstanceOf(CancelledError);
   });
