@@ -65,5 +65,5 @@ export function buildDensityOption(stats: StatsExport, settings: FigureSettings)
   });
   const footnote = `Top axis: log10 active count (density × ${formatNumber(saes[0]?.summary.tokens ?? 0)} tokens). Dead features (never active) are counted in each panel, not binned.`;
   const frame = smallMultiples({ title: figureTitle('Feature density and active count', stats), panels, settings, footnote });
-  return { ...frame.option, series: saes.map((sae, panel) => histogramSeries(sae, histograms[panel], panel)) };
+  return { ...frame, series: saes.map((sae, panel) => histogramSeries(sae, histograms[panel], panel)) };
 }

@@ -36,13 +36,6 @@ export interface FrameSpec {
   footnote?: string;
 }
 
-export interface Frame {
-  option: EChartsOption;
-  layout: FigureLayout;
-  xAxisIndex: (panel: number) => number;
-  topAxisIndex: (panel: number) => number;
-}
-
 const AXIS_COLOR = '#4a4f57';
 const SPLIT_COLOR = '#eceef1';
 const TEXT_COLOR = '#1d2330';
@@ -136,13 +129,12 @@ function zooms(spec: FrameSpec, xAxisCount: number): EChartsOption['dataZoom'] {
 }
 
 /** The shared skeleton of every figure: one main title, a near-square grid of panels, legend, notes and zoom. */
-export function smallMultiples(spec: FrameSpec): Frame {
+export function smallMultiples(spec: FrameSpec): EChartsOption {
   const panelHeader = spec.panels.some((panel) => panel.topAxis) ? TOP_AXIS_SPACE : 0;
   const layout = figureLayout(spec.panels.length, spec.settings, { hasLegend: Boolean(spec.legend ?? spec.footnote), panelHeader });
   const fonts = fontSizes(spec.settings);
   const xAxis = panelXAxes(spec, layout, fonts);
-  const topIndexes = new Map(xAxis.map((axis, index) => [axis.id, index]));
-  const option: EChartsOption = {
+  return {
     animation: false,
     backgroundColor: '#ffffff',
     textStyle: { fontFamily: FIGURE_FONT_FAMILY },
@@ -156,8 +148,6 @@ export function smallMultiples(spec: FrameSpec): Frame {
     toolbox: { right: 16, top: 8, feature: { dataZoom: { filterMode: 'none' }, restore: {} } },
     dataZoom: zooms(spec, xAxis.length),
   };
-  const topAxisIndex = (panel: number) => topIndexes.get(`${spec.panels[panel].id}-top`) ?? panel;
-  return { option, layout, xAxisIndex: (panel) => panel, topAxisIndex };
 }
 
 /** Pixel size of a built figure: the settings' width and the bottom of its lowest panel plus its margin. */

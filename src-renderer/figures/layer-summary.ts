@@ -52,5 +52,5 @@ export function buildLayerSummaryOption(stats: StatsExport, settings: FigureSett
     yAxis: { type: 'value', name: metric.label, minInterval: metric.count ? 1 : undefined },
   }));
   const frame = smallMultiples({ title: figureTitle('Layer summary', stats), panels, settings: { ...settings, shareAxes: false } });
-  return { ...frame.option, series: metrics.map((metric, panel) => metricSeries(saes, metric, panel, settings)) };
+  return { ...frame, series: metrics.map((metric, panel) => metricSeries(saes, metric, panel, settings)) };
 }

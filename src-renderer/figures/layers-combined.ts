@@ -41,5 +41,5 @@ export function buildLayersCombinedOption(stats: StatsExport, settings: FigureSe
   const legend = saes.map((sae, index) => ({ name: layerLabel(sae.hook), color: colors[index] }));
   const frame = smallMultiples({ title: figureTitle('All layers: feature mean and std', stats), panels, settings: { ...settings, shareAxes: false }, legend });
   const series = saes.flatMap((sae, index) => [meanStdSeries(sae, colors[index], settings), rankedMeanSeries(sae, colors[index], settings)]);
-  return { ...frame.option, series };
+  return { ...frame, series };
 }

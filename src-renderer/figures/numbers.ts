@@ -65,10 +65,6 @@ export function robustZScores(values: readonly number[]): number[] {
   return values.map((value) => (value - center) / (1.2533 * meanDeviation));
 }
 
-export function toArray(series: Series): number[] {
-  return Array.from(series);
-}
-
 /** Feature indices sorted by a per-feature key, ascending; ties keep index order. */
 export function orderBy(key: Series): Uint32Array {
   const order = new Uint32Array(key.length);

@@ -68,7 +68,7 @@ export function buildPositionMeanStdOption(stats: StatsExport, settings: FigureS
   const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Mean active activation', ...xs[index] }, yAxis: { type: 'value', name: 'Std of active activations', ...ys[index] } }));
   const footnote = `Colour: position (flare). Labelled: BOS and positions whose mean or std has robust z-score |0.6745·(x − median)/MAD| > ${settings.outlierThreshold}.`;
   const frame = smallMultiples({ title: figureTitle('Position mean vs std', stats), panels, settings, footnote });
-  return { ...frame.option, series: saes.map((sae, panel) => meanStdSeries(sae, panel, settings)) };
+  return { ...frame, series: saes.map((sae, panel) => meanStdSeries(sae, panel, settings)) };
 }
 
 function meanLineSeries(sae: SaeStats, panel: number, first: number, settings: FigureSettings): (LineSeriesOption | ScatterSeriesOption)[] {
@@ -89,5 +89,5 @@ export function buildPositionMeanOption(stats: StatsExport, settings: FigureSett
   const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Position', min: first, max: xMax }, yAxis: { type: 'value', name: 'Mean active activation', ...ys[index] } }));
   const name = first === 0 ? 'Mean activation per position' : 'Mean activation per position, without BOS';
   const frame = smallMultiples({ title: figureTitle(name, stats), panels, settings });
-  return { ...frame.option, series: saes.flatMap((sae, panel) => meanLineSeries(sae, panel, first, settings)) };
+  return { ...frame, series: saes.flatMap((sae, panel) => meanLineSeries(sae, panel, first, settings)) };
 }

@@ -52,5 +52,5 @@ export function buildQuantilesOption(stats: StatsExport, settings: FigureSetting
   const levels = saes[0]?.features.quantiles.levels ?? [];
   const legend = levels.map((level, k) => ({ name: levelName(level), color: QUANTILE_PALETTE(levels.length)[k] }));
   const frame = smallMultiples({ title: figureTitle('Quantiles of active values per feature', stats), panels, settings, legend });
-  return { ...frame.option, series: saes.flatMap((sae, panel) => panelSeries(sae, panel, settings)) };
+  return { ...frame, series: saes.flatMap((sae, panel) => panelSeries(sae, panel, settings)) };
 }
