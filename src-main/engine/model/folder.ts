@@ -2,24 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { isDirectory, isFile, readJsonFile } from '../files.js';
-import { parseGpt2Config } from './families/gpt2/config.js';
-import { gpt2Weights } from './families/gpt2/weights.js';
+import { findFamily, MODEL_TYPES, type ModelFamily } from './families/index.js';
 import { loadTokenizer } from './tokenizer.js';
 import type { ModelConfig, TextTokenizer } from './types.js';
 import { type CheckpointWeights, openWeights } from './weights.js';
 
 export const CONFIG_FILE = 'config.json';
-export const SUPPORTED_MODEL_TYPES = ['gpt2'] as const;
-export type SupportedModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
-
-interface ModelFamily {
-  parseConfig(raw: unknown, file: string): ModelConfig;
-  weights(source: CheckpointWeights, config: ModelConfig): CheckpointWeights;
-}
-
-const FAMILIES: Record<SupportedModelType, ModelFamily> = {
-  gpt2: { parseConfig: parseGpt2Config, weights: gpt2Weights },
-};
 
 export interface ModelFolder {
   config: ModelConfig;
@@ -80,18 +68,17 @@ function readConfig(dir: string): { config: ModelConfig; family: ModelFamily } {
   const file = join(dir, CONFIG_FILE);
   if (!isFile(file)) throw new InputError(`The model folder ${dir} has no ${CONFIG_FILE}.`, file);
   const raw = readJsonFile(file, `${CONFIG_FILE} in ${dirname(file)} is not valid JSON.`);
-  const family = FAMILIES[supportedType(raw, file)];
+  const family = supportedFamily(raw, file);
   return { config: family.parseConfig(raw, file), family };
 }
 
-function supportedType(raw: unknown, file: string): SupportedModelType {
+function supportedFamily(raw: unknown, file: string): ModelFamily {
   const modelType = (raw as { model_type?: unknown } | null)?.model_type;
-  const supported = `(supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`;
+  const supported = `(supported: ${MODEL_TYPES.join(', ')})`;
   if (modelType === undefined) throw new InputError(`${CONFIG_FILE} in ${dirname(file)} has no model_type ${supported}.`, file);
-  if (!SUPPORTED_MODEL_TYPES.includes(modelType as SupportedModelType)) {
-    throw new InputError(`${CONFIG_FILE} has model_type '${String(modelType)}', which is not supported ${supported}.`, file);
-  }
-  return modelType as SupportedModelType;
+  const family = findFamily(modelType);
+  if (!family) throw new InputError(`${CONFIG_FILE} has model_type '${String(modelType)}', which is not supported ${supported}.`, file);
+  return family;
 }
 
 function openFamilyWeights(dir: string, family: ModelFamily, config: ModelConfig): CheckpointWeights {

@@ -2,12 +2,12 @@ import type * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
 import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
-import { PIECE_TENSORS, type BlockStep, type BranchStep, type GraphFamily, type PieceContext } from './families/index.js';
+import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from './hooks.js';
 import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
 
 export interface OnnxModelOptions extends PieceContext {
-  family: GraphFamily;
+  family: ModelFamily;
   provider: ExecutionProvider;
 }
 
@@ -36,7 +36,7 @@ interface Block {
 export class OnnxModel implements LanguageModel {
   readonly config: ModelConfig;
   readonly device: string;
-  #family: GraphFamily;
+  #family: ModelFamily;
   #vocabulary: ort.InferenceSession;
   #blocks: Block[];
   #idle: IdleFeeds;

@@ -1,17 +1,19 @@
 import { InputError } from '../../errors.js';
-import type { GraphFamily } from './family.js';
+import type { ModelFamily } from './family.js';
 import { gpt2Family } from './gpt2/index.js';
 
-export type { BlockStep, BranchStep, GraphFamily, PieceContext, SumStep } from './family.js';
+export type { BlockStep, BranchStep, ModelFamily, PieceContext, SumStep } from './family.js';
 export { PIECE_TENSORS } from './family.js';
 
-const FAMILIES: readonly GraphFamily[] = [gpt2Family];
+const FAMILIES: readonly ModelFamily[] = [gpt2Family];
+export const MODEL_TYPES: readonly string[] = FAMILIES.map((family) => family.modelType);
 
-export function graphFamily(modelType: string): GraphFamily {
-  const family = FAMILIES.find((candidate) => candidate.modelType === modelType);
-  if (!family) {
-    const supported = FAMILIES.map((candidate) => candidate.modelType).join(', ');
-    throw new InputError(`Model type '${modelType}' has no ONNX graph (supported: ${supported}).`);
-  }
+export function findFamily(modelType: unknown): ModelFamily | undefined {
+  return FAMILIES.find((candidate) => candidate.modelType === modelType);
+}
+
+export function graphFamily(modelType: string): ModelFamily {
+  const family = findFamily(modelType);
+  if (!family) throw new InputError(`Model type '${modelType}' has no ONNX graph (supported: ${MODEL_TYPES.join(', ')}).`);
   return family;
 }
