@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
-import { exportAllFigures } from '../../engine/figures/export.js';
 import { DEVICES } from '../../engine/model/types.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
 import { choiceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -41,6 +40,8 @@ export const demoCommand: Command = {
     mkdirSync(outDir, { recursive: true });
     const stats = loadStats(databasePath, run.id);
     writeExport(stats, join(outDir, 'stats.json'));
+    // Loaded here, not at start-up: the figure renderer (ECharts) takes about two seconds to load.
+    const { exportAllFigures } = await import('../../engine/figures/export.js');
     const files = await exportAllFigures(stats, { ...figures, formats: ['svg', 'png'] });
     console.log(`Wrote ${files.length} figure files to ${outDir}`);
     return 0;
