@@ -19,7 +19,9 @@ export function densityHistogram(sae: SaeStats, range: Extent, bins: number): Hi
   const width = (range.max - range.min) / bins;
   const counts = new Array<number>(bins).fill(0);
   let dead = 0;
-  for (const density of Array.from(sae.features.density)) {
+  const densities = sae.features.density;
+  for (let feature = 0; feature < densities.length; feature++) {
+    const density = densities[feature];
     if (density <= 0) {
       dead++;
       continue;
@@ -31,7 +33,7 @@ export function densityHistogram(sae: SaeStats, range: Extent, bins: number): Hi
 }
 
 function log10DensityRange(saes: SaeStats[]): Extent {
-  const extent = mergeExtents(saes.map((sae) => extentOf(Array.from(sae.features.density), (value) => value > 0)));
+  const extent = mergeExtents(saes.map((sae) => extentOf(sae.features.density, (value) => value > 0)));
   if (!extent) return { min: -6, max: 0 };
   return { min: Math.floor(Math.log10(extent.min)), max: Math.max(Math.ceil(Math.log10(extent.max)), Math.floor(Math.log10(extent.min)) + 1) };
 }

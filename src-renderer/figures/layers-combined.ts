@@ -33,7 +33,7 @@ function rankedMeanSeries(sae: SaeStats, color: string, settings: FigureSettings
 export function buildLayersCombinedOption(stats: StatsExport, settings: FigureSettings): EChartsOption {
   const saes = saesByLayer(stats.saes);
   const colors = LAYER_PALETTE(saes.length);
-  const positiveMeans = decadeExtent(mergeExtents(saes.map((sae) => extentOf(Array.from(sae.features.mean), (value) => value > 0))));
+  const positiveMeans = decadeExtent(mergeExtents(saes.map((sae) => extentOf(sae.features.mean, (value) => value > 0))));
   const panels: PanelSpec[] = [
     { id: 'mean-std', xAxis: { type: 'value', name: 'Feature mean (active values)' }, yAxis: { type: 'value', name: 'Feature std' } },
     { id: 'mean-rank', xAxis: { type: 'value', name: 'Feature rank by mean', min: 0, max: rankAxisMax(saes) }, yAxis: { type: 'log', name: 'Feature mean', ...positiveMeans } },

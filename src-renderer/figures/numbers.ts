@@ -19,10 +19,11 @@ export function formatLogTick(value: number): string {
   return exponent >= -3 && exponent < 5 ? String(Number((10 ** exponent).toPrecision(1))) : `1e${exponent}`;
 }
 
-export function extentOf(values: Iterable<number>, accept: (value: number) => boolean = Number.isFinite): Extent | undefined {
+export function extentOf(values: ArrayLike<number>, accept: (value: number) => boolean = Number.isFinite): Extent | undefined {
   let min = Infinity;
   let max = -Infinity;
-  for (const value of values) {
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
     if (!accept(value)) continue;
     if (value < min) min = value;
     if (value > max) max = value;

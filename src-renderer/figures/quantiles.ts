@@ -36,7 +36,7 @@ function panelSeries(sae: SaeStats, panel: number, settings: FigureSettings): Sc
 }
 
 function positiveQuantileExtent(sae: SaeStats): Extent | undefined {
-  return mergeExtents(sae.features.quantiles.values.map((series) => extentOf(Array.from(series), (value) => value > 0)));
+  return mergeExtents(sae.features.quantiles.values.map((series) => extentOf(series, (value) => value > 0)));
 }
 
 /** Ranks run over live features only, so the axis ends just past the largest layer's live count. */
