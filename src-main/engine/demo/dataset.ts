@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { uniformSampler } from './random.js';
 
-export const DEMO_DATASET_FILE = 'demo.jsonl';
+const DEMO_DATASET_FILE = 'demo.jsonl';
 export const DEMO_DATASET_PATH = `resources/demo-data/${DEMO_DATASET_FILE}`;
 
 export interface DemoDatasetOptions {

@@ -78,7 +78,7 @@ function demoHook(layer: number): string {
 }
 
 /** Tied SAEs on random unit directions, fitted to the samples (or to isotropic noise) by fitDirections. */
-export function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
+function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
   const { width, featureCount } = options;
   const fit = fitDirections(layer, options);
   const architecture = ARCHITECTURE_CYCLE[layer % ARCHITECTURE_CYCLE.length];

@@ -125,7 +125,7 @@ interface Affine {
 }
 
 /** LayerNorm over one vector with the population variance, as torch computes it. */
-export function layerNorm(row: Float64Array, affine: Affine, epsilon: number): Float64Array {
+function layerNorm(row: Float64Array, affine: Affine, epsilon: number): Float64Array {
   const mean = row.reduce((sum, value) => sum + value, 0) / row.length;
   const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0) / row.length;
   const scale = 1 / Math.sqrt(variance + epsilon);

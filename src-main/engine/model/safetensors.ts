@@ -217,7 +217,7 @@ function decodeFloat16(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-export function bfloat16ToFloat32(halves: Uint16Array): Float32Array {
+function bfloat16ToFloat32(halves: Uint16Array): Float32Array {
   const words = new Uint32Array(halves.length);
   for (let i = 0; i < halves.length; i++) words[i] = halves[i] << 16;
   return new Float32Array(words.buffer);

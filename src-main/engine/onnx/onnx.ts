@@ -2,7 +2,7 @@ import type { DeferredBytes, Message } from './proto.js';
 
 /** The ONNX messages we write, field numbers as in onnx.proto. */
 
-export const DATA_TYPES = { float: 1, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+const DATA_TYPES = { float: 1, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 export type DataType = keyof typeof DATA_TYPES;
 
 const ATTRIBUTE_TYPES = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;

@@ -3,7 +3,7 @@ import { InputError } from '../../../errors.js';
 import type { ModelConfig } from '../../types.js';
 
 /** Both names Hugging Face uses for the tanh approximation of GELU that GPT-2 was trained with. */
-export const GPT2_ACTIVATIONS = ['gelu_new', 'gelu_pytorch_tanh'] as const;
+const GPT2_ACTIVATIONS = ['gelu_new', 'gelu_pytorch_tanh'] as const;
 
 const DEFAULT_END_OF_TEXT = 50256;
 const DEFAULT_LAYER_NORM_EPSILON = 1e-5;
