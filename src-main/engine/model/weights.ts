@@ -15,12 +15,17 @@ export interface CheckpointWeights extends WeightSource {
 
 /** Opens model.safetensors, or the shards that model.safetensors.index.json lists, in a folder (or one named file). */
 export function openWeights(folder: string): CheckpointWeights {
-  if (folder.endsWith('.safetensors') && isFile(folder)) return new ShardedWeights(folder, new Map(), [SafetensorsFile.open(folder)]);
+  if (folder.endsWith('.safetensors') && isFile(folder)) return openSingle(folder);
   const single = join(folder, WEIGHTS_FILE);
-  if (isFile(single)) return new ShardedWeights(single, new Map(), [SafetensorsFile.open(single)]);
+  if (isFile(single)) return openSingle(single);
   const index = join(folder, WEIGHTS_INDEX_FILE);
   if (isFile(index)) return openSharded(index);
   throw new InputError(`The folder ${folder} has no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}.`, folder);
+}
+
+function openSingle(path: string): CheckpointWeights {
+  const file = SafetensorsFile.open(path);
+  return new ShardedWeights(path, new Map(file.tensorNames().map((name) => [name, file])), [file]);
 }
 
 function openSharded(index: string): CheckpointWeights {
@@ -65,11 +70,10 @@ class ShardedWeights implements CheckpointWeights {
   #shardOf: Map<string, SafetensorsFile>;
   #shards: SafetensorsFile[];
 
-  /** An empty shardOf means one file holds every tensor. */
   constructor(path: string, shardOf: Map<string, SafetensorsFile>, shards: SafetensorsFile[]) {
     this.path = path;
     this.#shards = shards;
-    this.#shardOf = shardOf.size ? shardOf : new Map(shards[0].tensorNames().map((name) => [name, shards[0]]));
+    this.#shardOf = shardOf;
   }
 
   names(): string[] {
