@@ -75,10 +75,6 @@ export class TestHost {
     return this.#current().host.url;
   }
 
-  get origin(): string {
-    return `http://127.0.0.1:${this.#current().host.port}`;
-  }
-
   async restart(): Promise<void> {
     await this.#current().close();
     this.#serving = undefined;
