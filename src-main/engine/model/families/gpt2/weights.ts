@@ -40,7 +40,7 @@ function blockShapes(width: number): [string, number[]][] {
 }
 
 /** A view of a checkpoint under canonical names, checked against the config before anything is read. */
-export function gpt2Weights(source: WeightSource, config: ModelConfig): CheckpointWeights {
+export function gpt2Weights(source: CheckpointWeights, config: ModelConfig): CheckpointWeights {
   const shapes = gpt2TensorShapes(config);
   const prefix = source.has(`${GPT2_KEY_PREFIX}wte.weight`) ? GPT2_KEY_PREFIX : '';
   for (const [name, shape] of shapes) checkTensor(source, { name, key: prefix + name, shape });
@@ -61,11 +61,11 @@ function checkTensor(source: WeightSource, expected: { name: string; key: string
 
 class CanonicalWeights implements CheckpointWeights {
   readonly path: string;
-  #source: WeightSource & Partial<CheckpointWeights>;
+  #source: CheckpointWeights;
   #shapes: Map<string, number[]>;
   #prefix: string;
 
-  constructor(source: WeightSource, layout: { shapes: Map<string, number[]>; prefix: string }) {
+  constructor(source: CheckpointWeights, layout: { shapes: Map<string, number[]>; prefix: string }) {
     this.path = source.path;
     this.#source = source;
     this.#shapes = layout.shapes;
@@ -85,7 +85,7 @@ class CanonicalWeights implements CheckpointWeights {
   }
 
   describe(name: string): TensorInfo {
-    return this.#source.describe?.(this.#prefix + name) ?? { dtype: 'F32', shape: this.shape(name) };
+    return this.#source.describe(this.#prefix + name);
   }
 
   read(name: string): Float32Array {
@@ -94,7 +94,7 @@ class CanonicalWeights implements CheckpointWeights {
   }
 
   close(): void {
-    this.#source.close?.();
+    this.#source.close();
   }
 
   #known(name: string): number[] {
