@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEMO_DATASET_PATH } from '../../../src-main/engine/demo/dataset.js';
 import { writeDemoModel } from '../../../src-main/engine/demo/model.js';
 import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import { demoActivationSamples, ensureDemoSaes, writeDemoSaes, type DemoSaeOptions } from '../../../src-main/engine/demo/saes.js';
@@ -60,7 +61,7 @@ describe('demo SAEs', () => {
     const samples = demoActivationSamples(modelDir, 2);
     expect(samples(1)).toHaveLength(2 * 127 * 8);
     const { config, weights, tokenizer } = readModelFolder(modelDir);
-    const stream = readFileSync('resources/demo-data/demo.jsonl', 'utf8').split('\n').filter(Boolean).flatMap((line) => [...tokenizer.encode(JSON.parse(line).text), config.eosTokenId]);
+    const stream = readFileSync(DEMO_DATASET_PATH, 'utf8').split('\n').filter(Boolean).flatMap((line) => [...tokenizer.encode(JSON.parse(line).text), config.eosTokenId]);
     const { hooks } = referenceForward(config, weights, [config.bosTokenId, ...stream.slice(127, 254)], { logits: false });
     weights.close();
     const expected = hooks.get('blocks.1.hook_resid_pre')![1];
