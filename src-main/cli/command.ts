@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../engine/errors.js';
+import { DEVICES, type Device } from '../engine/model/types.js';
+import { DEFAULT_RUN_SETTINGS } from '../engine/stats/types.js';
 import { defaultDatabasePath } from '../store/database.js';
 
 export interface OptionSpec {
@@ -20,6 +22,11 @@ export function numberFlag(description: string, fallback?: number, value = 'N'):
 /** The --db flag every command that reads or records runs takes. */
 export function databaseFlag(): OptionSpec {
   return { type: 'string', value: 'FILE', description: 'Studio database (default: ~/.sae-studio/studio.db)' };
+}
+
+/** The --device flag every command that runs a model takes. */
+export function deviceFlag(): OptionSpec {
+  return { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device };
 }
 
 export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
@@ -103,6 +110,11 @@ export function choiceOption<T extends string>(options: ParsedOptions, name: str
     throw new InputError(`--${name} must be one of ${choices.join(', ')}, not '${raw}'.`);
   }
   return raw as T;
+}
+
+/** --device, checked against the execution providers. */
+export function deviceOption(options: ParsedOptions): Device {
+  return choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device);
 }
 
 /** The absolute path of --db, or the default database. */

@@ -2,8 +2,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../../engine/errors.js';
 import { allHookNames, hookName, parseHookName } from '../../engine/model/hooks.js';
 import { openModel } from '../../engine/model/open.js';
-import { DEVICES, EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
-import { choiceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
+import { choiceOption, deviceFlag, deviceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 interface Activations {
   tokens: number[];
@@ -21,7 +21,7 @@ export const activationsCommand: Command = {
     hooks: { type: 'string', value: 'LIST', description: 'Comma-separated hook names (default: every hook)' },
     'prepend-bos': { type: 'boolean', description: 'Put the BOS token before the text' },
     ablate: { type: 'string', value: 'positions-only|tokens-only', description: 'Zero the token or the position embeddings', default: 'none' },
-    device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: 'auto' },
+    device: deviceFlag(),
     out: { type: 'string', value: 'FILE', description: 'JSON file to write' },
   },
   async run(options) {
@@ -29,7 +29,7 @@ export const activationsCommand: Command = {
     const text = requiredString(options, 'text', activationsCommand);
     const listed = listedHooks(options);
     const { model, tokenizer } = await openModel(requiredString(options, 'model', activationsCommand), {
-      device: choiceOption(options, 'device', DEVICES, 'auto'),
+      device: deviceOption(options),
       ablation: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, 'none'),
       onDeviceReport: (line) => console.log(line),
     });

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { RunService } from '../../api/run-service.js';
 import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
-import { DEVICES, EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
+import { EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
 import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../engine/stats/types.js';
-import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { loadStats, writeExport } from './export.js';
 
@@ -26,7 +26,7 @@ export const analyzeCommand: Command = {
       description: 'positions-only zeroes the token embeddings, tokens-only the positional ones',
       default: DEFAULT_RUN_SETTINGS.ablate,
     },
-    device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
+    device: deviceFlag(),
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
     'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
     'quantile-accuracy': numberFlag(
@@ -60,7 +60,7 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),
     ce: options.ce === true,
     ablate: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, DEFAULT_RUN_SETTINGS.ablate),
-    device: choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device),
+    device: deviceOption(options),
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
     quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
     quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,

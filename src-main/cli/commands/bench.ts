@@ -1,5 +1,5 @@
 import { InputError } from '../../engine/errors.js';
-import type { Command, ParsedOptions } from '../command.js';
+import { deviceFlag, type Command, type ParsedOptions } from '../command.js';
 
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {
   model: () => import('../../bench/model.js'),
@@ -11,7 +11,7 @@ export const benchCommand: Command = {
   summary: `Run a benchmark and print its figures: ${Object.keys(BENCHMARKS).join(', ')}`,
   positionals: 'NAME [options]',
   options: {
-    device: { type: 'string', value: 'auto|cuda|webgpu|cpu', description: 'Execution provider', default: 'auto' },
+    device: deviceFlag(),
     samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },
     layers: { type: 'string', value: 'N', description: 'Comma-separated layer counts with SAEs (stats)', default: '1,12' },
     contexts: { type: 'string', value: 'N', description: 'Comma-separated window lengths to time (model)', default: '128,1024' },

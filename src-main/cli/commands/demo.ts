@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
-import { DEVICES } from '../../engine/model/types.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
-import { choiceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
 import { loadStats, writeExport } from './export.js';
 
@@ -25,7 +24,7 @@ export const demoCommand: Command = {
     samples: numberFlag('Windows to use', DEMO_SAMPLES),
     packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
-    device: { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device },
+    device: deviceFlag(),
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
     'font-scale': numberFlag('Multiply figure font sizes, e.g. 2 for slides', 1, 'X'),
     scale: numberFlag('PNG pixels per figure pixel', DEMO_PNG_SCALE, 'X'),
@@ -66,7 +65,7 @@ function demoSettings(options: ParsedOptions): RunSettings {
     samples: integerOption(options, 'samples') ?? DEMO_SAMPLES,
     packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),
     ce: options.ce === true,
-    device: choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device),
+    device: deviceOption(options),
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
   };
 }
