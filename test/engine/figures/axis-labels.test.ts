@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_SETTINGS, figureSvg } from '../../../src-main/engine/figures/index.js';
-import { FIGURE_FAMILIES } from '../../../src-renderer/figures/families.js';
+import { FIGURE_FAMILIES, findFamily } from '../../../src-renderer/figures/families.js';
 import { syntheticStats } from '../../helpers/synthetic-stats.js';
 
 const stats = syntheticStats({ layers: 4, features: 200, context: 24, samples: 8, seed: 3, ce: true });
@@ -16,7 +16,7 @@ function significantDigits(label: string): number {
 describe.each(FIGURE_FAMILIES.map((family) => family.id))('%s exported', (id) => {
   it.each([true, false])('prints axis labels of at most 6 significant digits (shareAxes %s)', (shareAxes) => {
     const settings = { ...DEFAULT_EXPORT_SETTINGS, shareAxes, rasterThreshold: 1e9 };
-    const labels = numericLabels(figureSvg(FIGURE_FAMILIES.find((family) => family.id === id)!.builder(stats, settings), settings, false));
+    const labels = numericLabels(figureSvg(findFamily(id)!.builder(stats, settings), settings, false));
     expect(labels.length).toBeGreaterThan(4);
     expect(labels.filter((label) => significantDigits(label) > 6)).toEqual([]);
   });
