@@ -1,10 +1,9 @@
 import type { FigureExportRequest, FigureFormat } from '../../src-main/api/contract.js';
-import { DEFAULT_EXPORT_SETTINGS, type FigureExportSettings, type RasterizeMode } from '../../src-main/engine/figures/export-settings.js';
+import { DEFAULT_EXPORT_SETTINGS, rasterizeFlag, type FigureExportSettings, type RasterizeMode } from '../../src-main/engine/figures/export-settings.js';
 import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { getApi } from '../api/index.js';
 import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../figures/settings.js';
 import { messageOf } from './errors.js';
-
 
 export interface ExportChoices {
   fontScale: number;
@@ -100,6 +99,7 @@ export class FiguresState {
     const { fontScale, scale, rasterize, rasterThreshold, rasterResolution } = $state.snapshot(this.#choices);
     const { fontScale: _screenFontScale, ...figure } = $state.snapshot(this.#settings);
     const settings: FigureExportSettings = { ...figure, rasterThreshold, rasterResolution };
-    return { runId, family, format, fontScale, scale, settings, ...(rasterize === 'auto' ? {} : { rasterize: rasterize === 'on' }) };
+    const flag = rasterizeFlag(rasterize);
+    return { runId, family, format, fontScale, scale, settings, ...(flag === undefined ? {} : { rasterize: flag }) };
   }
 }
