@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RUN_SETTINGS, type StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { runCli } from '../helpers/cli.js';
-import { saveStats } from '../helpers/runs.js';
+import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 import { syntheticStats } from '../helpers/synthetic-stats.js';
 
 let folder: string;
@@ -15,7 +15,7 @@ let databasePath: string;
 function storeRun(stats: StatsExport): string {
   const db = openDatabase(databasePath);
   try {
-    const run = createRun(db, { ...DEFAULT_RUN_SETTINGS, model: '/models/gpt2', saes: ['/saes/a'], dataset: '/data/demo.jsonl' });
+    const run = createRun(db, RUN_SETTINGS);
     saveStats(db, run.id, stats);
     setRunState(db, run.id, 'finished');
     return run.id;
