@@ -65,34 +65,33 @@ function familyOrThrow(id: string): FigureFamily {
 }
 
 export interface FigureRenderOptions {
-  format: FigureFormat;
   fontScale: number;
   scale: number;
   rasterize?: boolean;
   settings?: Partial<ExportSettings>;
 }
 
-export function renderFigure(family: FigureFamily, stats: StatsExport, options: FigureRenderOptions): ExportedFigure {
+/** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
+export function renderFigures(family: FigureFamily, stats: StatsExport, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
   const svg = figureSvg(family.builder(stats, settings), settings, options.rasterize);
-  if (options.format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-  return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+  return formats.map((format) => {
+    if (format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+    return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+  });
 }
 
 /** The 'figures.export' handler's work: one figure of one run, as SVG or PNG. */
 export async function exportFigure(request: FigureExportRequest, stats: StatsExport): Promise<ExportedFigure> {
   if (!(request.fontScale > 0) || !(request.scale > 0)) throw new InputError(`Font scale and scale must be positive, not ${request.fontScale} and ${request.scale}.`);
-  return renderFigure(familyOrThrow(request.family), stats, request);
+  const [figure] = renderFigures(familyOrThrow(request.family), stats, [request.format], request);
+  return figure;
 }
 
-export interface ExportAllOptions {
+export interface ExportAllOptions extends FigureRenderOptions {
   outDir: string;
   formats: FigureFormat[];
-  fontScale: number;
-  scale: number;
-  rasterize?: boolean;
   families?: string[];
-  settings?: Partial<ExportSettings>;
 }
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
@@ -101,8 +100,7 @@ export async function exportAllFigures(stats: StatsExport, options: ExportAllOpt
   const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
   const written: string[] = [];
   for (const family of families) {
-    for (const format of options.formats) {
-      const figure = renderFigure(family, stats, { ...options, format });
+    for (const figure of renderFigures(family, stats, options.formats, options)) {
       const path = join(options.outDir, figure.fileName);
       await writeFile(path, figure.data);
       written.push(path);
