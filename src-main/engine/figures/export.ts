@@ -46,7 +46,8 @@ function svgDocument(size: FigureSize, background: string, groups: string[]): st
 /** The figure as Figma-ready SVG: the builder's option rendered layer by layer into named groups. */
 export function figureSvg(option: EChartsOption, settings: ExportSettings, rasterize?: boolean): string {
   const size = figureSize(option, settings);
-  const pinned = withChart(staticOption(option), size, (chart) => pinAxes(chart, staticOption(option)));
+  const still = staticOption(option);
+  const pinned = withChart(still, size, (chart) => pinAxes(chart, still));
   const panels = (Array.isArray(pinned.grid) ? pinned.grid : []) as unknown as PanelRect[];
   const context: RenderContext = { size, panels, rasterize, settings };
   const groups = figureParts(pinned).groups.flatMap((layer) => {
