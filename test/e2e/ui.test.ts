@@ -146,8 +146,9 @@ describe('the research UI, end to end', () => {
   it('shows a bar per layer with done/total while the run goes, and its stage lines after', async () => {
     const run = page.getByTestId('run').first();
     await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
-    expect(recordedSettings().quantileBuckets).toBe(512);
-    expect(recordedSettings().quantileAccuracy).toBe(0.02);
+    const recorded = recordedSettings();
+    expect(recorded.quantileBuckets).toBe(512);
+    expect(recorded.quantileAccuracy).toBe(0.02);
     const bars = await progressSeen();
     for (const layer of [0, 1, 2, 3]) {
       const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);
