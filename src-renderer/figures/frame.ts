@@ -1,6 +1,6 @@
 import type { EChartsOption, GraphicComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import { formatLogTick } from './numbers.js';
-import { figureLayout, isBottomRow, isLeftColumn, type FigureLayout, type GridShape, type PanelRect } from './grid.js';
+import { figureLayout, isBottomRow, isLeftColumn, margins, type FigureLayout, type GridShape, type PanelRect } from './grid.js';
 import { FIGURE_FONT_FAMILY, fontSizes, type FigureSettings, type FontSizes } from './settings.js';
 
 export interface AxisSpec {
@@ -154,5 +154,5 @@ export function smallMultiples(spec: FrameSpec): EChartsOption {
 export function figureSize(option: EChartsOption, settings: FigureSettings): { width: number; height: number } {
   const grids = (Array.isArray(option.grid) ? option.grid : [option.grid]) as PanelRect[];
   const bottom = Math.max(...grids.map((grid) => Number(grid.top) + Number(grid.height)));
-  return { width: settings.width, height: Math.round(bottom + 48 * settings.fontScale) };
+  return { width: settings.width, height: Math.round(bottom + margins(settings).bottom) };
 }

@@ -14,7 +14,6 @@ export interface PanelRect {
 
 export interface FigureLayout extends GridShape {
   width: number;
-  height: number;
   panels: PanelRect[];
 }
 
@@ -32,7 +31,7 @@ export interface HeaderSpace {
 }
 
 /** Pixel margins grow with the font scale so larger text never collides. */
-function margins(settings: FigureSettings, header: HeaderSpace) {
+export function margins(settings: FigureSettings, header: HeaderSpace = {}) {
   const scale = settings.fontScale;
   const panelHeader = (header.panelHeader ?? 0) * scale;
   return {
@@ -56,8 +55,7 @@ export function figureLayout(panelCount: number, settings: FigureSettings, heade
     width: Math.round(panelWidth),
     height: panelHeight,
   }));
-  const height = Math.round(edge.top + rows * panelHeight + (rows - 1) * edge.gapY + edge.bottom);
-  return { rows, columns, width: settings.width, height, panels };
+  return { rows, columns, width: settings.width, panels };
 }
 
 export function isBottomRow(index: number, panelCount: number, shape: GridShape): boolean {
