@@ -38,14 +38,14 @@ function checkLimits(settings: Partial<ExportSettings>): Partial<ExportSettings>
 
 function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
   return checkLimits({
-    width: integerOption(options, 'width', 200) ?? defaults.width,
+    width: integerOption(options, 'width', EXPORT_SETTING_LIMITS.width.min) ?? defaults.width,
     panelAspect: positiveNumberOption(options, 'panel-aspect', defaults.panelAspect),
     shareAxes: !options['independent-axes'],
     outlierThreshold: positiveNumberOption(options, 'outlier-threshold', defaults.outlierThreshold),
-    densityBins: integerOption(options, 'density-bins', 2) ?? defaults.densityBins,
+    densityBins: integerOption(options, 'density-bins', EXPORT_SETTING_LIMITS.densityBins.min) ?? defaults.densityBins,
     pointSize: positiveNumberOption(options, 'point-size', defaults.pointSize),
     layerOpacity: positiveNumberOption(options, 'layer-opacity', defaults.layerOpacity),
-    rasterThreshold: integerOption(options, 'raster-threshold', 0) ?? defaults.rasterThreshold,
+    rasterThreshold: integerOption(options, 'raster-threshold', EXPORT_SETTING_LIMITS.rasterThreshold.min) ?? defaults.rasterThreshold,
     rasterResolution: positiveNumberOption(options, 'raster-resolution', defaults.rasterResolution),
   });
 }
