@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
-import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, exportAllFigures, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../engine/figures/index.js';
+import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../engine/figures/export-settings.js';
 import type { StatsExport } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
@@ -93,6 +93,8 @@ export const figuresCommand: Command = {
     const fontScale = positiveNumberOption(options, 'font-scale', defaults.fontScale);
     const request = { outDir, formats, families, fontScale, scale: positiveNumberOption(options, 'scale', PNG_SCALE), rasterize: rasterizeOption(options), settings: figureSettings(options) };
     const { runId, stats } = loadStats(databaseOption(options), runName);
+    // The exporter brings ECharts, so only this command, and only when it draws, pays for loading it.
+    const { exportAllFigures } = await import('../../engine/figures/export.js');
     const written = await exportAllFigures(stats, request);
     console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
     for (const path of written) console.log(`  ${path}`);
