@@ -5,28 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch.js';
 import { Studio } from '../../src-main/api/studio.js';
 import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
-import { openDatabase } from '../../src-main/store/database.js';
-import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
-import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
+import { RUN_SETTINGS, storeFinishedRun } from '../helpers/runs.js';
 
 const SETTINGS: RunSettings = { ...RUN_SETTINGS, dataset: '/data/demo.jsonl', samples: 2, batchSize: 1 };
-
-function storeFinishedRun(databasePath: string, stats: StatsExport): string {
-  const db = openDatabase(databasePath);
-  const { id } = createRun(db, SETTINGS);
-  saveStats(db, id, stats);
-  setRunState(db, id, 'finished');
-  db.close();
-  return id;
-}
 
 let folder: string;
 let studio: Studio;
 let runId: string;
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'sae-studio-'));
-  runId = storeFinishedRun(join(folder, 'studio.db'), sampleExport(false));
+  runId = storeFinishedRun(join(folder, 'studio.db'), sampleExport(false), SETTINGS);
   studio = new Studio({ databasePath: join(folder, 'studio.db'), host: 'browser', recognizers: [] });
 });
 afterAll(() => {

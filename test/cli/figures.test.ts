@@ -2,27 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
-import { openDatabase } from '../../src-main/store/database.js';
-import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { runCli } from '../helpers/cli.js';
-import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
+import { storeFinishedRun } from '../helpers/runs.js';
 import { syntheticStats } from '../helpers/synthetic-stats.js';
 
 let folder: string;
 let databasePath: string;
-
-function storeRun(stats: StatsExport): string {
-  const db = openDatabase(databasePath);
-  try {
-    const run = createRun(db, RUN_SETTINGS);
-    saveStats(db, run.id, stats);
-    setRunState(db, run.id, 'finished');
-    return run.id;
-  } finally {
-    db.close();
-  }
-}
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'sae-cli-figures-'));
@@ -35,7 +20,7 @@ afterEach(() => {
 
 describe('sae-studio figures', () => {
   it('writes the chosen figures of the latest run in each format, named after the family', async () => {
-    const runId = storeRun(syntheticStats({ layers: 4, features: 128, context: 16, samples: 8, ce: true }));
+    const runId = storeFinishedRun(databasePath, syntheticStats({ layers: 4, features: 128, context: 16, samples: 8, ce: true }));
     const out = join(folder, 'figures');
     const result = await runCli(['figures', 'latest', '--out', out, '--db', databasePath, '--format', 'svg,png', '--families', 'density,layer-summary', '--scale', '2']);
     expect(result.errors).toBe('');
@@ -47,7 +32,7 @@ describe('sae-studio figures', () => {
   });
 
   it('passes figure settings through as flags', async () => {
-    const runId = storeRun(syntheticStats({ layers: 2, features: 64, context: 16, samples: 8 }));
+    const runId = storeFinishedRun(databasePath, syntheticStats({ layers: 2, features: 64, context: 16, samples: 8 }));
     const out = join(folder, 'figures');
     const flags = ['--families', 'quantiles', '--width', '900', '--font-scale', '2', '--rasterize', 'on'];
     expect((await runCli(['figures', runId, '--out', out, '--db', databasePath, ...flags])).code).toBe(0);
@@ -58,14 +43,14 @@ describe('sae-studio figures', () => {
   });
 
   it('names a bad flag value in its error', async () => {
-    storeRun(syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
+    storeFinishedRun(databasePath, syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
     const result = await runCli(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--format', 'svg,gif']);
     expect(result.code).toBe(1);
     expect(result.errors).toContain("--format takes a comma-separated list of svg, png, not 'svg,gif'.");
   });
 
   it('holds figure settings to the ranges the app accepts', async () => {
-    storeRun(syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
+    storeFinishedRun(databasePath, syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
     const result = await runCli(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--layer-opacity', '7']);
     expect(result.code).toBe(1);
     expect(result.errors).toContain('--layer-opacity must be from 0.01 to 1, not 7.');

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import { openDatabase } from '../../src-main/store/database.js';
+import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore } from '../../src-main/store/statistics.js';
 
 /** Settings for a small run on made-up paths; tests override what they check. */
@@ -25,4 +27,17 @@ export function saveStats(db: Database.Database, runId: string, stats: StatsExpo
     store.savePositions(index, sae.positions);
     store.saveSummary(index, sae.summary);
   });
+}
+
+/** Records a finished run holding `stats` in the database at `databasePath`; returns its id. */
+export function storeFinishedRun(databasePath: string, stats: StatsExport, settings: RunSettings = RUN_SETTINGS): string {
+  const db = openDatabase(databasePath);
+  try {
+    const { id } = createRun(db, settings);
+    saveStats(db, id, stats);
+    setRunState(db, id, 'finished');
+    return id;
+  } finally {
+    db.close();
+  }
 }
