@@ -2,7 +2,7 @@ import type * as ort from 'onnxruntime-node';
 import { InputError } from '../errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
 import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
-import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
+import { checkHookExists, PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from './hooks.js';
 import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
 
@@ -53,11 +53,11 @@ export class OnnxModel implements LanguageModel {
   /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
     const { family, provider } = options;
-    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding });
+    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding(options.config) });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
-      for (const name of branchNames(family.blockSteps)) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
+      for (const name of branchNames(family.blockSteps(options.config))) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
       blocks.push({ layer, branches });
     }
     return new OnnxModel(options, { vocabulary, blocks });
@@ -85,7 +85,7 @@ export class OnnxModel implements LanguageModel {
 
   async #runBlock(block: Block, state: { residual: Float32Array; shape: number[]; plan: ForwardPlan }): Promise<Float32Array> {
     const values = new Map<HookKind, Float32Array>([['hook_resid_pre', await state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
-    for (const step of this.#family.blockSteps) {
+    for (const step of this.#family.blockSteps(this.config)) {
       const kind = 'branch' in step ? step.output : step.sum;
       const produced = 'branch' in step ? await this.#runBranch(block, step, values.get(step.input)!, state.shape) : sum(step.terms.map((term) => values.get(term)!));
       values.set(kind, await state.plan.settle(block.layer, kind, produced));
@@ -158,6 +158,7 @@ class ForwardPlan {
 function checkedHook(name: string, config: ModelConfig) {
   const point = parseHookName(name);
   if (point.layer >= config.layerCount) throw new InputError(`Hook '${name}' is past the model's last block (${config.layerCount - 1}).`);
+  checkHookExists(point, config);
   return point;
 }
 
@@ -200,3 +201,4 @@ function nextTokens(batch: TokenBatch): Int32Array {
 function maskLastPositions(losses: Float32Array, batch: TokenBatch): void {
   for (let row = 0; row < batch.batch; row++) losses[(row + 1) * batch.sequence - 1] = Number.NaN;
 }
+
