@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../../engine/errors.js';
-import { allHookNames, hookName, parseHookName } from '../../engine/model/hooks.js';
+import { modelHookNames } from '../../engine/model/families/index.js';
+import { hookName, parseHookName } from '../../engine/model/hooks.js';
 import { openModel } from '../../engine/model/open.js';
 import { EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
 import { choiceOption, deviceFlag, deviceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -35,7 +36,7 @@ export const activationsCommand: Command = {
     });
     try {
       const tokens = tokenize(tokenizer, text, { prependBos: options['prepend-bos'] === true, model });
-      writeActivations(out, await collect(model, tokens, listed ?? allHookNames(model.config.layerCount)));
+      writeActivations(out, await collect(model, tokens, listed ?? modelHookNames(model.config)));
       console.log(`Wrote ${tokens.length} positions to ${out}.`);
     } finally {
       await model.dispose();

@@ -9,7 +9,7 @@ import { llamaFamily } from '../model/families/llama.js';
 import { CONFIG_FILE } from '../model/folder.js';
 import { TORCH_DTYPES, type SafetensorsDtype, type TensorToWrite } from '../model/safetensors.js';
 import { TOKENIZER_FILE } from '../model/tokenizer.js';
-import { writeWeights } from './model.js';
+import { DEMO_MODEL_SETTINGS, writeWeights } from './model.js';
 import { normalSampler } from './random.js';
 import { buildSmallTokenizerJson } from './tokenizer.js';
 
@@ -41,14 +41,14 @@ interface FamilyRecipe {
   config(options: FamilyModelOptions, ids: { bos: number; eos: number; vocabSize: number }): Record<string, unknown>;
 }
 
-/** Small but complete: every family feature shows at these sizes (grouped queries, llama3 scaling, a short sliding window, soft caps, partial rotary). */
+/** The GPT-2 demo's sizes, so the demos compare; every family feature shows at them (grouped queries, llama3 scaling, a short sliding window, soft caps, partial rotary). */
 export const FAMILY_MODEL_SETTINGS: Readonly<Omit<FamilyModelOptions, 'family'>> = {
-  layers: 4,
-  width: 64,
-  heads: 4,
+  layers: DEMO_MODEL_SETTINGS.layers,
+  width: DEMO_MODEL_SETTINGS.width,
+  heads: DEMO_MODEL_SETTINGS.heads,
   keyValueHeads: 2,
-  context: 128,
-  seed: 20250301,
+  context: DEMO_MODEL_SETTINGS.context,
+  seed: DEMO_MODEL_SETTINGS.seed,
   vocabSize: 1024,
 };
 

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { hookName, type HookKind, type HookPoint } from '../hooks.js';
+import { allHookNames, hookName, parseHookName, type HookKind, type HookPoint } from '../hooks.js';
 import type { ModelConfig } from '../types.js';
 import { stepHookKinds, type ModelFamily } from './family.js';
 import { gemma2Family } from './gemma2.js';
@@ -34,4 +34,10 @@ export function checkHookExists(point: HookPoint, config: ModelConfig): void {
   if (kinds.includes(point.kind)) return;
   const why = point.kind === 'hook_resid_mid' ? ': its attention and MLP both read hook_resid_pre in parallel (use_parallel_residual), so nothing lies between them' : '';
   throw new InputError(`Hook '${hookName(point)}' does not exist in this ${config.modelType} model${why}. Its blocks have ${kinds.join(', ')}.`);
+}
+
+/** Every hook this model has, in allHookNames's order, leaving out what its blocks never produce. */
+export function modelHookNames(config: ModelConfig): string[] {
+  const kinds = blockHookKinds(config);
+  return allHookNames(config.layerCount).filter((name) => kinds.includes(parseHookName(name).kind));
 }
