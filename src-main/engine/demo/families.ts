@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { DecoderConfig } from '../model/families/decoder/config.js';
@@ -9,7 +9,8 @@ import { llamaFamily } from '../model/families/llama.js';
 import { CONFIG_FILE } from '../model/folder.js';
 import { TORCH_DTYPES, type SafetensorsDtype, type TensorToWrite } from '../model/safetensors.js';
 import { TOKENIZER_FILE } from '../model/tokenizer.js';
-import { DEMO_MODEL_SETTINGS, writeWeights } from './model.js';
+import { WEIGHTS_FILE } from '../model/weights.js';
+import { DEMO_MODEL_FOLDER, DEMO_MODEL_SETTINGS, writeWeights } from './model.js';
 import { normalSampler } from './random.js';
 import { buildSmallTokenizerJson } from './tokenizer.js';
 
@@ -132,15 +133,20 @@ function commonSizes(options: FamilyModelOptions, ids: { bos: number; eos: numbe
 export function writeFamilyModel(dir: string, options: FamilyModelOptions): void {
   checkOptions(options);
   const recipe = RECIPES[options.family];
-  const { tokens, bos, eos } = recipe.specials;
-  const ids = { bos: options.vocabSize + bos, eos: options.vocabSize + eos, vocabSize: options.vocabSize + tokens.length };
-  const rawConfig = recipe.config(options, ids);
+  const rawConfig = familyConfig(options);
   const config = recipe.family.parseConfig(rawConfig, join(dir, CONFIG_FILE));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(buildSmallTokenizerJson(options.vocabSize, tokens)));
+  writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(buildSmallTokenizerJson(options.vocabSize, recipe.specials.tokens)));
   writeWeights(dir, { tensors: randomTensors(recipe.family.tensorShapes(config), options), shards: options.shards ?? 1 });
   // config.json goes last, so a folder interrupted mid-write is not mistaken for a finished one.
   writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(rawConfig, null, 2));
+}
+
+/** config.json as Hugging Face would write it, special tokens numbered after the BPE vocabulary. */
+function familyConfig(options: FamilyModelOptions): Record<string, unknown> {
+  const recipe = RECIPES[options.family];
+  const { tokens, bos, eos } = recipe.specials;
+  return recipe.config(options, { bos: options.vocabSize + bos, eos: options.vocabSize + eos, vocabSize: options.vocabSize + tokens.length });
 }
 
 function checkOptions(options: FamilyModelOptions): void {
@@ -175,3 +181,18 @@ function initialisation(name: string, family: GeneratedFamily): { centre: number
   return { centre: 0, scale: 0.15 };
 }
 
+
+/** Where `demo --family` keeps its model, beside the GPT-2 demo's. */
+export function familyDemoFolder(family: GeneratedFamily): string {
+  return `${DEMO_MODEL_FOLDER}-${family}`;
+}
+
+/** Writes the family's demo model unless the folder holds one from the same settings; returns the settings as its recipe. */
+export function ensureFamilyDemoModel(dir: string, family: GeneratedFamily): FamilyModelOptions {
+  const options: FamilyModelOptions = { ...FAMILY_MODEL_SETTINGS, family };
+  const wanted = JSON.stringify(familyConfig(options), null, 2);
+  const configFile = join(dir, CONFIG_FILE);
+  const current = existsSync(configFile) && existsSync(join(dir, WEIGHTS_FILE)) && readFileSync(configFile, 'utf8') === wanted;
+  if (!current) writeFamilyModel(dir, options);
+  return options;
+}

@@ -62,14 +62,32 @@ export function writeDemoSaes(dir: string, options: DemoSaeOptions): string[] {
 export function ensureDemoSaes(dir = DEMO_SAES_FOLDER, modelDir = join(dirname(dir), 'model')): string {
   const calibrated = matchModelFolder(modelDir);
   const recipe = JSON.stringify({ saes: DEMO_SAE_SETTINGS, model: calibrated ? DEMO_MODEL_SETTINGS : null }, null, 2);
-  const recipeFile = join(dir, DEMO_RECIPE_FILE);
-  if (existsSync(recipeFile) && readFileSync(recipeFile, 'utf8') === recipe) return dir;
-  removeDemoLayers(dir);
+  if (recipeIsCurrent(dir, recipe)) return dir;
   const samples = calibrated ? demoActivationSamples(modelDir, DEMO_SAE_SETTINGS.calibrationWindows) : undefined;
-  writeDemoSaes(dir, { ...DEMO_SAE_SETTINGS, layers: DEMO_MODEL_SETTINGS.layers, width: DEMO_MODEL_SETTINGS.width, samples });
-  // The recipe goes last, so an interrupted write is redone rather than trusted.
-  writeFileSync(recipeFile, recipe);
+  replaceDemoSaes(dir, recipe, { ...DEMO_SAE_SETTINGS, layers: DEMO_MODEL_SETTINGS.layers, width: DEMO_MODEL_SETTINGS.width, samples });
   return dir;
+}
+
+/** The same for a generated model of another family, fitted to its ONNX forward. */
+export async function ensureFamilyDemoSaes(dir: string, model: { dir: string; recipe: unknown }): Promise<string> {
+  const recipe = JSON.stringify({ saes: DEMO_SAE_SETTINGS, model: model.recipe }, null, 2);
+  if (recipeIsCurrent(dir, recipe)) return dir;
+  const { layers, d_model: width } = inspectModelFolder(model.dir);
+  const calibration = await modelCalibration(model.dir, DEMO_SAE_SETTINGS.calibrationWindows);
+  replaceDemoSaes(dir, recipe, { ...DEMO_SAE_SETTINGS, layers: Number(layers), width: Number(width), ...calibration });
+  return dir;
+}
+
+function recipeIsCurrent(dir: string, recipe: string): boolean {
+  const recipeFile = join(dir, DEMO_RECIPE_FILE);
+  return existsSync(recipeFile) && readFileSync(recipeFile, 'utf8') === recipe;
+}
+
+function replaceDemoSaes(dir: string, recipe: string, options: DemoSaeOptions): void {
+  removeDemoLayers(dir);
+  writeDemoSaes(dir, options);
+  // The recipe goes last, so an interrupted write is redone rather than trusted.
+  writeFileSync(join(dir, DEMO_RECIPE_FILE), recipe);
 }
 
 /** Only the layer folders this module writes, so a wrong dir never loses anything else. */
