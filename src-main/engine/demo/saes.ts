@@ -177,8 +177,8 @@ export async function modelCalibration(modelDir: string, windows: number): Promi
 async function onnxActivationSamples(modelDir: string, windows: number): Promise<(layer: number) => Float32Array> {
   const { model, tokenizer } = await openModel(modelDir, { device: 'cpu', ablation: 'none' });
   try {
-    const { bosTokenId, eosTokenId, layerCount, modelWidth } = model.config;
-    const context = DEMO_SAE_SETTINGS.contextSize;
+    const { bosTokenId, eosTokenId, layerCount, modelWidth, contextLength } = model.config;
+    const context = Math.min(DEMO_SAE_SETTINGS.contextSize, contextLength);
     const stream = buildDemoRows().flatMap((row) => [...tokenizer.encode(row.text), eosTokenId]);
     const ids = Int32Array.from({ length: windows * context }, (_, index) => {
       const [window, position] = [Math.floor(index / context), index % context];
