@@ -3,34 +3,49 @@ import { referenceForward } from '../../../src-main/engine/model/reference.js';
 import type { ModelConfig, WeightSource } from '../../../src-main/engine/model/types.js';
 import type { EmbeddingAblation } from '../../../src-main/shared/settings/run-settings.js';
 
-/** One window's residual points in float64: points[p][t] is x_p at position t. */
+/** One window's residual points in float64 (points[p][t] is x_p at position t) and each point's logit-lens log-probabilities. */
 export interface WindowPoints {
   points: Float64Array[][];
   logProbabilities: Float64Array[][];
 }
 
-/** The n + 1 residual points of a window from the float64 reference forward, and each point's logit-lens log-probabilities. */
-export function bruteForceWindow(dir: string, tokens: number[], options: { ablation?: EmbeddingAblation; lens?: boolean } = {}): WindowPoints {
+interface Unembedding {
+  config: ModelConfig;
+  scale: Float32Array;
+  bias: Float32Array;
+  table: Float32Array;
+}
+
+/** The n + 1 residual points of each window from the float64 reference forward, with the lens at positions ≥ 1 when asked. */
+export function bruteForceWindows(dir: string, windows: number[][], options: { ablation?: EmbeddingAblation; lens?: boolean } = {}): WindowPoints[] {
   const folder = readModelFolder(dir);
   try {
     const { config, weights } = folder;
-    const { hooks } = referenceForward(config, weights, tokens, { ablation: options.ablation, logits: false });
-    const names = Array.from({ length: config.layerCount }, (_, layer) => `blocks.${layer}.hook_resid_pre`);
-    names.push(`blocks.${config.layerCount - 1}.hook_resid_post`);
-    const points = names.map((name) => hooks.get(name)!);
-    const logProbabilities = options.lens === false ? [] : points.map((rows) => rows.map((row) => lensLogProbabilities(config, weights, row)));
-    return { points, logProbabilities };
+    const unembedding = readUnembedding(config, weights);
+    return windows.map((tokens) => {
+      const { hooks } = referenceForward(config, weights, tokens, { ablation: options.ablation, logits: false });
+      const names = Array.from({ length: config.layerCount }, (_, layer) => `blocks.${layer}.hook_resid_pre`);
+      names.push(`blocks.${config.layerCount - 1}.hook_resid_post`);
+      const points = names.map((name) => hooks.get(name)!);
+      const logProbabilities = options.lens === false ? [] : points.map((rows) => rows.map((row) => lensLogProbabilities(unembedding, row)));
+      return { points, logProbabilities };
+    });
   } finally {
     folder.weights.close();
   }
 }
 
+export function bruteForceWindow(dir: string, tokens: number[]): WindowPoints {
+  return bruteForceWindows(dir, [tokens])[0]!;
+}
+
+function readUnembedding(config: ModelConfig, weights: WeightSource): Unembedding {
+  return { config, scale: weights.read('ln_f.weight'), bias: weights.read('ln_f.bias'), table: weights.read('wte.weight') };
+}
+
 /** log softmax(ln_f(x) · W_Eᵀ) for GPT-2's tied embedding, in plain float64 loops. */
-function lensLogProbabilities(config: ModelConfig, weights: WeightSource, row: Float64Array): Float64Array {
+function lensLogProbabilities({ config, scale, bias, table }: Unembedding, row: Float64Array): Float64Array {
   const width = config.modelWidth;
-  const scale = weights.read('ln_f.weight');
-  const bias = weights.read('ln_f.bias');
-  const table = weights.read('wte.weight');
   const mean = row.reduce((sum, value) => sum + value, 0) / width;
   const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0) / width;
   const normed = row.map((value, i) => ((value - mean) / Math.sqrt(variance + config.layerNormEpsilon)) * scale[i]! + bias[i]!);
@@ -55,4 +70,14 @@ export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
+}
+
+export function norm(x: Float64Array): number {
+  return Math.sqrt(x.reduce((sum, value) => sum + value * value, 0));
+}
+
+export function cosine(x: Float64Array, y: Float64Array): number {
+  let dot = 0;
+  for (let i = 0; i < x.length; i++) dot += x[i]! * y[i]!;
+  return dot / (norm(x) * norm(y));
 }
