@@ -5,9 +5,9 @@ import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes, ensureFamilyDemoSaes } from '../../engine/demo/saes.js';
 import { ensureFamilyDemoModel, familyDemoFolder, GENERATED_FAMILIES, type GeneratedFamily } from '../../engine/demo/families.js';
-import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
+import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { analyzeInJob } from './analyze.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
@@ -41,7 +41,7 @@ export const demoCommand: Command = {
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
     console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
     const inputs = family === 'gpt2' ? gpt2DemoInputs() : await familyDemoInputs(family);
-    const run = await analyzeInJob(demoSettings(options, inputs), databasePath);
+    const run = await runJobInTerminal('statistics', demoSettings(options, inputs), databasePath);
     mkdirSync(outDir, { recursive: true });
     const stats = loadStats(databasePath, run.id);
     writeExport(stats, join(outDir, 'stats.json'));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { DecoderConfig } from '../model/families/decoder/config.js';
 import type { DecoderFamily } from '../model/families/decoder/family.js';
 import { gemma2Family } from '../model/families/gemma2.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hookName } from '../model/hooks.js';
+import { hookName } from '../../shared/hooks.js';
 import { inspectModelFolder, matchModelFolder, readModelFolder } from '../model/folder.js';
 import { openModel } from '../model/open.js';
 import { referenceForward } from '../model/reference.js';

@@ -1,8 +1,4 @@
-export const DEVICES = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
-export type Device = (typeof DEVICES)[number];
-
-export const EMBEDDING_ABLATIONS = ['none', 'positions-only', 'tokens-only'] as const;
-export type EmbeddingAblation = (typeof EMBEDDING_ABLATIONS)[number];
+import type { Device, EmbeddingAblation } from '../../shared/settings/run-settings.js';
 
 /** Architecture facts every model family provides, in our own names. */
 export interface ModelConfig {
@@ -53,11 +49,31 @@ export interface ForwardResult {
   losses?: Float32Array;
 }
 
+/** Residual rows seen through the model's final norm and unembedding (the logit lens). */
+export interface LensRequest {
+  /** Each residual point's activations [rows·width], in order; the last is the final residual, the one the others are compared with. */
+  points: readonly Float32Array[];
+  /** Which rows to read; all of them when left out. */
+  rows?: Int32Array;
+  /** How many most likely tokens to return per point and row; 0 for none. */
+  top: number;
+}
+
+/** Arrays indexed [point][row] (and [point][row][k] for the top tokens), rows in the request's order. */
+export interface LensResult {
+  /** KL(p_final ‖ p_point) in nats. */
+  kl: Float32Array;
+  argmax: Int32Array;
+  topTokens: Int32Array;
+  topProbabilities: Float32Array;
+}
+
 export interface LanguageModel {
   readonly config: ModelConfig;
   /** The execution provider that actually runs, e.g. 'cpu'. */
   readonly device: string;
   forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
+  logitLens(request: LensRequest): Promise<LensResult>;
   dispose(): Promise<void>;
 }
 

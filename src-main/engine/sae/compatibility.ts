@@ -1,6 +1,6 @@
-import { InputError, isInputError } from '../errors.js';
+import { InputError, isInputError } from '../../shared/errors.js';
+import { parseHookName, type HookPoint } from '../../shared/hooks.js';
 import { checkHookExists } from '../model/families/index.js';
-import { parseHookName, type HookPoint } from '../model/hooks.js';
 import type { ModelConfig } from '../model/types.js';
 import type { SaeDescription } from './types.js';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 
 /** Reads a Hugging Face config.json field by field, each mistake told with the key, the value and what was expected. */
 export class ConfigReader {

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { ConfigReader } from './config-reader.js';
 import type { DecoderConfig } from './decoder/config.js';
 import { decoderFamily } from './decoder/family.js';

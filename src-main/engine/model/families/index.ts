@@ -1,5 +1,5 @@
-import { InputError } from '../../errors.js';
-import { allHookNames, hookName, parseHookName, type HookKind, type HookPoint } from '../hooks.js';
+import { InputError } from '../../../shared/errors.js';
+import { allHookNames, hookName, parseHookName, type HookKind, type HookPoint } from '../../../shared/hooks.js';
 import type { ModelConfig } from '../types.js';
 import { stepHookKinds, type ModelFamily } from './family.js';
 import { gemma2Family } from './gemma2.js';

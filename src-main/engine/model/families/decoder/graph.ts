@@ -1,4 +1,4 @@
-import { InputError } from '../../../errors.js';
+import { InputError } from '../../../../shared/errors.js';
 import { GraphBuilder } from '../../../onnx/graph.js';
 import { PIECE_TENSORS, type PieceContext } from '../family.js';
 import { decoderConfig } from './config.js';
