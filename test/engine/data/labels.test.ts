@@ -26,7 +26,7 @@ function dataset() {
 let emgsd: Awaited<ReturnType<typeof dataset>>;
 
 beforeAll(async () => {
-  emgsd = emgsd;
+  emgsd = await dataset();
 });
 
 describe('label columns', () => {
