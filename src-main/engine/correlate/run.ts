@@ -1,6 +1,6 @@
 import { labelRows, type LabelledRows } from '../data/labels.js';
 import { openDataset } from '../data/registry.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { openModel } from '../model/open.js';
 import type { LanguageModel, TextTokenizer } from '../model/types.js';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';

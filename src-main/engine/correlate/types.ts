@@ -1,4 +1,4 @@
-import type { Device } from '../model/types.js';
+import type { Device } from '../../shared/settings/run-settings.js';
 
 export const POOLINGS = ['max', 'mean'] as const;
 /** How a row's feature activations over its positions t ≥ 1 become one number. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { Dataset, DatasetRow, LabelValue } from './types.js';
 
 /** binary: 0/1 or true/false; numeric: other numbers; categorical: anything else, counted per value. */

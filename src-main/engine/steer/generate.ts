@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { ForwardOptions, LanguageModel } from '../model/types.js';
 import { tokenPicker, type SamplingSettings } from './sampling.js';
 

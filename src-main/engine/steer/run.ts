@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { openModel } from '../model/open.js';
 import type { LanguageModel, TextTokenizer } from '../model/types.js';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { ForwardOptions } from '../model/types.js';
 import type { SaeParams } from '../sae/types.js';
 import type { GenerationStep } from './generate.js';

@@ -1,4 +1,4 @@
-import type { Device } from '../model/types.js';
+import type { Device } from '../../shared/settings/run-settings.js';
 import type { GenerationSettings } from './generate.js';
 import type { SteeringFeature, SteeringPositions } from './steering.js';
 
