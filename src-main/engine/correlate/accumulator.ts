@@ -1,4 +1,4 @@
-import type { SaeCorrelation, TopFeature } from './types.js';
+import type { SaeCorrelation, TopFeature } from '../../shared/correlation.js';
 
 /** One row's label: its value for Pearson, and whether it counts among the positives for the means. */
 export interface RowLabel {

@@ -1,4 +1,4 @@
-import type { CorrelationExport, SaeCorrelation } from './types.js';
+import type { CorrelationExport, SaeCorrelation } from '../../shared/correlation.js';
 
 /** corr.json exactly as the spec writes it: its key order and plain numbers. */
 export function correlationToJson(result: CorrelationExport): string {

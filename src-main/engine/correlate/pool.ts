@@ -1,4 +1,4 @@
-import type { Pooling } from './types.js';
+import type { Pooling } from '../../shared/settings/correlation-settings.js';
 
 /** Where one window's rows sit in a batch's [rows, features] matrix. */
 export interface WindowRows {

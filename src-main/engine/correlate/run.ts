@@ -13,7 +13,8 @@ import type { EncoderFactory } from '../stats/run.js';
 import { windowBatches, type WindowBatch, type WindowPlan } from '../stats/windows.js';
 import { CorrelationAccumulator, type RowLabel } from './accumulator.js';
 import { poolWindow } from './pool.js';
-import type { CorrelationExport, CorrelationSettings } from './types.js';
+import type { CorrelationExport } from '../../shared/correlation.js';
+import type { CorrelationSettings } from '../../shared/settings/correlation-settings.js';
 
 export interface CorrelationContext {
   progress: ProgressSink;

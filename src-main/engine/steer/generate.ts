@@ -1,10 +1,7 @@
 import { InputError } from '../../shared/errors.js';
 import type { ForwardOptions, LanguageModel } from '../model/types.js';
-import { tokenPicker, type SamplingSettings } from './sampling.js';
-
-export interface GenerationSettings extends SamplingSettings {
-  maxNewTokens: number;
-}
+import type { GenerationSettings } from '../../shared/settings/steer-settings.js';
+import { tokenPicker } from './sampling.js';
 
 /** One forward of a generation: the positions of its rows, `start` … `start + length − 1`. */
 export interface GenerationStep {

@@ -6,9 +6,10 @@ import { checkSaeFitsModel } from '../sae/compatibility.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import { openSae } from '../sae/registry.js';
 import type { SaeEncoder, SaeParams } from '../sae/types.js';
-import { generateTokens, type GenerationHooks, type GenerationSettings } from './generate.js';
+import type { Continuation, FeatureTrace, GenerationOutput, SteeredFeature, SteeringComparison, SteeringResult } from '../../shared/steering.js';
+import { GENERATION_LIMITS, type GenerateSettings, type GenerationSettings, type SteerSettings } from '../../shared/settings/steer-settings.js';
+import { generateTokens, type GenerationHooks } from './generate.js';
 import { steeredRows, steeringEdit, steeringVector, type SteeringVector } from './steering.js';
-import { GENERATION_LIMITS, type Continuation, type FeatureTrace, type GenerateSettings, type GenerationOutput, type SteerSettings, type SteeringComparison } from './types.js';
 
 export interface SteerContext {
   progress: ProgressSink;
@@ -38,7 +39,7 @@ export async function runGeneration(settings: GenerateSettings, context: SteerCo
 }
 
 /** Continues every prompt twice from the same seed, by default and steered, and traces the steered features on both. */
-export async function runSteering(settings: SteerSettings, context: SteerContext): Promise<SteeringComparison[]> {
+export async function runSteering(settings: SteerSettings, context: SteerContext): Promise<SteeringResult> {
   checkGeneration(settings);
   if (settings.features.length === 0) throw new InputError('Name at least one feature to steer with, as FEATURE:COEFFICIENT.');
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: 'none', cache: true });
@@ -53,11 +54,16 @@ export async function runSteering(settings: SteerSettings, context: SteerContext
       comparisons.push({ prompt, default: await run([]), steered: await run(vectors) });
       context.progress.bar(PROMPTS_BAR, comparisons.length, settings.prompts.length);
     }
-    return comparisons;
+    return { features: steeredFeatures(settings, tracers), comparisons };
   } finally {
     await Promise.all(tracers.map((tracer) => tracer.encoder.dispose()));
     await model.dispose();
   }
+}
+
+function steeredFeatures(settings: SteerSettings, tracers: Tracer[]): SteeredFeature[] {
+  const hooks = settings.saes.map((path) => tracers.find((tracer) => tracer.path === path)?.hook ?? '');
+  return settings.features.map(({ sae, feature, coefficient }) => ({ hook: hooks[sae]!, feature, coefficient }));
 }
 
 function checkGeneration(settings: GenerateSettings): void {
@@ -76,6 +82,7 @@ function promptIds(prompt: string, tokenizer: TextTokenizer, model: LanguageMode
 
 /** One SAE whose features are steered: its encoder, to read those features on the generated tokens. */
 interface Tracer {
+  path: string;
   hook: string;
   features: number[];
   encoder: SaeEncoder;
@@ -98,7 +105,7 @@ async function openSteering(settings: SteerSettings, inputs: SteeringInputs): Pr
     const params = openSae(path);
     checkSaeFitsModel(params, inputs.model.config);
     vectors.push(steeringVector(params, features));
-    inputs.tracers.push({ hook: params.hook, features: features.map((feature) => feature.feature), encoder: await inputs.createEncoder(params) });
+    inputs.tracers.push({ path, hook: params.hook, features: features.map((feature) => feature.feature), encoder: await inputs.createEncoder(params) });
   }
   return vectors;
 }

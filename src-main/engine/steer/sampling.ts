@@ -1,11 +1,5 @@
+import type { SamplingSettings } from '../../shared/settings/steer-settings.js';
 import { uniformSampler } from '../demo/random.js';
-
-/** How the next token is chosen: temperature 0 is greedy; otherwise sampled from the top-p nucleus with a seeded generator. */
-export interface SamplingSettings {
-  temperature: number;
-  topP: number;
-  seed: number;
-}
 
 /** Picks one token from a row of logits; a sampler holds its generator, so one sequence draws from one stream. */
 export type TokenPicker = (logits: Float32Array) => number;

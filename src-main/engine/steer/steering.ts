@@ -1,18 +1,8 @@
 import { InputError } from '../../shared/errors.js';
 import type { ForwardOptions } from '../model/types.js';
 import type { SaeParams } from '../sae/types.js';
+import type { SteeringFeature, SteeringPositions } from '../../shared/settings/steer-settings.js';
 import type { GenerationStep } from './generate.js';
-
-export const STEERING_POSITIONS = ['generated', 'all'] as const;
-/** generated: positions holding generated tokens; all: every position but BOS, the prompt's included. */
-export type SteeringPositions = (typeof STEERING_POSITIONS)[number];
-
-/** One steered feature: which SAE of the run, which feature, and how much of its decoder direction to add. */
-export interface SteeringFeature {
-  sae: number;
-  feature: number;
-  coefficient: number;
-}
 
 /** One SAE's combined steering Σ cᵢ · directionᵢ in the hook's space, and how that SAE scales its input. */
 export interface SteeringVector {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorrelationAccumulator } from '../../../src-main/engine/correlate/accumulator.js';
 import { correlationToJson } from '../../../src-main/engine/correlate/export.js';
 import { runCorrelation } from '../../../src-main/engine/correlate/run.js';
-import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings, type Pooling } from '../../../src-main/engine/correlate/types.js';
+import { DEFAULT_CORRELATION_SETTINGS, type CorrelationSettings, type Pooling } from '../../../src-main/shared/settings/correlation-settings.js';
 import { normalSampler } from '../../../src-main/engine/demo/random.js';
 import { openModel } from '../../../src-main/engine/model/open.js';
 import type { LanguageModel, TextTokenizer } from '../../../src-main/engine/model/types.js';

@@ -9,7 +9,7 @@ import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
 import type { SaeParams } from '../../../src-main/engine/sae/types.js';
 import { runSteering } from '../../../src-main/engine/steer/run.js';
 import { steeredRows, steeringEdit, steeringVector } from '../../../src-main/engine/steer/steering.js';
-import { DEFAULT_STEER_SETTINGS, type SteerSettings } from '../../../src-main/engine/steer/types.js';
+import { DEFAULT_STEER_SETTINGS, type SteerSettings } from '../../../src-main/shared/settings/steer-settings.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../../helpers/sae-files.js';
 import { batchOf, WINDOW } from '../model/onnx-helpers.js';
 import { writeTinyModel } from '../model/tiny-model.js';
@@ -106,7 +106,7 @@ describe('runSteering', () => {
   it('with every coefficient 0 gives exactly the default continuation, greedy or sampled', async () => {
     const features = [{ sae: 0, feature: 3, coefficient: 0 }, { sae: 0, feature: 20, coefficient: 0 }];
     for (const sampling of [{ temperature: 0 }, { temperature: 1.2, topP: 0.9, seed: 5 }]) {
-      const comparisons = await steer({ features, positions: 'all', ...sampling });
+      const { comparisons } = await steer({ features, positions: 'all', ...sampling });
       for (const comparison of comparisons) {
         expect(comparison.steered.tokens).toEqual(comparison.default.tokens);
         expect(comparison.steered.text).toBe(comparison.default.text);
@@ -116,7 +116,9 @@ describe('runSteering', () => {
   });
 
   it('raises the steered feature on the generated tokens and changes the text', async () => {
-    const [comparison] = await steer({ features: [{ sae: 0, feature: 3, coefficient: 40 }], prompts: ['The quick brown fox'] });
+    const {
+      comparisons: [comparison],
+    } = await steer({ features: [{ sae: 0, feature: 3, coefficient: 40 }], prompts: ['The quick brown fox'] });
     const [steered, plain] = [comparison!.steered.features[0]!, comparison!.default.features[0]!];
     expect(steered.values).toHaveLength(comparison!.steered.tokens.length);
     // The perfect SAE reads feature 3 as relu(x₃) of the centred input: steering adds 40 · (1 − 1/16) = 37.5 to x₃, far above its usual size.

@@ -1,6 +1,26 @@
-import type { Device } from '../../shared/settings/run-settings.js';
-import type { GenerationSettings } from './generate.js';
-import type { SteeringFeature, SteeringPositions } from './steering.js';
+import type { Device } from './run-settings.js';
+
+/** How the next token is chosen: temperature 0 is greedy; otherwise sampled from the top-p nucleus with a seeded generator. */
+export interface SamplingSettings {
+  temperature: number;
+  topP: number;
+  seed: number;
+}
+
+export interface GenerationSettings extends SamplingSettings {
+  maxNewTokens: number;
+}
+
+export const STEERING_POSITIONS = ['generated', 'all'] as const;
+/** generated: positions holding generated tokens; all: every position but BOS, the prompt's included. */
+export type SteeringPositions = (typeof STEERING_POSITIONS)[number];
+
+/** One steered feature: which SAE of the run, which feature, and how much of its decoder direction to add. */
+export interface SteeringFeature {
+  sae: number;
+  feature: number;
+  coefficient: number;
+}
 
 /** Every hyperparameter of a generation run: prompts continued by the model alone. */
 export interface GenerateSettings extends GenerationSettings {
@@ -32,29 +52,3 @@ export const GENERATION_LIMITS = {
   temperature: { min: 0, max: 10 },
   topP: { min: 0.01, max: 1 },
 } as const;
-
-/** One steered feature on one continuation: its activation at every generated token, and pooled. */
-export interface FeatureTrace {
-  hook: string;
-  feature: number;
-  values: number[];
-  max: number;
-  mean: number;
-}
-
-export interface Continuation {
-  text: string;
-  tokens: number[];
-  features: FeatureTrace[];
-}
-
-export interface GenerationOutput {
-  prompt: string;
-  output: Continuation;
-}
-
-export interface SteeringComparison {
-  prompt: string;
-  default: Continuation;
-  steered: Continuation;
-}

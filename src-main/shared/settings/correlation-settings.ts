@@ -1,4 +1,4 @@
-import type { Device } from '../../shared/settings/run-settings.js';
+import type { Device } from './run-settings.js';
 
 export const POOLINGS = ['max', 'mean'] as const;
 /** How a row's feature activations over its positions t ≥ 1 become one number. */
@@ -32,28 +32,3 @@ export const DEFAULT_CORRELATION_SETTINGS = {
   device: 'auto',
   batchSize: 8,
 } as const satisfies Partial<CorrelationSettings>;
-
-/** One of the most correlated features: CorrSteer steers with `coefficient` = its mean on positive rows. */
-export interface TopFeature {
-  index: number;
-  pearson: number;
-  coefficient: number;
-}
-
-/** Names below are the contract's, kept verbatim. */
-export interface SaeCorrelation {
-  hook: string;
-  pearson: ArrayLike<number>;
-  mean_positive: ArrayLike<number>;
-  mean_negative: ArrayLike<number>;
-  top: TopFeature[];
-}
-
-/** The corr.json export. */
-export interface CorrelationExport {
-  /** The column, or `column=value` for one-vs-rest. */
-  label: string;
-  pooling: Pooling;
-  rows: number;
-  saes: SaeCorrelation[];
-}
