@@ -1,11 +1,12 @@
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
-import { createSession, floatTensor, int32Tensor, int64Scalar, tensorFloats } from '../onnx/session.js';
+import { createSession, floatTensor, int32Tensor, int64Scalar, int64Tensor, tensorFloats } from '../onnx/session.js';
 import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
 import { OnnxKeyValueCache, type LayerCache } from './kv-cache.js';
-import type { ForwardOptions, ForwardResult, KeyValueCache, LanguageModel, ModelConfig, TokenBatch } from './types.js';
+import { addLens, emptyLens, LENS_TENSORS, stackRows, storeLensSlice } from './lens.js';
+import type { ForwardOptions, ForwardResult, KeyValueCache, LanguageModel, LensRequest, LensResult, ModelConfig, TokenBatch } from './types.js';
 
 export interface OnnxModelOptions extends PieceContext {
   family: ModelFamily;
@@ -19,18 +20,27 @@ const HEAD_SLICE_POSITIONS = 256;
 interface IdleFeeds {
   embedding: Record<string, ort.Tensor>;
   head: Record<string, ort.Tensor>;
+  lens: Record<string, ort.Tensor>;
 }
 
 function idleFeeds(width: number, cached: boolean): IdleFeeds {
   return {
     embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]), ...(cached ? startFeed(0) : {}) },
     head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1]) },
+    lens: lensFeeds(1, 1),
   };
 }
 
 function startFeed(start: number): Record<string, ort.Tensor> {
   return { [PIECE_TENSORS.start]: int64Scalar(start) };
 }
+
+function lensFeeds(points: number, top: number): Record<string, ort.Tensor> {
+  return { [LENS_TENSORS.points]: int64Tensor([points]), [LENS_TENSORS.top]: int64Tensor([top]) };
+}
+
+const LENS_FETCHES = [LENS_TENSORS.kl, LENS_TENSORS.argmax];
+const LENS_TOP_FETCHES = [...LENS_FETCHES, LENS_TENSORS.topLogProbabilities, LENS_TENSORS.topTokens];
 
 interface Block {
   layer: number;
@@ -69,7 +79,9 @@ export class OnnxModel implements LanguageModel {
   /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
     const { family, provider } = options;
-    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding });
+    const vocabularyGraph = family.vocabulary(options);
+    addLens(vocabularyGraph, options.config.vocabSize);
+    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
@@ -85,7 +97,7 @@ export class OnnxModel implements LanguageModel {
     const plan = new ForwardPlan(options, this.config, cache !== undefined);
     const shape = [batch.batch, batch.sequence];
     const tokens = { [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape), ...(cache ? startFeed(cache.length) : {}) };
-    const embedded = await this.#vocabulary.run({ ...this.#idle.head, ...tokens }, [PIECE_TENSORS.output]);
+    const embedded = await this.#vocabulary.run({ ...this.#idle.head, ...this.#idle.lens, ...tokens }, [PIECE_TENSORS.output]);
     const state: BlockState = { residual: tensorFloats(embedded[PIECE_TENSORS.output], PIECE_TENSORS.output), shape, plan, cache, presents: new Map() };
     for (const block of this.#blocks) {
       if (plan.finishedBefore(block.layer)) break;
@@ -112,6 +124,28 @@ export class OnnxModel implements LanguageModel {
     const own = cache ?? this.createCache(batch.batch);
     if (!(own instanceof OnnxKeyValueCache) || own.batch !== batch.batch) throw new Error(`The KV cache holds ${own.batch} windows, not ${batch.batch}.`);
     return own;
+  }
+
+  /** Runs the head on slices of rows of every point at once, about as many head rows per slice as a forward's head. */
+  async logitLens(request: LensRequest): Promise<LensResult> {
+    const { modelWidth } = this.config;
+    const pointCount = request.points.length;
+    const rows = request.rows ?? Int32Array.from({ length: request.points[0]!.length / modelWidth }, (_, row) => row);
+    const result = emptyLens(pointCount, rows.length, request.top);
+    const sliceRows = Math.max(1, Math.floor(HEAD_SLICE_POSITIONS / pointCount));
+    for (let start = 0; start < rows.length; start += sliceRows) {
+      const picked = rows.subarray(start, Math.min(start + sliceRows, rows.length));
+      const headRows = pointCount * picked.length;
+      const feeds = {
+        ...this.#idle.embedding,
+        ...lensFeeds(pointCount, Math.max(1, request.top)),
+        [PIECE_TENSORS.input]: floatTensor(stackRows(request.points, picked, modelWidth), [headRows, modelWidth]),
+        [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(headRows), [headRows]),
+      };
+      const outputs = await this.#vocabulary.run(feeds, request.top > 0 ? LENS_TOP_FETCHES : LENS_FETCHES);
+      storeLensSlice(result, outputs, { start, count: picked.length, rowCount: rows.length, top: request.top });
+    }
+    return result;
   }
 
   async dispose(): Promise<void> {
@@ -147,7 +181,12 @@ export class OnnxModel implements LanguageModel {
       const last = (row + 1) * batch.sequence - 1;
       rows.set(residual.subarray(last * width, (last + 1) * width), row * width);
     }
-    const feeds = { ...this.#idle.embedding, [PIECE_TENSORS.input]: floatTensor(rows, [batch.batch, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(batch.batch), [batch.batch]) };
+    const feeds = {
+      ...this.#idle.embedding,
+      ...this.#idle.lens,
+      [PIECE_TENSORS.input]: floatTensor(rows, [batch.batch, width]),
+      [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(batch.batch), [batch.batch]),
+    };
     const outputs = await this.#vocabulary.run(feeds, [PIECE_TENSORS.logits]);
     return tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits);
   }
@@ -164,6 +203,7 @@ export class OnnxModel implements LanguageModel {
       const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
       const feeds = {
         ...this.#idle.embedding,
+        ...this.#idle.lens,
         [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [end - start, modelWidth]),
         [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [end - start]),
       };
