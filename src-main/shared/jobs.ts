@@ -1,3 +1,4 @@
+import type { ResidualSettings } from './settings/residual-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
 
 /**
@@ -6,6 +7,7 @@ import type { RunSettings } from './settings/run-settings.js';
  */
 export interface JobSettings {
   statistics: RunSettings;
+  residual: ResidualSettings;
 }
 
 export type JobKindName = keyof JobSettings;

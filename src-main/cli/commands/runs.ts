@@ -12,7 +12,7 @@ function rowOf(run: RunRecord): string[] {
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
     basename(run.settings.model),
-    String(run.settings.saes.length),
+    run.kind === 'statistics' ? String(run.settings.saes.length) : '-',
     String(run.settings.samples),
     run.message ?? '',
   ];

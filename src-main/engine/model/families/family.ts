@@ -12,6 +12,12 @@ export const PIECE_TENSORS = {
   targets: 'targets',
   logits: 'logits',
   losses: 'losses',
+  /** With a KV cache: the first new position (int64 scalar), and each attention's keys and values before and after. */
+  start: 'start',
+  pastKey: 'past_key',
+  pastValue: 'past_value',
+  presentKey: 'present_key',
+  presentValue: 'present_value',
 } as const;
 
 /** A learned sub-network from one hook to another, e.g. attention: resid_pre → attn_out. */
@@ -33,6 +39,11 @@ export interface PieceContext {
   config: ModelConfig;
   weights: WeightSource;
   ablation: EmbeddingAblation;
+  /**
+   * Build for generation with a KV cache: the embedding takes `start`, and each branch that attends takes past_key and
+   * past_value [batch, heads, past, head width] and returns present_key and present_value with the new positions appended.
+   */
+  cache?: boolean;
 }
 
 /**
