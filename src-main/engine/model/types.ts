@@ -11,6 +11,10 @@ export interface ModelConfig {
   layerNormEpsilon: number;
   bosTokenId: number;
   eosTokenId: number;
+  /** Heads of keys and values, fewer than headCount with grouped-query attention; headCount when absent. */
+  keyValueHeadCount?: number;
+  /** Width of one head; modelWidth / headCount when absent. */
+  headSize?: number;
 }
 
 /** Tensors of a checkpoint, read one at a time so nothing holds the whole file. */
