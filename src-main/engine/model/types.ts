@@ -103,4 +103,6 @@ export interface ModelOpenOptions {
   ablation: EmbeddingAblation;
   /** Build the attention pieces with a KV cache, for generation. */
   cache?: boolean;
+  /** Load only blocks 0…layers−1: enough for hooks up to the deepest a job reads, when it needs no logits. */
+  layers?: number;
 }
