@@ -85,8 +85,8 @@ describe('memory planning', () => {
   it('counts float32 bytes of the loaded blocks and the vocabulary, plus the largest piece once more', () => {
     const dir = writeLlama(3);
     const weights = openWeights(dir);
-    // Llama, width 32, 4 heads of 16 (the generator's head_dim) with 2 key-value heads, MLP 64, vocabulary 1002, untied head.
-    const block = 32 + (64 * 32 + 2 * 32 * 32 + 32 * 64) + 32 + 3 * 64 * 32;
+    // Llama, width 32, 4 heads of 8 with 2 key-value heads, MLP 128, vocabulary 1002, untied head.
+    const block = 32 + (32 * 32 + 2 * 16 * 32 + 32 * 32) + 32 + 3 * 128 * 32;
     const vocabulary = 2 * 1002 * 32 + 32;
     const plan = planModelMemory(weights, { layers: 2, layerCount: 3 });
     weights.close();
