@@ -4,7 +4,10 @@ import { InputError } from '../../shared/errors.js';
 import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../shared/figures/export-settings.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { requireFinishedRun } from '../../store/runs.js';
+import { getRun, requireFinishedRun } from '../../store/runs.js';
+import { loadResidualStats } from '../../store/residual.js';
+import { RESIDUAL_FIGURE_FAMILIES } from '../../shared/figures/residual/families.js';
+import type { ResidualStats } from '../../shared/residual.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
 import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -50,17 +53,21 @@ function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
   });
 }
 
-function loadStats(databasePath: string, runName: string): { runId: string; stats: StatsExport } {
+type RunFigures = { runId: string; kind: 'statistics'; stats: StatsExport } | { runId: string; kind: 'residual'; stats: ResidualStats };
+
+/** The run's stored results: a residual run when named by its id, else a statistics run ('latest': the newest one). */
+function loadStats(databasePath: string, runName: string): RunFigures {
   const db = openDatabase(databasePath);
   try {
+    if (runName !== 'latest' && getRun(db, runName).kind === 'residual') return { runId: runName, kind: 'residual', stats: loadResidualStats(db, runName) };
     const run = requireFinishedRun(db, runName, 'statistics');
-    return { runId: run.id, stats: loadRunStats(db, run.id) };
+    return { runId: run.id, kind: 'statistics', stats: loadRunStats(db, run.id) };
   } finally {
     db.close();
   }
 }
 
-const familyIds = FIGURE_FAMILIES.map((family) => family.id);
+const familyIds = [...FIGURE_FAMILIES, ...RESIDUAL_FIGURE_FAMILIES].map((family) => family.id);
 
 export const figuresCommand: Command = {
   name: 'figures',
@@ -92,10 +99,11 @@ export const figuresCommand: Command = {
     const families = listOption(options, 'families', familyIds);
     const fontScale = positiveNumberOption(options, 'font-scale', defaults.fontScale);
     const request = { outDir, formats, families, fontScale, scale: positiveNumberOption(options, 'scale', PNG_SCALE), rasterize: rasterizeOption(options), settings: figureSettings(options) };
-    const { runId, stats } = loadStats(databaseOption(options), runName);
+    const figures = loadStats(databaseOption(options), runName);
     // The exporter brings ECharts, so only this command, and only when it draws, pays for loading it.
     const { exportAllFigures } = await import('../../engine/figures/export.js');
-    const written = await exportAllFigures(stats, request);
+    const written = figures.kind === 'residual' ? await exportAllFigures(figures.stats, request, RESIDUAL_FIGURE_FAMILIES) : await exportAllFigures(figures.stats, request);
+    const runId = figures.runId;
     console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
     for (const path of written) console.log(`  ${path}`);
     return 0;
