@@ -3,8 +3,11 @@ import type Database from 'better-sqlite3';
 import type { RunRecord, RunState } from '../api/contract.js';
 import { InputError } from '../engine/errors.js';
 import type { RunSettings } from '../engine/stats/types.js';
+import { deleteRunStats } from './statistics.js';
 
 export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
+/** States a run never leaves without its statistics: whatever it wrote is a part and goes. */
+const UNFINISHED_STATES: readonly RunState[] = ['failed', 'cancelled', 'interrupted'];
 
 interface RunRow {
   id: string;
@@ -65,9 +68,10 @@ export function listRuns(db: Database.Database): RunRecord[] {
 
 export function setRunState(db: Database.Database, id: string, state: RunState, message?: string): RunRecord {
   const finishedAt = ACTIVE_STATES.includes(state) ? null : new Date().toISOString();
-  const result = db
-    .prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?')
-    .run(state, message ?? null, finishedAt, id);
+  const result = db.transaction(() => {
+    if (UNFINISHED_STATES.includes(state)) deleteRunStats(db, id);
+    return db.prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?').run(state, message ?? null, finishedAt, id);
+  })();
   if (result.changes === 0) throw new InputError(`There is no run with id '${id}'.`);
   return getRun(db, id);
 }
@@ -97,6 +101,11 @@ export function markInterruptedRuns(db: Database.Database): number {
   const orphans = active.filter((run) => run.owner_pid === process.pid || !isAlive(run.owner_pid));
   const mark = db.prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE id = ?");
   const now = new Date().toISOString();
-  db.transaction(() => orphans.forEach((run) => mark.run(INTERRUPTED_MESSAGE, now, run.id)))();
+  db.transaction(() =>
+    orphans.forEach((run) => {
+      deleteRunStats(db, run.id);
+      mark.run(INTERRUPTED_MESSAGE, now, run.id);
+    }),
+  )();
   return orphans.length;
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../engine/errors.js';
+import { CancelledError } from '../engine/progress.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import type {
@@ -29,15 +30,16 @@ interface FamilyHeader {
 
 const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 
-/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
+/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left; each write checks the run is still active. */
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
+  const write = <A extends unknown[]>(save: (...args: A) => void) => (...args: A) => writeWhileActive(db, runId, () => save(...args));
   return {
-    saveRun(run: RunDescription) {
+    saveRun: write((run: RunDescription) => {
       db.prepare(
         'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing);
-    },
-    saveSae(index: number, sae: SaeIdentity) {
+    }),
+    saveSae: write((index: number, sae: SaeIdentity) => {
       db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(
         runId,
         index,
@@ -45,11 +47,23 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
         sae.d_in,
         sae.d_sae,
       );
-    },
-    saveFeatures: (index, features) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features)),
-    savePositions: (index, positions) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions)),
-    saveSummary: (index, summary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} }),
+    }),
+    saveFeatures: write((index: number, features: FeatureStats) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features))),
+    savePositions: write((index: number, positions: PositionStats) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions))),
+    saveSummary: write((index: number, summary: SaeSummary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} })),
   };
+}
+
+/**
+ * One write in one transaction with the check that the run is still queued or running: a run marked cancelled,
+ * failed or interrupted (whose rows were deleted in that same transaction) never gets rows back from a late write.
+ */
+function writeWhileActive(db: Database.Database, runId: string, save: () => void): void {
+  db.transaction(() => {
+    const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
+    if (row?.state !== 'queued' && row?.state !== 'running') throw new CancelledError();
+    save();
+  })();
 }
 
 interface FamilyKey {
@@ -90,8 +104,24 @@ interface SaeRow extends SaeIdentity {
   sae_index: number;
 }
 
+/** Drops whatever statistics a run that did not finish left behind; its state says it will never have them. */
+export function deleteRunStats(db: Database.Database, runId: string): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM sae_statistics WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM run_statistics WHERE run_id = ?').run(runId);
+  })();
+}
+
+/** Statistics are served only once the run is finished: anything else may be a part of a run. */
+function requireFinished(db: Database.Database, runId: string): void {
+  const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
+  if (!row) throw new InputError(`There is no run with id '${runId}'.`);
+  if (row.state !== 'finished') throw new InputError(`Run '${runId}' is ${row.state}; only a finished run has statistics to show or export.`);
+}
+
 /** A finished run's statistics, arrays as Float64Array (null where a loss is undefined). */
 export function loadRunStats(db: Database.Database, runId: string): StatsExport {
+  requireFinished(db, runId);
   const run = db
     .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
     .get(runId) as RunDescription | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
-import { createRun } from '../../src-main/store/runs.js';
-import { loadRunStats } from '../../src-main/store/statistics.js';
+import { createRun, markInterruptedRuns, setRunState } from '../../src-main/store/runs.js';
+import { createStatsStore, loadRunStats } from '../../src-main/store/statistics.js';
 import type { StatsExport } from '../../src-main/engine/stats/types.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
 import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
@@ -10,6 +10,7 @@ function storeExport(stats: StatsExport) {
   const db = openDatabase(':memory:');
   const run = createRun(db, RUN_SETTINGS);
   saveStats(db, run.id, stats);
+  setRunState(db, run.id, 'finished');
   return { db, runId: run.id };
 }
 
@@ -30,9 +31,9 @@ describe('statistics store', () => {
     expect(loaded.saes[0].features.count).toBeInstanceOf(Float64Array);
   });
 
-  it('says a run without statistics has not finished', () => {
+  it('says a finished run without statistics has none', () => {
     const db = openDatabase(':memory:');
-    const run = createRun(db, RUN_SETTINGS);
+    const run = setRunState(db, createRun(db, RUN_SETTINGS).id, 'finished');
     expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no statistics: it has not finished.`);
   });
 
@@ -41,5 +42,48 @@ describe('statistics store', () => {
     db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     const left = db.prepare('SELECT COUNT(*) AS rows FROM statistic_families').get() as { rows: number };
     expect(left.rows).toBe(0);
+  });
+});
+
+function rowCounts(db: ReturnType<typeof openDatabase>): number[] {
+  const tables = ['run_statistics', 'sae_statistics', 'statistic_families'];
+  return tables.map((table) => (db.prepare(`SELECT COUNT(*) AS rows FROM ${table}`).get() as { rows: number }).rows);
+}
+
+describe('statistics of a run that is not finished', () => {
+  function partialRun(state: 'running' | 'queued') {
+    const db = openDatabase(':memory:');
+    const run = createRun(db, RUN_SETTINGS);
+    if (state === 'running') setRunState(db, run.id, 'running');
+    saveStats(db, run.id, sampleExport(false));
+    return { db, runId: run.id };
+  }
+
+  it.each(['queued', 'running'] as const)('refuses to serve those of a %s run, naming its state', (state) => {
+    const { db, runId } = partialRun(state);
+    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' is ${state}; only a finished run has statistics to show or export.`);
+  });
+
+  it.each(['failed', 'cancelled', 'interrupted'] as const)('deletes what a %s run wrote and refuses to serve it', (state) => {
+    const { db, runId } = partialRun('running');
+    expect(rowCounts(db).every((count) => count > 0)).toBe(true);
+    setRunState(db, runId, state);
+    expect(rowCounts(db)).toEqual([0, 0, 0]);
+    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' is ${state}; only a finished run has statistics to show or export.`);
+  });
+
+  it('deletes what an orphaned run wrote when it is marked interrupted', () => {
+    const { db } = partialRun('running');
+    expect(markInterruptedRuns(db)).toBe(1);
+    expect(rowCounts(db)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a late write once the run is no longer active', () => {
+    const { db, runId } = partialRun('running');
+    setRunState(db, runId, 'cancelled');
+    const store = createStatsStore(db, runId);
+    const stats = sampleExport(false);
+    expect(() => store.saveRun(stats.run)).toThrow('Cancelled by the user.');
+    expect(rowCounts(db)).toEqual([0, 0, 0]);
   });
 });

@@ -70,8 +70,10 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
 /** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
 export async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
   const service = new RunService({ databasePath });
+  let release = () => {};
   try {
     const run = service.start(settings);
+    release = stopOnSignal(service, run.id);
     console.log(`Run ${run.id}`);
     const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
     service.onEvent((event) => {
@@ -82,6 +84,24 @@ export async function analyzeInJob(settings: RunSettings, databasePath: string):
     if (finished.state !== 'finished') throw new InputError(finished.message ?? `Run ${run.id} ended ${finished.state}.`);
     return finished;
   } finally {
+    release();
     service.close();
   }
+}
+
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Ctrl-C or SIGTERM records the run as interrupted and stops its job before this process exits. */
+function stopOnSignal(service: RunService, runId: string): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    service.close();
+    console.error(`Run ${runId} interrupted by ${signal}.`);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
 }

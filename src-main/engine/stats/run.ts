@@ -39,8 +39,13 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     const clock = context.clock ?? new PhaseClock();
     const samples = await foldWindows({ inputs, layers, settings, clock }, context);
     const description = describeRun(settings, inputs, samples);
+    // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
+    throwIfCancelled(context.cancel);
     context.store.saveRun(description);
-    for (const layer of layers) await clock.time('storage', () => storeLayer(layer, context));
+    for (const layer of layers) {
+      throwIfCancelled(context.cancel);
+      await clock.time('storage', () => storeLayer(layer, context));
+    }
     return description;
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
