@@ -83,10 +83,11 @@ function writeActivations(file: string, activations: Activations): void {
   }
 }
 
+/** JSON.stringify writes null for NaN and infinities, which bare join would leave as invalid JSON. */
 function writeRows(write: (text: string) => void, values: Float32Array, width: number): void {
   write('[');
   for (let row = 0; row * width < values.length; row++) {
-    write(`${row ? ',' : ''}[${values.subarray(row * width, (row + 1) * width).join(',')}]`);
+    write(`${row ? ',' : ''}${JSON.stringify(Array.from(values.subarray(row * width, (row + 1) * width)))}`);
   }
   write(']');
 }

@@ -123,3 +123,17 @@ describe('broken safetensors files', () => {
     }
   });
 });
+
+describe('integer tensors', () => {
+  it.each([
+    ['I32', new Int32Array([7, -3]).buffer],
+    ['I64', new BigInt64Array([7n, -3n]).buffer],
+    ['I16', new Int16Array([7, -3]).buffer],
+    ['I8', new Int8Array([7, -3]).buffer],
+    ['F64', new Float64Array([7, -3]).buffer],
+  ] as const)('reads %s values as numbers', (dtype, buffer) => {
+    const path = temporaryFile();
+    writeFileSync(path, safetensorsBytes({ k: { dtype, shape: [2], data_offsets: [0, buffer.byteLength] } }, new Uint8Array(buffer)));
+    expect(Array.from(open(path).read('k'))).toEqual([7, -3]);
+  });
+});
