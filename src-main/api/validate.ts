@@ -1,7 +1,7 @@
 import { InputError } from '../engine/errors.js';
 import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../engine/figures/export-settings.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
-import { PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../engine/stats/types.js';
+import { PACKINGS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../engine/stats/types.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
 import { PayloadReader } from './payload-reader.js';
 
@@ -28,7 +28,7 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   };
   const textColumn = optional(reader, 'textColumn', (key) => reader.string(key));
   const context = optional(reader, 'context', (key) => reader.integer(key, 2));
-  const quantileBuckets = optional(reader, 'quantileBuckets', (key) => reader.integer(key, 2));
+  const quantileBuckets = optional(reader, 'quantileBuckets', (key) => readLimited(reader, key, { ...QUANTILE_BUCKET_LIMITS, integer: true }, 'runs.start: settings'));
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
   const quantileAccuracy = optional(reader, 'quantileAccuracy', (key) => reader.number(key, min, max));
   reader.finish();
@@ -41,9 +41,9 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   };
 }
 
-function readLimited(reader: PayloadReader, key: string, limit: SettingLimit): number {
+function readLimited(reader: PayloadReader, key: string, limit: SettingLimit, where = 'figures.export: settings'): number {
   const value = limit.integer ? reader.integer(key, limit.min) : reader.number(key, limit.min);
-  if (value > limit.max) throw new InputError(`figures.export: settings.${key} must be at most ${limit.max}, not ${value}.`);
+  if (value > limit.max) throw new InputError(`${where}.${key} must be at most ${limit.max}, not ${value}.`);
   return value;
 }
 

@@ -71,7 +71,7 @@ export function setRunState(db: Database.Database, id: string, state: RunState, 
   const result = db.transaction(() => {
     if (UNFINISHED_STATES.includes(state)) deleteRunStats(db, id);
     return db.prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?').run(state, message ?? null, finishedAt, id);
-  })();
+  }).immediate();
   if (result.changes === 0) throw new InputError(`There is no run with id '${id}'.`);
   return getRun(db, id);
 }

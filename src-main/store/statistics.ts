@@ -59,11 +59,12 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
  * failed or interrupted (whose rows were deleted in that same transaction) never gets rows back from a late write.
  */
 function writeWhileActive(db: Database.Database, runId: string, save: () => void): void {
+  // Immediate: a deferred transaction that reads first cannot wait its turn to write once another connection has written.
   db.transaction(() => {
     const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
     if (row?.state !== 'queued' && row?.state !== 'running') throw new CancelledError();
     save();
-  })();
+  }).immediate();
 }
 
 interface FamilyKey {

@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openWritable } from '../../engine/files.js';
 import { InputError } from '../../engine/errors.js';
 import { allHookNames, hookName, parseHookName } from '../../engine/model/hooks.js';
 import { openModel } from '../../engine/model/open.js';
@@ -67,7 +68,7 @@ async function collect(model: LanguageModel, tokens: number[], hooks: string[]):
 
 /** Writes row by row: the logits of a long text are too large for one JSON string. */
 function writeActivations(file: string, activations: Activations): void {
-  const descriptor = openSync(file, 'w');
+  const descriptor = openWritable(file);
   const write = (text: string) => writeSync(descriptor, text);
   try {
     write(`{"tokens":${JSON.stringify(activations.tokens)},"hooks":{`);

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors.js';
+import { writeWholeFile } from '../../engine/files.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../engine/stats/types.js';
 import { openDatabase } from '../../store/database.js';
@@ -40,6 +40,6 @@ export function loadStats(databasePath: string, runName: string): StatsExport {
 
 /** Writes a run's stats.json and says where. */
 export function writeExport(stats: StatsExport, path: string): void {
-  writeFileSync(path, statsToJson(stats));
+  writeWholeFile(path, statsToJson(stats));
   console.log(`Wrote ${path}`);
 }

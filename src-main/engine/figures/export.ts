@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
 import type { StatsExport } from '../stats/types.js';
 import { InputError } from '../errors.js';
+import { createFolder, writeWholeFile } from '../files.js';
 import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../../src-renderer/figures/families.js';
 import { figureSize } from '../../../src-renderer/figures/frame.js';
 import type { PanelRect } from '../../../src-renderer/figures/grid.js';
@@ -97,13 +97,13 @@ export interface ExportAllOptions extends FigureRenderOptions {
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
 export async function exportAllFigures(stats: StatsExport, options: ExportAllOptions): Promise<string[]> {
-  await mkdir(options.outDir, { recursive: true });
+  createFolder(options.outDir);
   const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
   const written: string[] = [];
   for (const family of families) {
     for (const figure of renderFigures(family, stats, options.formats, options)) {
       const path = join(options.outDir, figure.fileName);
-      await writeFile(path, figure.data);
+      writeWholeFile(path, figure.data);
       written.push(path);
     }
   }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
+import { openReadable } from '../files.js';
 
 export const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
@@ -96,17 +97,7 @@ interface ParsedHeader {
 }
 
 function openFile(path: string): number {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    throw new InputError(`Cannot open ${basename(path)}: the file is missing or unreadable.`, path);
-  }
-  if (!fstatSync(descriptor).isFile()) {
-    closeSync(descriptor);
-    throw new InputError(`${basename(path)} is a folder, not a safetensors file.`, path);
-  }
-  return descriptor;
+  return openReadable(path);
 }
 
 function readHeader(descriptor: number, path: string): ParsedHeader {

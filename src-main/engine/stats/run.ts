@@ -40,10 +40,10 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     const samples = await foldWindows({ inputs, layers, settings, clock }, context);
     const description = describeRun(settings, inputs, samples);
     // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
-    throwIfCancelled(context.cancel);
+    await checkCancel(context.cancel);
     context.store.saveRun(description);
     for (const layer of layers) {
-      throwIfCancelled(context.cancel);
+      await checkCancel(context.cancel);
       await clock.time('storage', () => storeLayer(layer, context));
     }
     return description;
@@ -51,6 +51,12 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
     await inputs.model.dispose();
   }
+}
+
+/** Lets a waiting cancel message arrive (messages come between event-loop turns, not between awaits) and then checks it. */
+async function checkCancel(cancel: CancelSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  throwIfCancelled(cancel);
 }
 
 /** Adds each SAE's layer to `layers` as its encoder opens, so a failure part-way still disposes the ones before it. */

@@ -29,6 +29,9 @@ export interface RunSettings {
 /** 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature. */
 export const DEFAULT_QUANTILE_BUCKETS = 1024;
 
+/** 2 KiB per feature at the default; 8,192 buckets (16 KiB per feature) already hold 64k features in 1 GiB, more only exhausts memory. */
+export const QUANTILE_BUCKET_LIMITS = { min: 2, max: 8192 } as const;
+
 /** 0.9% keeps every quantile inside the contract's 1% after interpolating between two estimates. */
 export const DEFAULT_QUANTILE_ACCURACY = 0.009;
 

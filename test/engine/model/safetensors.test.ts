@@ -96,7 +96,7 @@ describe('SafetensorsFile', () => {
 
   it('refuses a folder', () => {
     const folder = mkdtempSync(join(tmpdir(), 'safetensors-'));
-    expect(() => SafetensorsFile.open(folder)).toThrowError(/is a folder, not a safetensors file\.$/);
+    expect(() => SafetensorsFile.open(folder)).toThrowError(/: it is a folder, not a file\.$/);
   });
 
   it('pads the header so tensor data starts on an 8-byte boundary', () => {
