@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
-import { CancelledError } from '../engine/progress.js';
+import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -11,7 +11,7 @@ import type {
   SaeStats,
   SaeSummary,
   StatsExport,
-} from '../engine/stats/types.js';
+} from '../shared/stats.js';
 
 export type StatisticFamily = 'features' | 'positions' | 'summary';
 
@@ -54,19 +54,6 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
   };
 }
 
-/**
- * One write in one transaction with the check that the run is still queued or running: a run marked cancelled,
- * failed or interrupted (whose rows were deleted in that same transaction) never gets rows back from a late write.
- */
-function writeWhileActive(db: Database.Database, runId: string, save: () => void): void {
-  // Immediate: a deferred transaction that reads first cannot wait its turn to write once another connection has written.
-  db.transaction(() => {
-    const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
-    if (row?.state !== 'queued' && row?.state !== 'running') throw new CancelledError();
-    save();
-  }).immediate();
-}
-
 interface FamilyKey {
   runId: string;
   index: number;
@@ -105,28 +92,13 @@ interface SaeRow extends SaeIdentity {
   sae_index: number;
 }
 
-/** Drops whatever statistics a run that did not finish left behind; its state says it will never have them. */
-export function deleteRunStats(db: Database.Database, runId: string): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM sae_statistics WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM run_statistics WHERE run_id = ?').run(runId);
-  })();
-}
-
-/** Statistics are served only once the run is finished: anything else may be a part of a run. */
-function requireFinished(db: Database.Database, runId: string): void {
-  const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
-  if (!row) throw new InputError(`There is no run with id '${runId}'.`);
-  if (row.state !== 'finished') throw new InputError(`Run '${runId}' is ${row.state}; only a finished run has statistics to show or export.`);
-}
-
-/** A finished run's statistics, arrays as Float64Array (null where a loss is undefined). */
-export function loadRunStats(db: Database.Database, runId: string): StatsExport {
-  requireFinished(db, runId);
+/** A finished statistics run's results ('latest': the newest such run), arrays as Float64Array (null where a loss is undefined). */
+export function loadRunStats(db: Database.Database, idOrLatest: string): StatsExport {
+  const runId = requireFinishedRun(db, idOrLatest, 'statistics').id;
   const run = db
     .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
     .get(runId) as RunDescription | undefined;
-  if (!run) throw new InputError(`Run '${runId}' has no statistics: it has not finished.`);
+  if (!run) throw new InputError(`Run '${runId}' finished without statistics.`);
   const saes = db
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
     .all(runId) as SaeRow[];

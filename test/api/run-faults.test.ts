@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, RunRecord } from '../../src-main/api/contract.js';
 import { RunService } from '../../src-main/api/run-service.js';
-import type { RunSettings } from '../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { loadRunStats } from '../../src-main/store/statistics.js';
@@ -73,7 +73,7 @@ function refusal(databasePath: string, runId: string): string {
 /** Starts a run and acts once the first event matching `when` arrives; returns the run as it ended. */
 async function faultedRun(databasePath: string, when: (event: AppEvent) => boolean, act: (service: RunService, run: RunRecord) => void, launcher?: JobLauncher) {
   const service = new RunService({ databasePath, launcher });
-  const run = service.start(settings);
+  const run = service.start('statistics', settings);
   let acted = false;
   service.onEvent((event) => {
     if (acted || !when(event)) return;
@@ -95,7 +95,7 @@ describe('a run that does not finish leaves nothing to serve', () => {
     const run = await faultedRun(databasePath, isProgress, kill, launcher);
     expect(run).toMatchObject({ state: 'failed', message: "The analyze job's process stopped unexpectedly (signal SIGKILL)." });
     expect(statisticRows(databasePath, run.id)).toBe(0);
-    expect(refusal(databasePath, run.id)).toBe(`Run '${run.id}' is failed; only a finished run has statistics to show or export.`);
+    expect(refusal(databasePath, run.id)).toBe(`Run '${run.id}' has no results: it is failed, not finished.`);
   });
 
   it('a job killed while writing: failed, and the SAEs it had stored are gone', async () => {
@@ -163,7 +163,7 @@ describe('the analyze command stopped from outside', () => {
     const code = exited(child);
     child.kill('SIGKILL');
     await code;
-    expect(refusal(databasePath, runId)).toBe(`Run '${runId}' is running; only a finished run has statistics to show or export.`);
+    expect(refusal(databasePath, runId)).toBe(`Run '${runId}' has no results: it is running, not finished.`);
     const service = new RunService({ databasePath });
     expect(service.get(runId)).toMatchObject({ state: 'interrupted', message: 'The app stopped before this run finished.' });
     service.close();

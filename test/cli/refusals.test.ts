@@ -52,12 +52,12 @@ describe('the CLI names the file and the cause', () => {
     const dir = scratch();
     const databasePath = join(dir, 'studio.db');
     const db = openDatabase(databasePath);
-    const run = setRunState(db, createRun(db, RUN_SETTINGS).id, 'failed', 'boom');
+    const run = setRunState(db, createRun(db, 'statistics', RUN_SETTINGS).id, 'failed', 'boom');
     db.close();
     for (const command of [['export', run.id, '--out', join(dir, 'x.json')], ['figures', run.id, '--out', dir]]) {
       const { code, errors } = await runCli([...command, '--db', databasePath]);
       expect(code).toBe(1);
-      expect(errors).toBe(`Error: Run '${run.id}' is failed; only a finished run has statistics to show or export.`);
+      expect(errors).toBe(`Error: Run '${run.id}' has no results: it is failed, not finished.`);
       vi.restoreAllMocks();
     }
   });

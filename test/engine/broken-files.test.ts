@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../src-main/engine/errors.js';
+import { isInputError } from '../../src-main/shared/errors.js';
 import { BROKEN_FILES } from './broken-files.js';
 
 describe('files the operating system refuses', () => {

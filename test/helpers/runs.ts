@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore } from '../../src-main/store/statistics.js';
@@ -33,7 +34,7 @@ export function saveStats(db: Database.Database, runId: string, stats: StatsExpo
 export function storeFinishedRun(databasePath: string, stats: StatsExport, settings: RunSettings = RUN_SETTINGS): string {
   const db = openDatabase(databasePath);
   try {
-    const { id } = createRun(db, settings);
+    const { id } = createRun(db, 'statistics', settings);
     saveStats(db, id, stats);
     setRunState(db, id, 'finished');
     return id;

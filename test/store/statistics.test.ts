@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, markInterruptedRuns, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore, loadRunStats } from '../../src-main/store/statistics.js';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
 import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 
 function storeExport(stats: StatsExport) {
   const db = openDatabase(':memory:');
-  const run = createRun(db, RUN_SETTINGS);
+  const run = createRun(db, 'statistics', RUN_SETTINGS);
   saveStats(db, run.id, stats);
   setRunState(db, run.id, 'finished');
   return { db, runId: run.id };
@@ -31,10 +31,20 @@ describe('statistics store', () => {
     expect(loaded.saes[0].features.count).toBeInstanceOf(Float64Array);
   });
 
-  it('says a finished run without statistics has none', () => {
+  it('shows nothing of a run until it has finished, even what it has stored so far', () => {
     const db = openDatabase(':memory:');
-    const run = setRunState(db, createRun(db, RUN_SETTINGS).id, 'finished');
-    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no statistics: it has not finished.`);
+    const run = createRun(db, 'statistics', RUN_SETTINGS);
+    saveStats(db, run.id, sampleExport(false));
+    setRunState(db, run.id, 'running');
+    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no results: it is running, not finished.`);
+    setRunState(db, run.id, 'interrupted');
+    expect(() => loadRunStats(db, 'latest')).toThrow(`Run '${run.id}' has no results: it is interrupted, not finished.`);
+  });
+
+  it('says a finished run that stored nothing has no statistics', () => {
+    const db = openDatabase(':memory:');
+    const run = setRunState(db, createRun(db, 'statistics', RUN_SETTINGS).id, 'finished');
+    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' finished without statistics.`);
   });
 
   it('drops the statistics with their run', () => {
@@ -53,7 +63,7 @@ function rowCounts(db: ReturnType<typeof openDatabase>): number[] {
 describe('statistics of a run that is not finished', () => {
   function partialRun(state: 'running' | 'queued') {
     const db = openDatabase(':memory:');
-    const run = createRun(db, RUN_SETTINGS);
+    const run = createRun(db, 'statistics', RUN_SETTINGS);
     if (state === 'running') setRunState(db, run.id, 'running');
     saveStats(db, run.id, sampleExport(false));
     return { db, runId: run.id };
@@ -61,7 +71,7 @@ describe('statistics of a run that is not finished', () => {
 
   it.each(['queued', 'running'] as const)('refuses to serve those of a %s run, naming its state', (state) => {
     const { db, runId } = partialRun(state);
-    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' is ${state}; only a finished run has statistics to show or export.`);
+    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' has no results: it is ${state}, not finished.`);
   });
 
   it.each(['failed', 'cancelled', 'interrupted'] as const)('deletes what a %s run wrote and refuses to serve it', (state) => {
@@ -69,7 +79,7 @@ describe('statistics of a run that is not finished', () => {
     expect(rowCounts(db).every((count) => count > 0)).toBe(true);
     setRunState(db, runId, state);
     expect(rowCounts(db)).toEqual([0, 0, 0]);
-    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' is ${state}; only a finished run has statistics to show or export.`);
+    expect(() => loadRunStats(db, runId)).toThrow(`Run '${runId}' has no results: it is ${state}, not finished.`);
   });
 
   it('deletes what an orphaned run wrote when it is marked interrupted', () => {

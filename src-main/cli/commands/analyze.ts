@@ -1,11 +1,8 @@
 import { resolve } from 'node:path';
-import { RunService } from '../../api/run-service.js';
-import type { RunRecord } from '../../api/contract.js';
-import { InputError } from '../../engine/errors.js';
-import { EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../engine/stats/types.js';
+import { InputError } from '../../shared/errors.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { boundedIntegerOption, boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { terminalProgress } from '../progress.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 export const analyzeCommand: Command = {
@@ -40,7 +37,7 @@ export const analyzeCommand: Command = {
   async run(options) {
     const settings = settingsFromOptions(options);
     const databasePath = databaseOption(options);
-    const run = await analyzeInJob(settings, databasePath);
+    const run = await runJobInTerminal('statistics', settings, databasePath);
     const exportPath = stringOption(options, 'export');
     if (exportPath) writeExport(loadStats(databasePath, run.id), resolve(exportPath));
     return 0;
@@ -64,44 +61,5 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
     quantileBuckets: boundedIntegerOption(options, 'quantile-buckets', QUANTILE_BUCKET_LIMITS) ?? DEFAULT_QUANTILE_BUCKETS,
     quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,
-  };
-}
-
-/** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
-export async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
-  const service = new RunService({ databasePath });
-  let release = () => {};
-  try {
-    const run = service.start(settings);
-    release = stopOnSignal(service, run.id);
-    console.log(`Run ${run.id}`);
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    service.onEvent((event) => {
-      if (event.type === 'run.progress' && event.runId === run.id) progress.bar(event.label, event.done, event.total);
-      if (event.type === 'run.stage' && event.runId === run.id) progress.stage(event.line);
-    });
-    const finished = await service.wait(run.id);
-    if (finished.state !== 'finished') throw new InputError(finished.message ?? `Run ${run.id} ended ${finished.state}.`);
-    return finished;
-  } finally {
-    release();
-    service.close();
-  }
-}
-
-const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
-
-/** Ctrl-C or SIGTERM records the run as interrupted and stops its job before this process exits. */
-function stopOnSignal(service: RunService, runId: string): () => void {
-  const stop = (signal: NodeJS.Signals) => {
-    service.close();
-    console.error(`Run ${runId} interrupted by ${signal}.`);
-    process.exit(SIGNAL_EXIT_CODES[signal]);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   };
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { readWholeFile } from '../files.js';
 
 // A JavaScript string holds at most 2^29 − 24 UTF-16 units; a text file larger than that cannot be decoded at once.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isDirectory, isFile, readJsonFile } from '../files.js';
 import { findFamily, MODEL_TYPES, type ModelFamily } from './families/index.js';
 import { loadTokenizer } from './tokenizer.js';
@@ -35,7 +35,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const weights = openFamilyWeights(dir, family, config);
   try {
     const tokenizer = loadTokenizer(dir);
-    return { config, weights, tokenizer, dtype: weights.describe('wte.weight').dtype };
+    return { config, weights, tokenizer, dtype: weights.describe(family.embeddingTensor).dtype };
   } catch (error) {
     weights.close();
     throw error;
@@ -55,7 +55,7 @@ export function inspectModelFolder(dir: string): Record<string, string | number>
       heads: config.headCount,
       vocab: config.vocabSize,
       context: config.contextLength,
-      dtype: weights.describe('wte.weight').dtype,
+      dtype: weights.describe(family.embeddingTensor).dtype,
       parameters,
     };
   } finally {

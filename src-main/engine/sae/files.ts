@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isFile, readWholeFile } from '../files.js';
 import type { SafetensorsFile } from '../model/safetensors.js';
 

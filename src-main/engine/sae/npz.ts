@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { constants, inflateRawSync } from 'node:zlib';
-import { InputError } from '../errors.js';
-import { float16ToFloat32, requireFinite } from '../model/safetensors.js';
+import { InputError } from '../../shared/errors.js';
 import { openReadable } from '../files.js';
+import { float16ToFloat32, requireFinite } from '../model/safetensors.js';
 import { displayName } from './files.js';
 
 /** Where one member of the zip lives. */

@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
 import { openDataset } from '../data/registry.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { inspectModelFolder } from '../model/folder.js';
 import { openModel } from '../model/open.js';
-import { parseHookName } from '../model/hooks.js';
+import { parseHookName } from '../../shared/hooks.js';
 import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from './types.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
@@ -46,7 +46,7 @@ export function openRunSae(entry: SaeEntry, config: ModelConfig): SaeParams {
 }
 
 /** The model's width and depth from config.json and the weight headers, so no weights are read before every SAE fits. */
-function listedModelShape(dir: string): ModelShape {
+export function listedModelShape(dir: string): ModelShape {
   const facts = inspectModelFolder(dir);
   return { modelWidth: Number(facts.d_model), layerCount: Number(facts.layers) };
 }
@@ -85,7 +85,7 @@ function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig
 }
 
 /** The requested context, else the smallest SAE context_size, else the model's maximum. */
-function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
+export function resolveContext(settings: Pick<RunSettings, 'model' | 'context'>, saes: SaeEntry[], config: ModelConfig): number {
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {
