@@ -8,8 +8,10 @@ import type { Assignment, Neighbours } from './types.js';
 const TOLERANCE = 1e-6;
 /** Relative gap the certificate must prove for `optimal`. */
 const RELATIVE_GAP = 1e-5;
-/** Violators gathered per feature and pass. */
-const VIOLATORS_PER_ROW = 8;
+/** Pairs gathered per feature and pass. */
+const VIOLATORS_PER_ROW = 32;
+/** Pairs this close to violating join too: the next solve's duals move, and they would violate then. */
+const NEAR_VIOLATION = 0.05;
 const MAX_ROUNDS = 20;
 
 export interface AssignmentInputs {
@@ -40,7 +42,7 @@ export async function exactAssignment(inputs: AssignmentInputs, options: Assignm
     result = assignmentOf(graph, solution, { ...check, rounds: round });
     options.onRound?.(`Assignment round ${round}: ${graph.edgeCount} candidates, ${check.violators.length} violating pairs.`);
     if (check.violators.length === 0) return result;
-    for (const [i, j, cosine] of check.violators) graph.addPair(i, j, cosine);
+    for (const [i, j, cosine] of check.near) graph.addPair(i, j, cosine);
   }
   return result!;
 }
@@ -66,6 +68,8 @@ function sideDuals(graph: CandidateGraph, solution: SparseSolution): SideDuals {
 
 interface Certificate {
   violators: [number, number, number][];
+  /** Pairs within NEAR_VIOLATION of violating, violators included. */
+  near: [number, number, number][];
   /** Sum over A of each feature's largest violation (the amount its dual must rise to be feasible). */
   slack: number;
   dualTotal: number;
@@ -75,6 +79,7 @@ interface Certificate {
 /** Every pair's C[i, j] − dualA[i] − dualB[j], from the k largest C[i, j] − dualB[j] per row, exact in float64. */
 function certificate(shifted: ShiftedNearest, duals: SideDuals, graph: CandidateGraph): Certificate {
   const violators: [number, number, number][] = [];
+  const near: [number, number, number][] = [];
   const rounding = 2 ** -22 * (1 + maxAbs(duals.b));
   let slack = 0;
   const rows = shifted.value.length / shifted.k;
@@ -85,10 +90,11 @@ function certificate(shifted: ShiftedNearest, duals: SideDuals, graph: Candidate
       const violation = shifted.cosine[slot]! - duals.a[i]! - duals.b[j]!;
       worst = Math.max(worst, violation);
       if (violation > TOLERANCE) violators.push([i, j, shifted.cosine[slot]!]);
+      if (violation > -NEAR_VIOLATION) near.push([i, j, shifted.cosine[slot]!]);
     }
     slack += Math.max(0, worst);
   }
-  return { violators, slack, dualTotal: duals.total, signsHold: duals.signsHold && graph.rows <= graph.columns };
+  return { violators, near, slack, dualTotal: duals.total, signsHold: duals.signsHold && graph.rows <= graph.columns };
 }
 
 function assignmentOf(graph: CandidateGraph, solution: SparseSolution, check: Certificate & { rounds: number }): Assignment {
