@@ -8,12 +8,14 @@ import { figuresCommand } from './figures.js';
 import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
 import { makeSaesCommand } from './make-saes.js';
+import { matchCommand } from './match.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 
 /** Every headless job; each command lives in its own file beside this one. */
 export const COMMANDS: Command[] = [
   analyzeCommand,
+  matchCommand,
   runsCommand,
   exportCommand,
   figuresCommand,
