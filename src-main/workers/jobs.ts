@@ -13,6 +13,7 @@ export type JobHandler = (payload: unknown, context: JobContext) => Promise<unkn
 const JOB_HANDLERS: Record<JobKind, () => Promise<JobHandler>> = {
   analyze: async () => (await import('./analyze-job.js')).analyzeJob,
   probe: async () => (await import('./probe-job.js')).probeJob,
+  match: async () => (await import('./match-job.js')).matchJob,
 };
 
 export function loadJob(kind: JobKind): Promise<JobHandler> {

@@ -1,5 +1,5 @@
 /** The one message protocol between the main process and a job process, whichever process kind carries it. */
-export const JOB_KINDS = ['analyze', 'probe'] as const;
+export const JOB_KINDS = ['analyze', 'probe', 'match'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export type ParentMessage =

@@ -1,12 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pairExport, setExport } from '../../engine/compare/export.js';
-import { listMatchSaes, loadDirections } from '../../engine/compare/load.js';
-import { matchPair } from '../../engine/compare/match.js';
-import { matchSet } from '../../engine/compare/set.js';
-import { DEFAULT_MATCH_SETTINGS, MATCH_DIRECTIONS, type MatchSettings } from '../../engine/compare/types.js';
+import { runMatch } from '../../engine/compare/run.js';
+import {
+  DEFAULT_MATCH_SETTINGS,
+  MATCH_DIRECTIONS,
+  type MatchedSae,
+  type MatchRunSettings,
+  type MatchSettings,
+  type MatchSink,
+  type PairMatch,
+} from '../../engine/compare/types.js';
 import { InputError } from '../../engine/errors.js';
-import { openSae } from '../../engine/sae/registry.js';
 import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 
@@ -24,23 +29,21 @@ export const matchCommand: Command = {
     'pairs-dir': { type: 'string', value: 'DIR', description: 'For a set: write one pair file per pair here' },
   },
   async run(options) {
-    const settings = matchSettingsFromOptions(options);
-    const entries = listMatchSaes(((options.sae as string[] | undefined) ?? []).map((path) => resolve(path)));
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
+    const settings: MatchRunSettings = { ...matchSettingsFromOptions(options), saes: ((options.sae as string[] | undefined) ?? []).map((path) => resolve(path)) };
     const exportPath = stringOption(options, 'export');
     const pairsDir = stringOption(options, 'pairs-dir');
-    if (entries.length === 2) {
-      const match = await matchPair(openSae(entries[0]!.path), openSae(entries[1]!.path), settings, { progress });
-      if (exportPath) writeJson(resolve(exportPath), pairExport(match));
-      return 0;
-    }
     if (pairsDir) mkdirSync(resolve(pairsDir), { recursive: true });
-    const saes = entries.map((entry) => loadDirections(entry, settings.by));
-    const matrices = await matchSet(saes, settings, {
-      progress,
-      onPair: (k, l, match) => (pairsDir ? writeJson(join(resolve(pairsDir), pairFileName(k, l)), pairExport(match)) : undefined),
-    });
-    if (exportPath) writeJson(resolve(exportPath), setExport(saes.map((sae) => sae.sae), matrices));
+    let saes: MatchedSae[] = [];
+    let only: PairMatch | undefined;
+    const sink: MatchSink = {
+      saveSaes: (saved) => void (saes = saved),
+      savePair: (k, l, match) => {
+        if (saes.length === 2) only = match;
+        if (pairsDir) writeJson(join(resolve(pairsDir), pairFileName(k, l)), pairExport(match));
+      },
+    };
+    const matrices = await runMatch(settings, sink, { progress: terminalProgress({ bars: process.stderr, lines: process.stdout }) });
+    if (exportPath) writeJson(resolve(exportPath), only ? pairExport(only) : setExport(saes, matrices));
     return 0;
   },
 };

@@ -15,7 +15,7 @@ export async function matchSet(saes: Directions[], settings: MatchSettings, opti
   checkSettings(settings);
   if (saes.length < 2) throw new InputError(`Matching needs at least two SAEs; got ${saes.length === 1 ? `only ${saes[0]!.sae.source}` : 'none'}.`);
   saes.slice(1).forEach((sae) => requireSameInputSize(saes[0]!, sae));
-  const matrices = diagonalMatrices(saes);
+  const matrices = diagonalMatrices(saes.map((sae) => ({ count: sae.count, zeroCount: sae.zeroCount })));
   const { provider } = await chooseDevice(settings.device);
   const pairCount = (saes.length * (saes.length - 1)) / 2;
   let done = 0;
@@ -25,7 +25,7 @@ export async function matchSet(saes: Directions[], settings: MatchSettings, opti
       for (let k = 0; k < l; k++) {
         throwIfCancelled(options.signal);
         const match = await matchDirections(saes[k]!, sessions, settings, options);
-        fillCells(matrices, k, l, match);
+        fillCells(matrices, k, l, pairCells(match));
         await options.onPair?.(k, l, match);
         options.progress?.stage(`Pair ${++done} of ${pairCount} done: ${saes[k]!.sae.hook} ↔ ${saes[l]!.sae.hook}.`);
       }
@@ -36,21 +36,48 @@ export async function matchSet(saes: Directions[], settings: MatchSettings, opti
   return matrices;
 }
 
+/** What a pair adds to the set's matrices. */
+export interface PairCells {
+  assignmentAbove: number;
+  aToB: { median: number; geomean: number };
+  bToA: { median: number; geomean: number };
+}
+
+export function pairCells(match: PairMatch): PairCells {
+  const { aToB, bToA } = match.summary;
+  return {
+    assignmentAbove: aboveFraction(match.assignment.cosine, SET_MATRIX_THRESHOLD),
+    aToB: { median: aToB.median, geomean: aToB.geomean },
+    bToA: { median: bToA.median, geomean: bToA.geomean },
+  };
+}
+
+/** The matrices from stored pairs (k < l) and each SAE's size and zero-norm count. */
+export function setMatrices(saes: SaeCounts[], pairs: { k: number; l: number; cells: PairCells }[]): SetMatrices {
+  const matrices = diagonalMatrices(saes);
+  for (const { k, l, cells } of pairs) fillCells(matrices, k, l, cells);
+  return matrices;
+}
+
 /** Row k, column l is S_k → S_l; the assignment is the same matching read from either side. */
-export function fillCells(matrices: SetMatrices, k: number, l: number, match: PairMatch): void {
-  const above = aboveFraction(match.assignment.cosine, SET_MATRIX_THRESHOLD);
-  matrices.assignmentAbove[k]![l] = above;
-  matrices.assignmentAbove[l]![k] = above;
-  matrices.top1Median[k]![l] = match.summary.aToB.median;
-  matrices.top1Median[l]![k] = match.summary.bToA.median;
-  matrices.top1Geomean[k]![l] = match.summary.aToB.geomean;
-  matrices.top1Geomean[l]![k] = match.summary.bToA.geomean;
+function fillCells(matrices: SetMatrices, k: number, l: number, cells: PairCells): void {
+  matrices.assignmentAbove[k]![l] = cells.assignmentAbove;
+  matrices.assignmentAbove[l]![k] = cells.assignmentAbove;
+  matrices.top1Median[k]![l] = cells.aToB.median;
+  matrices.top1Median[l]![k] = cells.bToA.median;
+  matrices.top1Geomean[k]![l] = cells.aToB.geomean;
+  matrices.top1Geomean[l]![k] = cells.bToA.geomean;
+}
+
+export interface SaeCounts {
+  count: number;
+  zeroCount: number;
 }
 
 /** An SAE against itself: every feature with a direction is its own partner at cosine 1. */
-function diagonalMatrices(saes: Directions[]): SetMatrices {
-  const square = (diagonal: (sae: Directions) => number) => saes.map((row, k) => saes.map((_, l) => (k === l ? diagonal(row) : NaN)));
-  const hasDirections = (sae: Directions) => (sae.zeroCount < sae.count ? 1 : NaN);
+function diagonalMatrices(saes: SaeCounts[]): SetMatrices {
+  const square = (diagonal: (sae: SaeCounts) => number) => saes.map((row, k) => saes.map((_, l) => (k === l ? diagonal(row) : NaN)));
+  const hasDirections = (sae: SaeCounts) => (sae.zeroCount < sae.count ? 1 : NaN);
   return {
     assignmentAbove: square((sae) => (sae.count - sae.zeroCount) / sae.count),
     top1Median: square(hasDirections),

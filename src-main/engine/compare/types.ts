@@ -89,3 +89,14 @@ export interface SetMatrices {
 }
 
 export const SET_MATRIX_THRESHOLD = 0.7;
+
+/** A match job's settings: the SAE paths (a folder may hold a set) and the hyperparameters. */
+export interface MatchRunSettings extends MatchSettings {
+  saes: string[];
+}
+
+/** Where a match job puts its results as they come: its SAEs first, then each pair k < l. */
+export interface MatchSink {
+  saveSaes(saes: (MatchedSae & { zeroNorm: number })[]): void;
+  savePair(k: number, l: number, match: PairMatch): void | Promise<void>;
+}
