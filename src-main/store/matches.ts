@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { pairCells, setMatrices, type PairCells } from '../engine/compare/set.js';
 import type { Assignment, MatchedSae, Neighbours, PairMatch, SetMatrices, Splits } from '../engine/compare/types.js';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 
 /** One SAE of a stored match. */
 export interface StoredMatchSae extends MatchedSae {

@@ -1,6 +1,6 @@
 import { runMatch } from '../engine/compare/run.js';
 import type { MatchRunSettings, MatchSink } from '../engine/compare/types.js';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { openDatabase } from '../store/database.js';
 import { saveMatchPair, saveMatchSaes } from '../store/matches.js';
 import type { JobHandler } from './jobs.js';

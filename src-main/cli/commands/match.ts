@@ -11,7 +11,7 @@ import {
   type MatchSink,
   type PairMatch,
 } from '../../engine/compare/types.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 

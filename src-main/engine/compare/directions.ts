@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { SaeParams } from '../sae/types.js';
 import { ZERO_NORM, type MatchDirection, type MatchedSae } from './types.js';
 

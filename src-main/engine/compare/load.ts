@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import { unitDirections, type Directions } from './directions.js';
 import type { MatchDirection } from './types.js';

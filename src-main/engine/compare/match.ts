@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { chooseDevice, type ExecutionProvider } from '../onnx/devices.js';
 import { silentProgress, throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';
 import type { SaeParams } from '../sae/types.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { chooseDevice } from '../onnx/devices.js';
 import { throwIfCancelled } from '../progress.js';
 import { requireSameInputSize, type Directions } from './directions.js';

@@ -1,19 +1,7 @@
-import type { Device } from '../model/types.js';
+import type { MatchDirection } from '../../shared/settings/match-settings.js';
 
-export const MATCH_DIRECTIONS = ['decoder', 'encoder'] as const;
-/** decoder: row i of W_dec, what feature i writes; encoder: column i of W_enc, what it reads. */
-export type MatchDirection = (typeof MATCH_DIRECTIONS)[number];
-
-/** Every hyperparameter of a match, resolved. */
-export interface MatchSettings {
-  by: MatchDirection;
-  topK: number;
-  thresholds: number[];
-  splitThreshold: number;
-  device: Device;
-}
-
-export const DEFAULT_MATCH_SETTINGS: MatchSettings = { by: 'decoder', topK: 4, thresholds: [0.5, 0.7, 0.9], splitThreshold: 0.7, device: 'auto' };
+export { DEFAULT_MATCH_SETTINGS, MATCH_DIRECTIONS, SET_MATRIX_THRESHOLD } from '../../shared/settings/match-settings.js';
+export type { MatchDirection, MatchRunSettings, MatchSettings } from '../../shared/settings/match-settings.js';
 
 /** A direction shorter than this is a zeroed feature: cosine 0 with everything. */
 export const ZERO_NORM = 1e-8;
@@ -86,13 +74,6 @@ export interface SetMatrices {
   assignmentAbove: number[][];
   top1Median: number[][];
   top1Geomean: number[][];
-}
-
-export const SET_MATRIX_THRESHOLD = 0.7;
-
-/** A match job's settings: the SAE paths (a folder may hold a set) and the hyperparameters. */
-export interface MatchRunSettings extends MatchSettings {
-  saes: string[];
 }
 
 /** Where a match job puts its results as they come: its SAEs first, then each pair k < l. */
