@@ -2,14 +2,16 @@ import type Database from 'better-sqlite3';
 import { pairCells, setMatrices, type PairCells } from '../engine/compare/set.js';
 import type { Assignment, MatchedSae, Neighbours, PairMatch, SetMatrices, Splits } from '../engine/compare/types.js';
 import { InputError } from '../shared/errors.js';
+import { requireFinishedRun, type RunRecordOf } from './runs.js';
 
 /** One SAE of a stored match. */
 export interface StoredMatchSae extends MatchedSae {
   zeroNorm: number;
 }
 
-/** A stored match at a glance: its SAEs, each finished pair's cells, and the set's matrices. */
+/** A finished match at a glance: its run, its SAEs, each pair's cells, and the set's matrices. */
 export interface StoredMatch {
+  run: RunRecordOf<'match'>;
   saes: StoredMatchSae[];
   pairs: { k: number; l: number; cells: PairCells; optimal: boolean; mutual: number }[];
   matrices: SetMatrices;
@@ -43,8 +45,9 @@ export function saveMatchPair(db: Database.Database, runId: string, pair: { k: n
   db.prepare('INSERT OR REPLACE INTO match_pairs (run_id, a_index, b_index, header, data) VALUES (?, ?, ?, ?, ?)').run(runId, pair.k, pair.l, JSON.stringify(header), data);
 }
 
-/** One pair in full; k < l as stored. */
-export function loadMatchPair(db: Database.Database, runId: string, k: number, l: number): PairMatch {
+/** One pair of a finished match in full; k < l as stored. */
+export function loadMatchPair(db: Database.Database, idOrLatest: string, k: number, l: number): PairMatch {
+  const runId = requireFinishedRun(db, idOrLatest, 'match').id;
   const row = db.prepare('SELECT header, data FROM match_pairs WHERE run_id = ? AND a_index = ? AND b_index = ?').get(runId, k, l) as { header: string; data: Buffer } | undefined;
   if (!row) throw new InputError(`Match '${runId}' has no pair ${k} → ${l}.`);
   const header = JSON.parse(row.header) as PairHeader;
@@ -59,8 +62,10 @@ export function loadMatchPair(db: Database.Database, runId: string, k: number, l
   } as PairMatch;
 }
 
-/** The SAEs, the finished pairs' cells and the matrices, without any pair's arrays. */
-export function loadMatch(db: Database.Database, runId: string): StoredMatch {
+/** A finished match's SAEs, pairs' cells and matrices, without any pair's arrays. */
+export function loadMatch(db: Database.Database, idOrLatest: string): StoredMatch {
+  const run = requireFinishedRun(db, idOrLatest, 'match');
+  const runId = run.id;
   const saes = (db.prepare('SELECT * FROM match_saes WHERE run_id = ? ORDER BY sae_index').all(runId) as SaeRow[]).map(toSae);
   if (saes.length === 0) throw new InputError(`Match '${runId}' has no results: it has not started.`);
   const rows = db.prepare('SELECT a_index, b_index, header FROM match_pairs WHERE run_id = ? ORDER BY a_index, b_index').all(runId) as { a_index: number; b_index: number; header: string }[];
@@ -68,7 +73,7 @@ export function loadMatch(db: Database.Database, runId: string): StoredMatch {
     const { scalars } = JSON.parse(row.header) as PairHeader;
     return { k: row.a_index, l: row.b_index, cells: scalars.cells, optimal: scalars.assignment.optimal, mutual: scalars.mutual };
   });
-  return { saes, pairs, matrices: setMatrices(saes.map((sae) => ({ count: sae.featureCount, zeroCount: sae.zeroNorm })), pairs) };
+  return { run, saes, pairs, matrices: setMatrices(saes.map((sae) => ({ count: sae.featureCount, zeroCount: sae.zeroNorm })), pairs) };
 }
 
 interface SaeRow {

@@ -28,7 +28,7 @@ describe('sae-studio match', () => {
     writeSaeLensFolder(join(folder, 'a'), a);
     writeSparsifyFolder(join(folder, 'layers.3'), b);
     const out = join(folder, 'match.json');
-    const result = await runCli(['match', '--sae', join(folder, 'a'), '--sae', join(folder, 'layers.3'), '--by', 'encoder', '--top-k', '3', '--export', out]);
+    const result = await runCli(['match', '--sae', join(folder, 'a'), '--sae', join(folder, 'layers.3'), '--by', 'encoder', '--top-k', '3', '--export', out, '--device', 'cpu', '--db', join(folder, 'studio.db')]);
     expect(result.code).toBe(0);
     const exported = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(exported)).toEqual(SPEC_KEYS);
@@ -51,7 +51,7 @@ describe('sae-studio match', () => {
     layers.forEach((params, layer) => writeSaeLensFolder(join(folder, 'set', `layer_${layer}`), params));
     const out = join(folder, 'set.json');
     const pairs = join(folder, 'pairs');
-    const result = await runCli(['match', '--sae', join(folder, 'set'), '--export', out, '--pairs-dir', pairs]);
+    const result = await runCli(['match', '--sae', join(folder, 'set'), '--export', out, '--pairs-dir', pairs, '--device', 'cpu', '--db', join(folder, 'studio.db')]);
     expect(result.code).toBe(0);
     const exported = JSON.parse(readFileSync(out, 'utf8'));
     expect(exported.saes.map((sae: { hook: string }) => sae.hook)).toEqual(['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_pre', 'blocks.2.hook_resid_pre']);
@@ -73,11 +73,14 @@ describe('sae-studio match', () => {
     const folder = mkdtempSync(join(tmpdir(), 'match-bad-'));
     writeSaeLensFolder(join(folder, 'small'), sampleSaeParams({ inputSize: 6, featureCount: 10 }));
     writeSaeLensFolder(join(folder, 'wide'), sampleSaeParams({ inputSize: 8, featureCount: 10 }));
-    const one = await runCli(['match', '--sae', join(folder, 'small')]);
+    const db = ['--device', 'cpu', '--db', join(folder, 'studio.db')];
+    const one = await runCli(['match', '--sae', join(folder, 'small'), ...db]);
     expect(one.code).toBe(1);
     expect(one.errors).toContain('Matching needs at least two SAEs');
-    const mixed = await runCli(['match', '--sae', join(folder, 'small'), '--sae', join(folder, 'wide')]);
+    const mixed = await runCli(['match', '--sae', join(folder, 'small'), '--sae', join(folder, 'wide'), ...db]);
     expect(mixed.code).toBe(1);
     expect(mixed.errors).toContain(`Cannot match ${join(folder, 'small')} (d_in 6) with ${join(folder, 'wide')} (d_in 8)`);
+    const runs = await runCli(['runs', ...db.slice(2)]);
+    expect(runs.output).toMatch(/match\s+failed/);
   });
 });

@@ -4,7 +4,6 @@ import { InputError } from '../../shared/errors.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { choiceOption, databaseFlag, databaseOption, stringOption, type Command } from '../command.js';
 
@@ -32,7 +31,7 @@ export const exportCommand: Command = {
 export function loadStats(databasePath: string, runName: string): StatsExport {
   const db = openDatabase(databasePath);
   try {
-    return loadRunStats(db, getRun(db, runName).id);
+    return loadRunStats(db, runName);
   } finally {
     db.close();
   }

@@ -1,19 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pairExport, setExport } from '../../engine/compare/export.js';
-import { runMatch } from '../../engine/compare/run.js';
-import {
-  DEFAULT_MATCH_SETTINGS,
-  MATCH_DIRECTIONS,
-  type MatchedSae,
-  type MatchRunSettings,
-  type MatchSettings,
-  type MatchSink,
-  type PairMatch,
-} from '../../engine/compare/types.js';
 import { InputError } from '../../shared/errors.js';
-import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { terminalProgress } from '../progress.js';
+import { DEFAULT_MATCH_SETTINGS, MATCH_DIRECTIONS, type MatchRunSettings } from '../../shared/settings/match-settings.js';
+import { openDatabase } from '../../store/database.js';
+import { loadMatch, loadMatchPair } from '../../store/matches.js';
+import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { runJobInTerminal } from '../run-job.js';
 
 export const matchCommand: Command = {
   name: 'match',
@@ -25,25 +18,15 @@ export const matchCommand: Command = {
     thresholds: { type: 'string', value: 'X,Y,…', description: 'Cosine thresholds for the fractions', default: DEFAULT_MATCH_SETTINGS.thresholds.join(',') },
     'split-threshold': numberFlag('Cosine above which a larger SAE\u2019s feature is a child', DEFAULT_MATCH_SETTINGS.splitThreshold, 'X'),
     device: deviceFlag(),
+    db: databaseFlag(),
     export: { type: 'string', value: 'FILE', description: 'Write the match (a pair, or a set\u2019s matrices) as JSON here' },
     'pairs-dir': { type: 'string', value: 'DIR', description: 'For a set: write one pair file per pair here' },
   },
   async run(options) {
-    const settings: MatchRunSettings = { ...matchSettingsFromOptions(options), saes: ((options.sae as string[] | undefined) ?? []).map((path) => resolve(path)) };
-    const exportPath = stringOption(options, 'export');
-    const pairsDir = stringOption(options, 'pairs-dir');
-    if (pairsDir) mkdirSync(resolve(pairsDir), { recursive: true });
-    let saes: MatchedSae[] = [];
-    let only: PairMatch | undefined;
-    const sink: MatchSink = {
-      saveSaes: (saved) => void (saes = saved),
-      savePair: (k, l, match) => {
-        if (saes.length === 2) only = match;
-        if (pairsDir) writeJson(join(resolve(pairsDir), pairFileName(k, l)), pairExport(match));
-      },
-    };
-    const matrices = await runMatch(settings, sink, { progress: terminalProgress({ bars: process.stderr, lines: process.stdout }) });
-    if (exportPath) writeJson(resolve(exportPath), only ? pairExport(only) : setExport(saes, matrices));
+    const settings = matchSettingsFromOptions(options);
+    const databasePath = databaseOption(options);
+    const run = await runJobInTerminal('match', settings, databasePath);
+    writeExports(databasePath, run.id, { exportPath: stringOption(options, 'export'), pairsDir: stringOption(options, 'pairs-dir') });
     return 0;
   },
 };
@@ -53,8 +36,28 @@ export function pairFileName(k: number, l: number): string {
   return `pair-${k}-${l}.json`;
 }
 
-export function matchSettingsFromOptions(options: ParsedOptions): MatchSettings {
+/** A pair match exports the pair; a set exports its matrices, and each pair into the pairs folder. */
+function writeExports(databasePath: string, runId: string, targets: { exportPath?: string; pairsDir?: string }): void {
+  const db = openDatabase(databasePath);
+  try {
+    const match = loadMatch(db, runId);
+    if (targets.pairsDir) {
+      mkdirSync(resolve(targets.pairsDir), { recursive: true });
+      for (const { k, l } of match.pairs) writeJson(join(resolve(targets.pairsDir), pairFileName(k, l)), pairExport(loadMatchPair(db, runId, k, l)));
+    }
+    if (!targets.exportPath) return;
+    const exported = match.saes.length === 2 ? pairExport(loadMatchPair(db, runId, 0, 1)) : setExport(match.saes, match.matrices);
+    writeJson(resolve(targets.exportPath), exported);
+  } finally {
+    db.close();
+  }
+}
+
+export function matchSettingsFromOptions(options: ParsedOptions): MatchRunSettings {
+  const saes = (options.sae as string[] | undefined) ?? [];
+  if (saes.length === 0) throw new InputError("--sae is required (twice, or a folder holding a set). See 'sae-studio match --help'.");
   return {
+    saes: saes.map((path) => resolve(path)),
     by: choiceOption(options, 'by', MATCH_DIRECTIONS, DEFAULT_MATCH_SETTINGS.by),
     topK: integerOption(options, 'top-k') ?? DEFAULT_MATCH_SETTINGS.topK,
     thresholds: cosineList(options, 'thresholds') ?? DEFAULT_MATCH_SETTINGS.thresholds,
@@ -67,7 +70,7 @@ function cosineList(options: ParsedOptions, name: string): number[] | undefined 
   const raw = stringOption(options, name);
   if (raw === undefined) return undefined;
   const values = raw.split(',').map((part) => Number(part.trim()));
-  if (values.length === 0 || values.some((value) => !(value >= -1 && value <= 1) || Number.isNaN(value))) {
+  if (values.some((value) => Number.isNaN(value) || value < -1 || value > 1)) {
     throw new InputError(`--${name} must be comma-separated cosines from -1 to 1, not '${raw}'.`);
   }
   return values;

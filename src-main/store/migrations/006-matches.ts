@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * A match's results: one row per SAE it compared and one per pair (A = SAE a_index, B = SAE b_index). A pair's
