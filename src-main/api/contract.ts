@@ -2,6 +2,7 @@ import type { FigureExportSettings } from '../shared/figures/export-settings.js'
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
 export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
@@ -40,6 +41,17 @@ export interface FigureExportRequest {
   settings?: FigureExportSettings;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  settings?: FigureExportSettings;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -51,6 +63,9 @@ export interface ApiContract {
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

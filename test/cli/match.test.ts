@@ -67,6 +67,12 @@ describe('sae-studio match', () => {
       expect(exported.matrices.top1_median[k][l]).toBeCloseTo((top1[4]! + top1[5]!) / 2, 5);
     }
     expect(exported.matrices.top1_geomean[1][1]).toBe(1);
+    const figures = join(folder, 'figures');
+    const drawn = await runCli(['figures', 'latest-match', '--out', figures, '--format', 'svg', '--db', join(folder, 'studio.db')]);
+    expect(drawn.code).toBe(0);
+    expect(existsSync(join(figures, 'match-layers.svg'))).toBe(true);
+    expect(existsSync(join(figures, 'pair-1-2', 'match-top1.svg'))).toBe(true);
+    expect(readFileSync(join(figures, 'match-layers.svg'), 'utf8')).toContain(`>${exported.matrices.top1_median[0][2].toFixed(2)}<`);
   });
 
   it('refuses one SAE, and SAEs of different d_in, naming them', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../shared/errors.js';
 import type { PairFigureData, SetFigureData } from '../../shared/figures/match-data.js';
-import { PAIR_FIGURE_FAMILIES, SET_FIGURE_FAMILY, type PairFigureFamily } from '../../shared/figures/match-families.js';
+import { MATCH_FIGURE_IDS, PAIR_FIGURE_FAMILIES, SET_FIGURE_FAMILY, type PairFigureFamily } from '../../shared/figures/match-families.js';
 import { renderBuiltFigures, type ExportedFigure, type FigureRenderOptions } from './export.js';
 
 /** What one match draws: its pairs (one for a pair match), each with the folder its files go to, and a set's matrices. */
@@ -18,8 +18,6 @@ export interface MatchExportOptions extends FigureRenderOptions {
   families?: string[];
 }
 
-export const MATCH_FAMILY_IDS = [...PAIR_FIGURE_FAMILIES.map((family) => family.id), SET_FIGURE_FAMILY.id];
-
 /** One pair figure of a match, for the app's export button. */
 export function renderPairFigure(familyId: string, data: PairFigureData, format: FigureFormat, options: FigureRenderOptions): ExportedFigure {
   const family = pairFamilyOrThrow(familyId);
@@ -32,9 +30,9 @@ export function renderSetFigure(data: SetFigureData, format: FigureFormat, optio
 
 /** Writes the set's heatmaps at the top and each pair's figures in its folder; returns the paths written. */
 export async function exportMatchFigures(source: MatchFigureSource, options: MatchExportOptions): Promise<string[]> {
-  const wanted = new Set(options.families ?? MATCH_FAMILY_IDS);
-  const unknown = [...wanted].find((id) => !MATCH_FAMILY_IDS.includes(id));
-  if (unknown) throw new InputError(`Unknown match figure '${unknown}': expected one of ${MATCH_FAMILY_IDS.join(', ')}.`);
+  const wanted = new Set(options.families ?? MATCH_FIGURE_IDS);
+  const unknown = [...wanted].find((id) => !MATCH_FIGURE_IDS.includes(id));
+  if (unknown) throw new InputError(`Unknown match figure '${unknown}': expected one of ${MATCH_FIGURE_IDS.join(', ')}.`);
   const written: string[] = [];
   const write = async (folder: string, figures: ExportedFigure[]) => {
     await mkdir(folder, { recursive: true });

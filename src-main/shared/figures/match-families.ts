@@ -24,3 +24,6 @@ export const SET_FIGURE_FAMILY = { id: 'match-layers', title: 'Layer × layer', 
   title: string;
   builder: (data: SetFigureData, settings: FigureSettings) => EChartsOption;
 };
+
+/** Every match figure's id: the pair families, then the set's heatmaps. */
+export const MATCH_FIGURE_IDS: readonly string[] = [...PAIR_FIGURE_FAMILIES.map((family) => family.id), SET_FIGURE_FAMILY.id];
