@@ -75,6 +75,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.start': readStart,
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'runs.residual': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
   'matches.get': (reader) => ({ runId: reader.string('runId') }),
   'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),

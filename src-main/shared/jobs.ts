@@ -1,3 +1,4 @@
+import type { ResidualSettings } from './settings/residual-settings.js';
 import type { MatchRunSettings } from './settings/match-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
 
@@ -7,6 +8,7 @@ import type { RunSettings } from './settings/run-settings.js';
  */
 export interface JobSettings {
   statistics: RunSettings;
+  residual: ResidualSettings;
   match: MatchRunSettings;
 }
 

@@ -16,10 +16,11 @@ function rowOf(run: RunRecord): string[] {
   ];
 }
 
-/** MODEL, SAES and SAMPLES; a match has SAEs only. */
+/** MODEL, SAES and SAMPLES, as far as the kind has them. */
 function kindColumns(run: RunRecord): string[] {
   if (run.kind === 'match') return ['-', String(run.settings.saes.length), '-'];
-  return [basename(run.settings.model), String(run.settings.saes.length), String(run.settings.samples)];
+  const saes = run.kind === 'statistics' ? String(run.settings.saes.length) : '-';
+  return [basename(run.settings.model), saes, String(run.settings.samples)];
 }
 
 /** Left-aligned columns as wide as their widest cell. */

@@ -7,6 +7,7 @@ import { csvAdapter } from './formats/csv.js';
 import { jsonlAdapter } from './formats/jsonl.js';
 import { parquetAdapter } from './formats/parquet.js';
 import { txtAdapter } from './formats/txt.js';
+import { describeLabelColumns, labelColumnSummary } from './labels.js';
 import { toDataset } from './table.js';
 import type { Dataset, DatasetOpenOptions } from './types.js';
 
@@ -27,12 +28,14 @@ export async function openDataset(path: string, options: DatasetOpenOptions = {}
   return toDataset(await adapter.read(path), { path, format: adapter.format }, options);
 }
 
-/** Facts for the Library: format, row counts, columns and the text column that would be used. */
+/** Facts for the Library: format, row counts, columns, the text column that would be used and each label column's kind and values. */
 export async function inspectDataset(path: string): Promise<Record<string, string | number>> {
   const adapter = requireAdapter(path);
-  const { info } = toDataset(await adapter.read(path), { path, format: adapter.format });
+  const dataset = toDataset(await adapter.read(path), { path, format: adapter.format });
+  const { info } = dataset;
   const facts = { format: info.format, rows: info.rowCount, skipped_rows: info.skippedRows, columns: info.columns.join(', '), text_column: info.textColumn };
-  return adapter.rowRule ? { ...facts, row_rule: adapter.rowRule } : facts;
+  const labels = Object.fromEntries(describeLabelColumns(dataset).map((column) => [`label ${column.name}`, labelColumnSummary(column)]));
+  return { ...facts, ...(adapter.rowRule ? { row_rule: adapter.rowRule } : {}), ...labels };
 }
 
 function requireAdapter(path: string): DatasetAdapter {
