@@ -3,6 +3,7 @@ import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
 export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
@@ -41,6 +42,17 @@ export interface FigureExportRequest {
   settings?: FigureExportSettings;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  settings?: FigureExportSettings;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -53,6 +65,9 @@ export interface ApiContract {
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'runs.residual': { request: { runId: string }; response: ResidualStats };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

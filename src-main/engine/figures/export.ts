@@ -72,11 +72,16 @@ export interface FigureRenderOptions {
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
 export function renderFigures(family: FigureFamily, stats: StatsExport, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+  return renderBuiltFigures({ id: family.id, build: (settings) => family.builder(stats, settings) }, formats, options);
+}
+
+/** Any builder's figure, named by id, in each format from one build and one SVG: what match figures share with run figures. */
+export function renderBuiltFigures(figure: { id: string; build: (settings: ExportSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
-  const svg = figureSvg(family.builder(stats, settings), settings, options.rasterize);
+  const svg = figureSvg(figure.build(settings), settings, options.rasterize);
   return formats.map((format) => {
-    if (format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-    return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+    if (format === 'svg') return { fileName: `${figure.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
   });
 }
 

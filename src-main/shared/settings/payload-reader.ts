@@ -68,6 +68,13 @@ export class PayloadReader {
     return value as number;
   }
 
+  numbers(key: string, minimum: number, maximum: number): number[] {
+    const value = this.#read(key);
+    const valid = Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number' && item >= minimum && item <= maximum);
+    if (!valid) this.#fail(key, `a non-empty list of numbers from ${minimum} to ${maximum}`);
+    return value as number[];
+  }
+
   boolean(key: string): boolean {
     const value = this.#read(key);
     if (typeof value !== 'boolean') this.#fail(key, 'true or false');
