@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf } from './contract.js';
+import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf, RunRecord } from './contract.js';
 import type { Handlers } from './dispatch.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
@@ -59,7 +59,7 @@ export class Studio {
       'library.add': async ({ paths }) => this.#changed(await this.library.add(paths)),
       'library.remove': ({ id }) => this.#changed({ removed: this.library.remove(id) }),
       'runs.list': () => this.runs.list(),
-      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings),
+      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings) as RunRecord,
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),

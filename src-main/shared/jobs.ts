@@ -1,4 +1,6 @@
+import type { CorrelationSettings } from './settings/correlation-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
+import type { GenerateSettings, SteerSettings } from './settings/steer-settings.js';
 
 /**
  * Each job kind's settings, by kind name: a new kind adds one line here and one entry in
@@ -6,6 +8,9 @@ import type { RunSettings } from './settings/run-settings.js';
  */
 export interface JobSettings {
   statistics: RunSettings;
+  correlate: CorrelationSettings;
+  generate: GenerateSettings;
+  steer: SteerSettings;
 }
 
 export type JobKindName = keyof JobSettings;
