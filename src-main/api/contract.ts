@@ -1,5 +1,6 @@
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
+import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { RunRecord } from '../store/runs.js';
 
@@ -50,6 +51,7 @@ export interface ApiContract {
   'runs.start': { request: StartRequest; response: RunRecord };
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
+  'runs.residual': { request: { runId: string }; response: ResidualStats };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
+import { loadResidualStats } from '../store/residual.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf, RunRecord } from './contract.js';
@@ -62,6 +63,7 @@ export class Studio {
       'runs.start': ({ kind, settings }) => this.runs.start(kind, settings) as RunRecord,
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
+      'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
     };
   }

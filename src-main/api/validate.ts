@@ -56,6 +56,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.start': readStart,
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'runs.residual': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
 };
 

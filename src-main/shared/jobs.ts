@@ -1,4 +1,5 @@
 import type { CorrelationSettings } from './settings/correlation-settings.js';
+import type { ResidualSettings } from './settings/residual-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
 import type { GenerateSettings, SteerSettings } from './settings/steer-settings.js';
 
@@ -11,6 +12,7 @@ export interface JobSettings {
   correlate: CorrelationSettings;
   generate: GenerateSettings;
   steer: SteerSettings;
+  residual: ResidualSettings;
 }
 
 export type JobKindName = keyof JobSettings;

@@ -3,6 +3,7 @@ import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { PayloadReader } from '../shared/settings/payload-reader.js';
 import { readCorrelationSettings } from '../shared/settings/correlation-settings.js';
+import { readResidualSettings } from '../shared/settings/residual-settings.js';
 import { readRunSettings } from '../shared/settings/run-settings.js';
 import { readGenerateSettings, readSteerSettings } from '../shared/settings/steer-settings.js';
 import type { JobHandler } from './handler.js';
@@ -31,6 +32,10 @@ const JOB_KINDS: { [K in JobKindName]: JobKind<JobSettings[K]> } = {
   steer: {
     readSettings: readSteerSettings,
     loadHandler: async () => (await import('./steer-job.js')).steerJob,
+  },
+  residual: {
+    readSettings: readResidualSettings,
+    loadHandler: async () => (await import('./residual-job.js')).residualJob,
   },
 };
 

@@ -32,10 +32,11 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
-    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, not "gossip"'],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, residual, not "gossip"'],
   ],
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
+  'runs.residual': [[{ runId: 7 }, 'runId must be a non-empty string, not 7']],
   'figures.export': [
     [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
     [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],

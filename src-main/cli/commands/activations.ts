@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../../shared/errors.js';
-import { allHookNames, hookName, parseHookName } from '../../shared/hooks.js';
+import { modelHookNames } from '../../engine/model/families/index.js';
+import { hookName, parseHookName } from '../../shared/hooks.js';
 import { openModel } from '../../engine/model/open.js';
 import { EMBEDDING_ABLATIONS } from '../../shared/settings/run-settings.js';
 import { type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
@@ -36,7 +37,7 @@ export const activationsCommand: Command = {
     });
     try {
       const tokens = tokenize(tokenizer, text, { prependBos: options['prepend-bos'] === true, model });
-      writeActivations(out, await collect(model, tokens, listed ?? allHookNames(model.config.layerCount)));
+      writeActivations(out, await collect(model, tokens, listed ?? modelHookNames(model.config)));
       console.log(`Wrote ${tokens.length} positions to ${out}.`);
     } finally {
       await model.dispose();

@@ -10,6 +10,7 @@ import { generateCommand } from './generate.js';
 import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
 import { makeSaesCommand } from './make-saes.js';
+import { residualCommand } from './residual.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { steerCommand } from './steer.js';
@@ -17,6 +18,7 @@ import { steerCommand } from './steer.js';
 /** Every headless job; each command lives in its own file beside this one. */
 export const COMMANDS: Command[] = [
   analyzeCommand,
+  residualCommand,
   runsCommand,
   exportCommand,
   figuresCommand,

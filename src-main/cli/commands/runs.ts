@@ -12,8 +12,8 @@ function rowOf(run: RunRecord): string[] {
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
     basename(run.settings.model),
-    'saes' in run.settings ? String(run.settings.saes.length) : '',
-    'samples' in run.settings ? String(run.settings.samples) : '',
+    'saes' in run.settings ? String(run.settings.saes.length) : '-',
+    'samples' in run.settings ? String(run.settings.samples) : '-',
     run.message ?? '',
   ];
 }

@@ -2,7 +2,7 @@ import type * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
 import { createSession, floatTensor, int32Tensor, int64Scalar, int64Tensor, tensorFloats } from '../onnx/session.js';
-import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
+import { checkHookExists, PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
 import { OnnxKeyValueCache, type LayerCache } from './kv-cache.js';
 import { addLens, emptyLens, LENS_TENSORS, stackRows, storeLensSlice } from './lens.js';
@@ -81,11 +81,11 @@ export class OnnxModel implements LanguageModel {
     const { family, provider } = options;
     const vocabularyGraph = family.vocabulary(options);
     addLens(vocabularyGraph, options.config.vocabSize);
-    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding });
+    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding(options.config) });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
-      for (const name of branchNames(family.blockSteps)) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
+      for (const name of branchNames(family.blockSteps(options.config))) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
       blocks.push({ layer, branches });
     }
     return new OnnxModel(options, { vocabulary, blocks });
@@ -155,7 +155,7 @@ export class OnnxModel implements LanguageModel {
 
   async #runBlock(block: Block, state: BlockState): Promise<Float32Array> {
     const values = new Map<HookKind, Float32Array>([['hook_resid_pre', await state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
-    for (const step of this.#family.blockSteps) {
+    for (const step of this.#family.blockSteps(this.config)) {
       const kind = 'branch' in step ? step.output : step.sum;
       const produced = 'branch' in step ? await this.#runBranch(block, step, values.get(step.input)!, state) : sum(step.terms.map((term) => values.get(term)!));
       values.set(kind, await state.plan.settle(block.layer, kind, produced));
@@ -252,6 +252,7 @@ class ForwardPlan {
 function checkedHook(name: string, config: ModelConfig) {
   const point = parseHookName(name);
   if (point.layer >= config.layerCount) throw new InputError(`Hook '${name}' is past the model's last block (${config.layerCount - 1}).`);
+  checkHookExists(point, config);
   return point;
 }
 
@@ -294,3 +295,4 @@ function nextTokens(batch: TokenBatch): Int32Array {
 function maskLastPositions(losses: Float32Array, batch: TokenBatch): void {
   for (let row = 0; row < batch.batch; row++) losses[(row + 1) * batch.sequence - 1] = Number.NaN;
 }
+

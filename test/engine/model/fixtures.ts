@@ -161,12 +161,12 @@ export const MODEL_FOLDER_FIXTURES: FolderFixture[] = [
   {
     name: 'no model_type',
     damage: (folder) => editJson(join(folder, 'config.json'), (json) => delete json.model_type),
-    message: 'config.json in FOLDER has no model_type (supported: gpt2).',
+    message: 'config.json in FOLDER has no model_type (supported: gpt2, llama, gemma2, gpt_neox).',
   },
   {
     name: 'unknown model_type',
-    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.model_type = 'llama')),
-    message: "config.json has model_type 'llama', which is not supported (supported: gpt2).",
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.model_type = 'mistral')),
+    message: "config.json has model_type 'mistral', which is not supported (supported: gpt2, llama, gemma2, gpt_neox).",
   },
   {
     name: 'config missing a field',

@@ -58,9 +58,31 @@ export interface ModelFamily {
   /** The checkpoint under the family's canonical tensor names, checked against the config. */
   weights(source: CheckpointWeights, config: ModelConfig): CheckpointWeights;
   /** How one block turns resid_pre into resid_post; every hook of the block is produced by one step. */
-  readonly blockSteps: readonly BlockStep[];
+  blockSteps(config: ModelConfig): readonly BlockStep[];
   /** Whether the head reads the token embedding table, which the vocabulary piece then holds once. */
-  readonly tiedEmbedding: boolean;
+  tiedEmbedding(config: ModelConfig): boolean;
+  /** The token embedding's canonical name, whose stored dtype stands for the checkpoint's. */
+  readonly embeddingTensor: string;
   vocabulary(context: PieceContext): GraphBuilder;
   branch(name: string, layer: number, context: PieceContext): GraphBuilder;
+}
+
+/** Attention then MLP, each added to the residual stream in turn (GPT-2, Llama, Gemma 2, GPT-NeoX without parallel residual). */
+export const SEQUENTIAL_STEPS: readonly BlockStep[] = [
+  { branch: 'attention', input: 'hook_resid_pre', output: 'hook_attn_out' },
+  { sum: 'hook_resid_mid', terms: ['hook_resid_pre', 'hook_attn_out'] },
+  { branch: 'mlp', input: 'hook_resid_mid', output: 'hook_mlp_out' },
+  { sum: 'hook_resid_post', terms: ['hook_resid_mid', 'hook_mlp_out'] },
+];
+
+/** Attention and MLP both read resid_pre and add to it together (GPT-NeoX's use_parallel_residual): there is no resid_mid. */
+export const PARALLEL_STEPS: readonly BlockStep[] = [
+  { branch: 'attention', input: 'hook_resid_pre', output: 'hook_attn_out' },
+  { branch: 'mlp', input: 'hook_resid_pre', output: 'hook_mlp_out' },
+  { sum: 'hook_resid_post', terms: ['hook_resid_pre', 'hook_attn_out', 'hook_mlp_out'] },
+];
+
+/** The hooks a block exposes: resid_pre plus whatever its steps produce. */
+export function stepHookKinds(steps: readonly BlockStep[]): HookKind[] {
+  return ['hook_resid_pre', ...steps.map((step) => ('branch' in step ? step.output : step.sum))];
 }
