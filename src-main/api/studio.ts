@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
+import { loadCorrelation } from '../store/correlations.js';
+import { loadGenerations, loadSteering } from '../store/generations.js';
 import { loadResidualStats } from '../store/residual.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
@@ -66,6 +68,9 @@ export class Studio {
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
+      'runs.correlation': ({ runId }) => loadCorrelation(this.#db, runId),
+      'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
+      'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
       'matches.get': ({ runId }) => matchOverview(this.#db, runId),
       'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),

@@ -87,6 +87,18 @@ export class PayloadReader {
     return value as T;
   }
 
+  /** A list of objects, each read by a reader of its own. */
+  list(key: string): PayloadReader[] {
+    const value = this.#read(key);
+    if (!Array.isArray(value)) this.#fail(key, 'a list');
+    return value.map((item, index) => new PayloadReader(this.#channel, item, `${this.#prefix}${key}[${index}]`));
+  }
+
+  /** Refuses a field that is well-formed but wrong beside the others. */
+  fail(key: string, expected: string): never {
+    this.#fail(key, expected);
+  }
+
   object(key: string): PayloadReader {
     return new PayloadReader(this.#channel, this.#read(key), `${this.#prefix}${key}`);
   }
