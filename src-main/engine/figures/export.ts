@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { InputError } from '../../shared/errors.js';
+import { createFolder, writeWholeFile } from '../files.js';
 import { FIGURE_FAMILIES, type FigureFamily } from '../../shared/figures/families.js';
 import { figureSize } from '../../shared/figures/frame.js';
 import type { PanelRect } from '../../shared/figures/grid.js';
@@ -72,11 +72,16 @@ export interface FigureRenderOptions {
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
 export function renderFigures<S>(family: FigureFamily<S>, stats: S, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+  return renderBuiltFigures({ id: family.id, build: (settings) => family.builder(stats, settings) }, formats, options);
+}
+
+/** Any builder's figure, named by id, in each format from one build and one SVG: what match figures share with run figures. */
+export function renderBuiltFigures(figure: { id: string; build: (settings: ExportSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
-  const svg = figureSvg(family.builder(stats, settings), settings, options.rasterize);
+  const svg = figureSvg(figure.build(settings), settings, options.rasterize);
   return formats.map((format) => {
-    if (format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-    return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+    if (format === 'svg') return { fileName: `${figure.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
   });
 }
 
@@ -100,14 +105,14 @@ export interface ExportAllOptions extends FigureRenderOptions {
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
 export async function exportAllFigures<S = StatsExport>(stats: S, options: ExportAllOptions, catalogue?: readonly FigureFamily<S>[]): Promise<string[]> {
-  await mkdir(options.outDir, { recursive: true });
+  createFolder(options.outDir);
   const known = catalogue ?? statisticsFigures<S>();
   const families = options.families ? options.families.map((id) => familyOrThrow(id, known)) : known;
   const written: string[] = [];
   for (const family of families) {
     for (const figure of renderFigures(family, stats, options.formats, options)) {
       const path = join(options.outDir, figure.fileName);
-      await writeFile(path, figure.data);
+      writeWholeFile(path, figure.data);
       written.push(path);
     }
   }
