@@ -56,8 +56,9 @@ export const gemmaScopeAdapter: SaeAdapter = {
   inspect(path) {
     const file = archiveOf(path);
     return withFile(openArchive(file), (archive) => {
-      const [inputSize, featureCount] = matrixShape(archive, 'W_enc');
-      return definedFacts({ format: 'gemma-scope', architecture: 'jumprelu', hook: hookOf(file), d_in: inputSize, d_sae: featureCount, dtype: archive.dtype('W_enc') });
+      const hook = hookOf(file);
+      const { inputSize, featureCount } = readParams(headerOnly(archive), hook);
+      return definedFacts({ format: 'gemma-scope', architecture: 'jumprelu', hook, d_in: inputSize, d_sae: featureCount, dtype: archive.dtype('W_enc') });
     });
   },
 };
@@ -128,6 +129,11 @@ export function hookFromPath(file: string): string {
     );
   }
   return `blocks.${layer}.${SITE_HOOKS[site]}`;
+}
+
+/** Checks every array's presence, dtype and shape from the headers alone (reads return nothing). */
+function headerOnly(archive: ParamsArchive): ParamsArchive {
+  return { ...archive, read: (name) => (archive.dtype(name), new Float32Array(0)) };
 }
 
 function matrixShape(archive: ParamsArchive, name: string): [number, number] {

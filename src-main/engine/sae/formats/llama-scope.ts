@@ -3,7 +3,7 @@ import { InputError } from '../../../shared/errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, matrixShape, objectField, readJsonObject, readTensor, requiredCount, transpose, withFile, type JsonObject } from '../files.js';
+import { displayName, headerOnly, matrixShape, objectField, readJsonObject, readTensor, requiredCount, transpose, withFile, type JsonObject, type TensorSource } from '../files.js';
 import type { InputNormalization, SaeParams } from '../types.js';
 
 /** Llama Scope (OpenMOSS lm_saes): Llama3_1-8B-Base-L12R-8x/hyperparams.json + checkpoints/final.safetensors. */
@@ -42,7 +42,10 @@ export const llamaScopeAdapter: SaeAdapter = {
   inspect(path) {
     const folder = llamaScopeFolder(path);
     const config = parseConfig(folder);
-    const dtype = withFile(SafetensorsFile.open(join(folder, LLAMA_SCOPE_WEIGHTS_FILE)), (weights) => weights.describe('encoder.weight').dtype);
+    const dtype = withFile(SafetensorsFile.open(join(folder, LLAMA_SCOPE_WEIGHTS_FILE)), (weights) => {
+      readParams(headerOnly(weights), config, folder);
+      return weights.describe('encoder.weight').dtype;
+    });
     const facts = { format: 'llama-scope', architecture: 'jumprelu', hook: config.hook, d_in: config.inputSize, d_sae: config.featureCount, dtype };
     return definedFacts({ ...facts, normalize_activations: config.normalization, model: config.modelName });
   },
@@ -97,7 +100,7 @@ function languageModelName(folder: string): string | undefined {
  * lm_saes encodes x·s_in and decodes to x̂ = (f W_dec + b_dec)·s_out with dataset-wise norms; folding s_in into the
  * encoder and s_out into the decoder reads raw activations and gives the same features (as SAELens folds them).
  */
-function readParams(weights: SafetensorsFile, config: LlamaScopeConfig, folder: string): SaeParams {
+function readParams(weights: TensorSource, config: LlamaScopeConfig, folder: string): SaeParams {
   const { inputSize, featureCount, inputScale, outputScale } = config;
   if (config.subtractDecoderBias && Math.abs(inputScale * outputScale - 1) > 1e-6) {
     throw new InputError(`${displayName(join(folder, LLAMA_SCOPE_CONFIG_FILE))} subtracts b_dec before encoding but its input and output norms differ; SAE Studio cannot fold that.`, folder);
@@ -114,9 +117,9 @@ function readParams(weights: SafetensorsFile, config: LlamaScopeConfig, folder: 
     hook: config.hook,
     inputSize,
     featureCount,
-    encoderWeights: transpose(weights.read('encoder.weight'), featureCount, inputSize).map((value) => value * inputScale),
+    encoderWeights: scaledTranspose(weights.read('encoder.weight'), { rows: featureCount, columns: inputSize, scale: inputScale }),
     encoderBias: readTensor(weights, 'encoder.bias', [featureCount]),
-    decoderWeights: transpose(decoder, inputSize, featureCount).map((value) => value * outputScale),
+    decoderWeights: scaledTranspose(decoder, { rows: inputSize, columns: featureCount, scale: outputScale }),
     decoderBias: readTensor(weights, 'decoder.bias', [inputSize]).map((value) => value * outputScale),
     threshold: new Float32Array(featureCount).fill(config.threshold),
     subtractDecoderBias: config.subtractDecoderBias,
@@ -126,6 +129,12 @@ function readParams(weights: SafetensorsFile, config: LlamaScopeConfig, folder: 
     centerInput: false,
     modelName: config.modelName,
   };
+}
+
+/** A header-only read gives no values, and then there is nothing to transpose. */
+function scaledTranspose(data: Float32Array, shape: { rows: number; columns: number; scale: number }): Float32Array {
+  if (data.length === 0) return data;
+  return transpose(data, shape.rows, shape.columns).map((value) => value * shape.scale);
 }
 
 function stringField(cfg: JsonObject, key: string, file: string): string {
