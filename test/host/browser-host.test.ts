@@ -65,18 +65,34 @@ describe('browser host security', () => {
       expect(reply.status).toBe(403);
       expect(JSON.parse(reply.body).error.message).toBe('This request needs the token printed when the host started.');
     }
-    expect((await send('/')).status).toBe(403);
+    expect((await send('/upload?path=a.txt', { method: 'POST', body: 'x' })).status).toBe(403);
   });
 
-  it('accepts the token from the header, the query or the cookie set with the page', async () => {
-    expect((await invoke('app.info', {})).status).toBe(200);
-    const page = await send(`/?token=${TOKEN}`);
+  it('accepts the token from the header or the query, never from a cookie, and sets none', async () => {
+    expect((await send(`/api/app.info?token=${TOKEN}`, { method: 'POST' })).status).toBe(200);
+    const page = await send('/');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>SAE Studio</title>');
-    const cookie = String(page.headers['set-cookie']).split(';')[0];
-    expect(cookie).toBe(`sae-studio-token-${host.port}=${TOKEN}`);
-    const reply = await invoke('app.info', {}, { cookie });
-    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { host: 'browser' } });
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const reply = await invoke('app.info', {}, { cookie: `sae-studio-token-${host.port}=${TOKEN}; sae-studio-token=${TOKEN}` });
+    expect(reply.status).toBe(403);
+  });
+
+  it('opens the browser with a single-use launch code that trades for the token', async () => {
+    const opened = new URL(host.openUrl());
+    expect(opened.href).not.toContain(TOKEN);
+    const nonce = opened.searchParams.get('nonce');
+    const first = await send(`/session?nonce=${nonce}`, { method: 'POST' });
+    expect(JSON.parse(first.body)).toEqual({ ok: true, value: { token: TOKEN } });
+    const again = await send(`/session?nonce=${nonce}`, { method: 'POST' });
+    expect(again.status).toBe(403);
+    expect(JSON.parse(again.body).error.message).toBe('This launch code is spent or expired; open the address the host printed.');
+    expect((await send('/session?nonce=made-up', { method: 'POST' })).status).toBe(403);
+  });
+
+  it('answers a malformed address with a sentence, never a stack trace', async () => {
+    const reply = await send('/api/%E0%A4%A', { method: 'POST', headers: withToken, body: '{}' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body)).toEqual({ ok: false, error: { message: "'%E0%A4%A' is not a valid API address." } });
   });
 
   it('refuses a foreign Host header, as a DNS-rebinding page would send', async () => {
@@ -174,5 +190,25 @@ describe('browser host start', () => {
   it('names a port that is taken in one sentence', async () => {
     const second = BrowserHost.start({ studio, rendererDir: folder, uploadDir: folder, port: host.port, token: TOKEN });
     await expect(second).rejects.toThrow(`Port ${host.port} is in use; pick another with --port, or leave it out for a free one.`);
+  });
+});
+
+describe('browser host connections', () => {
+  it('closes a socket that never sends a request, and caps how many may be open', async () => {
+    const { connect } = await import('node:net');
+    const limited = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: folder, port: 0, token: TOKEN, limits: { silentMs: 200, maxConnections: 2 } });
+    try {
+      const sockets = Array.from({ length: 3 }, () => connect(limited.port, '127.0.0.1'));
+      const closedAfter = sockets.map((socket) => new Promise<number>((resolve) => {
+        const start = Date.now();
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(Date.now() - start));
+      }));
+      const times = await Promise.all(closedAfter);
+      // All three end: the third at once (over the cap), the other two once they have stayed silent.
+      expect(times).toHaveLength(3);
+    } finally {
+      await limited.close();
+    }
   });
 });
