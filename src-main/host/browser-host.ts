@@ -20,6 +20,8 @@ export interface BrowserHostOptions {
   /** Largest JSON request body accepted, in bytes. */
   maxRequestBytes?: number;
   limits?: Partial<ConnectionLimits>;
+  /** Largest uploaded file accepted, in bytes. */
+  maxUploadBytes?: number;
 }
 
 /** What one client may hold of the host: silent or idle sockets are closed, and only so many may be open. */
@@ -184,7 +186,7 @@ export class BrowserHost {
     const path = url.searchParams.get('path');
     if (!path) throw new InputError('An upload needs a path parameter naming the file.');
     const drop = url.searchParams.get('drop') ?? undefined;
-    const stored = await storeUpload(request, this.#options.uploadDir, { path, drop });
+    const stored = await storeUpload(request, this.#options.uploadDir, { path, drop, maxBytes: this.#options.maxUploadBytes });
     sendJson(response, 200, { ok: true, value: stored });
   }
 

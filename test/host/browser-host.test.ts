@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Studio } from '../../src-main/api/studio.js';
 import { BrowserHost } from '../../src-main/host/browser-host.js';
+import { pruneUploads, UNUSED_UPLOAD_AGE_MS } from '../../src-main/host/uploads.js';
 
 const TOKEN = 'test-token-1234567890';
 let folder: string;
@@ -175,6 +177,41 @@ describe('browser host uploads', () => {
     const weights = JSON.parse((await upload('drop=d1&path=gpt2%2Fsub%2Fweights.bin', 'xyz')).body);
     expect(config.value.path).toBe(join(folder, 'uploads', 'drops', 'd1', 'gpt2', 'config.json'));
     expect(readFileSync(weights.value.path, 'utf8')).toBe('xyz');
+  });
+
+  it('replaces an earlier upload to the same place, so the path holds the bytes of the hash returned', async () => {
+    const first = JSON.parse((await upload('drop=d2&path=m%2Fcfg.json', 'old')).body);
+    const second = JSON.parse((await upload('drop=d2&path=m%2Fcfg.json', 'new bytes')).body);
+    expect(second.value.path).toBe(first.value.path);
+    expect(second.value.hash).toBe(createHash('sha256').update('new bytes').digest('hex'));
+    expect(readFileSync(second.value.path, 'utf8')).toBe('new bytes');
+  });
+
+  it('refuses an upload over the size limit and keeps nothing of it', async () => {
+    const small = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: join(folder, 'small-uploads'), port: 0, token: TOKEN, maxUploadBytes: 4 });
+    try {
+      const reply = await fetch(`http://127.0.0.1:${small.port}/upload?path=big.txt`, { method: 'POST', headers: withToken, body: 'more than four bytes' });
+      expect(await reply.json()).toEqual({ ok: false, error: { message: 'The upload is larger than 4 bytes, the most the host accepts.' } });
+      expect(readdirSync(join(folder, 'small-uploads', 'blobs'))).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('prunes old drops no library item uses, and the contents nothing links to any more', async () => {
+    const uploads = join(folder, 'prune-uploads');
+    const prunable = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: uploads, port: 0, token: TOKEN });
+    try {
+      const at = (query: string) => fetch(`http://127.0.0.1:${prunable.port}/upload?${query}`, { method: 'POST', headers: withToken, body: query });
+      await at('drop=used&path=a%2Fcfg.json');
+      await at('drop=unused&path=b%2Fcfg.json');
+    } finally {
+      await prunable.close();
+    }
+    const later = Date.now() + 2 * UNUSED_UPLOAD_AGE_MS;
+    expect(pruneUploads(uploads, [join(uploads, 'drops', 'used', 'a')], later)).toBe(1);
+    expect(readdirSync(join(uploads, 'drops'))).toEqual(['used']);
+    expect(readdirSync(join(uploads, 'blobs'))).toHaveLength(1);
   });
 
   it('refuses paths that would leave the upload folder', async () => {
