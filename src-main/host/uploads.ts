@@ -51,7 +51,7 @@ async function streamToBlob(request: IncomingMessage, folder: string, maxBytes: 
     await pipeline(request, hashing, file);
   } catch (error) {
     // The stream may still be opening the file; remove it only once the stream has let go.
-    if (!file.closed) await new Promise((resolve) => file.once('close', resolve));
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
     rmSync(partial, { force: true });
     throw error;
   }
