@@ -152,3 +152,24 @@ function toPositionStats(record: FamilyRecord): PositionStats {
   }
   return stats;
 }
+
+/** An SAE as a match names it: its file, hook and size. */
+export interface SaeLocator {
+  source: string;
+  hook: string;
+  featureCount: number;
+}
+
+/** Density and mean per feature from the newest finished statistics run that read this SAE, if any did. */
+export function findFeatureStats(db: Database.Database, sae: SaeLocator): { density: Float64Array; mean: Float64Array } | undefined {
+  const runs = db.prepare("SELECT id, settings FROM runs WHERE kind = 'statistics' AND state = 'finished' ORDER BY created_at DESC, rowid DESC").all() as { id: string; settings: string }[];
+  for (const run of runs) {
+    const paths = (JSON.parse(run.settings) as { saes?: string[] }).saes ?? [];
+    if (!paths.some((path) => sae.source === path || sae.source.startsWith(`${path.replace(/[\\/]+$/, '')}/`))) continue;
+    const row = db.prepare('SELECT sae_index FROM sae_statistics WHERE run_id = ? AND hook = ? AND d_sae = ?').get(run.id, sae.hook, sae.featureCount) as { sae_index: number } | undefined;
+    if (!row) continue;
+    const { arrays } = loadFamily(db, { runId: run.id, index: row.sae_index, family: 'features' });
+    return { density: arrays.density as Float64Array, mean: arrays.mean as Float64Array };
+  }
+  return undefined;
+}
