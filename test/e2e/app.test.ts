@@ -78,10 +78,12 @@ describe('the app in the browser host', () => {
     const event = await page.evaluate(
       () =>
         new Promise((resolve, reject) => {
-          const socket = new WebSocket(`ws://${location.host}/events`);
+          const token = window.sessionStorage.getItem('sae-studio-token') ?? '';
+          const socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`);
           socket.onerror = () => reject(new Error('The events socket was refused.'));
           socket.onmessage = (message) => resolve(JSON.parse(String(message.data)));
-          socket.onopen = () => void fetch('/api/library.remove', { method: 'POST', body: JSON.stringify({ id: 'none' }) });
+          const headers = { 'x-sae-studio-token': token };
+          socket.onopen = () => void fetch('/api/library.remove', { method: 'POST', headers, body: JSON.stringify({ id: 'none' }) });
         }),
     );
     expect(event).toEqual({ type: 'library.changed' });
