@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
-import { requireFinishedRun } from './runs.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -30,15 +30,16 @@ interface FamilyHeader {
 
 const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 
-/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
+/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left; each write checks the run is still active. */
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
+  const write = <A extends unknown[]>(save: (...args: A) => void) => (...args: A) => writeWhileActive(db, runId, () => save(...args));
   return {
-    saveRun(run: RunDescription) {
+    saveRun: write((run: RunDescription) => {
       db.prepare(
         'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing);
-    },
-    saveSae(index: number, sae: SaeIdentity) {
+    }),
+    saveSae: write((index: number, sae: SaeIdentity) => {
       db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(
         runId,
         index,
@@ -46,10 +47,10 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
         sae.d_in,
         sae.d_sae,
       );
-    },
-    saveFeatures: (index, features) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features)),
-    savePositions: (index, positions) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions)),
-    saveSummary: (index, summary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} }),
+    }),
+    saveFeatures: write((index: number, features: FeatureStats) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features))),
+    savePositions: write((index: number, positions: PositionStats) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions))),
+    saveSummary: write((index: number, summary: SaeSummary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} })),
   };
 }
 

@@ -33,7 +33,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
-    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, residual, match, not "gossip"'],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, match, not "gossip"'],
     [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
     [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],
     [{ kind: 'match', settings: { ...MATCH, by: 'both' } }, 'settings.by must be one of decoder, encoder, not "both"'],
@@ -47,6 +47,9 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ ...EXPORT, pair: { k: -1, l: 1 } }, 'pair.k must be a whole number of at least 0, not -1'],
     [{ ...EXPORT, pair: { k: 0, l: 1, m: 2 } }, "unknown field 'pair.m'"],
   ],
+  'runs.correlation': [[{ runId: '' }, 'runId must be a non-empty string, not ""']],
+  'runs.steering': [[{}, 'runId must be a non-empty string, not nothing']],
+  'runs.generation': [[{ runId: 3 }, 'runId must be a non-empty string, not 3']],
   'figures.export': [
     [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
     [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],

@@ -6,7 +6,7 @@ import { checkSaeFitsModel } from '../sae/compatibility.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import { openSae } from '../sae/registry.js';
 import type { SaeEncoder, SaeParams } from '../sae/types.js';
-import type { Continuation, FeatureTrace, GenerationOutput, SteeredFeature, SteeringComparison, SteeringResult } from '../../shared/steering.js';
+import { steeredFeatures, type Continuation, type FeatureTrace, type GenerationOutput, type SteeringComparison, type SteeringResult } from '../../shared/steering.js';
 import { GENERATION_LIMITS, type GenerateSettings, type GenerationSettings, type SteerSettings } from '../../shared/settings/steer-settings.js';
 import { generateTokens, type GenerationHooks } from './generate.js';
 import { steeredRows, steeringEdit, steeringVector, type SteeringVector } from './steering.js';
@@ -54,16 +54,11 @@ export async function runSteering(settings: SteerSettings, context: SteerContext
       comparisons.push({ prompt, default: await run([]), steered: await run(vectors) });
       context.progress.bar(PROMPTS_BAR, comparisons.length, settings.prompts.length);
     }
-    return { features: steeredFeatures(settings, tracers), comparisons };
+    return { features: steeredFeatures(settings.features, comparisons[0]?.steered.features ?? []), comparisons };
   } finally {
     await Promise.all(tracers.map((tracer) => tracer.encoder.dispose()));
     await model.dispose();
   }
-}
-
-function steeredFeatures(settings: SteerSettings, tracers: Tracer[]): SteeredFeature[] {
-  const hooks = settings.saes.map((path) => tracers.find((tracer) => tracer.path === path)?.hook ?? '');
-  return settings.features.map(({ sae, feature, coefficient }) => ({ hook: hooks[sae]!, feature, coefficient }));
 }
 
 function checkGeneration(settings: GenerateSettings): void {
@@ -82,7 +77,6 @@ function promptIds(prompt: string, tokenizer: TextTokenizer, model: LanguageMode
 
 /** One SAE whose features are steered: its encoder, to read those features on the generated tokens. */
 interface Tracer {
-  path: string;
   hook: string;
   features: number[];
   encoder: SaeEncoder;
@@ -105,7 +99,7 @@ async function openSteering(settings: SteerSettings, inputs: SteeringInputs): Pr
     const params = openSae(path);
     checkSaeFitsModel(params, inputs.model.config);
     vectors.push(steeringVector(params, features));
-    inputs.tracers.push({ path, hook: params.hook, features: features.map((feature) => feature.feature), encoder: await inputs.createEncoder(params) });
+    inputs.tracers.push({ hook: params.hook, features: features.map((feature) => feature.feature), encoder: await inputs.createEncoder(params) });
   }
   return vectors;
 }
