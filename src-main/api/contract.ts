@@ -5,6 +5,7 @@ import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
 import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
 export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
@@ -43,6 +44,17 @@ export interface FigureExportRequest {
   settings?: FigureExportSettings;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  settings?: FigureExportSettings;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -58,6 +70,9 @@ export interface ApiContract {
   'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
   'runs.generation': { request: { runId: string }; response: GenerationOutput[] };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

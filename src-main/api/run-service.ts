@@ -157,7 +157,7 @@ export class RunService {
 
   #transition(runId: string, state: RunState, message?: string): RunRecord {
     const run = setRunState(this.#db, runId, state, message);
-    this.#emit({ type: 'run.state', run });
+    this.#emit({ type: 'run.state', run: run as RunRecord });
     return run;
   }
 

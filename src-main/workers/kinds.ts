@@ -4,6 +4,7 @@ import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { PayloadReader } from '../shared/settings/payload-reader.js';
 import { readCorrelationSettings } from '../shared/settings/correlation-settings.js';
 import { readResidualSettings } from '../shared/settings/residual-settings.js';
+import { readMatchSettings } from '../shared/settings/match-settings.js';
 import { readRunSettings } from '../shared/settings/run-settings.js';
 import { readGenerateSettings, readSteerSettings } from '../shared/settings/steer-settings.js';
 import type { JobHandler } from './handler.js';
@@ -36,6 +37,10 @@ const JOB_KINDS: { [K in JobKindName]: JobKind<JobSettings[K]> } = {
   residual: {
     readSettings: readResidualSettings,
     loadHandler: async () => (await import('./residual-job.js')).residualJob,
+  },
+  match: {
+    readSettings: readMatchSettings,
+    loadHandler: async () => (await import('./match-job.js')).matchJob,
   },
 };
 

@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openWritable } from '../../engine/files.js';
 import { InputError } from '../../shared/errors.js';
 import { modelHookNames } from '../../engine/model/families/index.js';
 import { hookName, parseHookName } from '../../shared/hooks.js';
@@ -69,7 +70,7 @@ async function collect(model: LanguageModel, tokens: number[], hooks: string[]):
 
 /** Writes row by row: the logits of a long text are too large for one JSON string. */
 function writeActivations(file: string, activations: Activations): void {
-  const descriptor = openSync(file, 'w');
+  const descriptor = openWritable(file);
   const write = (text: string) => writeSync(descriptor, text);
   try {
     write(`{"tokens":${JSON.stringify(activations.tokens)},"hooks":{`);
@@ -85,10 +86,11 @@ function writeActivations(file: string, activations: Activations): void {
   }
 }
 
+/** JSON.stringify writes null for NaN and infinities, which bare join would leave as invalid JSON. */
 function writeRows(write: (text: string) => void, values: Float32Array, width: number): void {
   write('[');
   for (let row = 0; row * width < values.length; row++) {
-    write(`${row ? ',' : ''}[${values.subarray(row * width, (row + 1) * width).join(',')}]`);
+    write(`${row ? ',' : ''}${JSON.stringify(Array.from(values.subarray(row * width, (row + 1) * width)))}`);
   }
   write(']');
 }

@@ -11,6 +11,7 @@ import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
 import { makeSaesCommand } from './make-saes.js';
 import { residualCommand } from './residual.js';
+import { matchCommand } from './match.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { steerCommand } from './steer.js';
@@ -19,6 +20,7 @@ import { steerCommand } from './steer.js';
 export const COMMANDS: Command[] = [
   analyzeCommand,
   residualCommand,
+  matchCommand,
   runsCommand,
   exportCommand,
   figuresCommand,

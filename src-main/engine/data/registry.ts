@@ -1,7 +1,7 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/errors.js';
-import { isFile } from '../files.js';
+import { isDirectory, isFile, openReadable, pathExists, regularFileStats } from '../files.js';
 import type { DatasetAdapter } from './adapter.js';
 import { csvAdapter } from './formats/csv.js';
 import { jsonlAdapter } from './formats/jsonl.js';
@@ -39,8 +39,9 @@ export async function inspectDataset(path: string): Promise<Record<string, strin
 }
 
 function requireAdapter(path: string): DatasetAdapter {
-  if (!existsSync(path)) throw new InputError(`The dataset file ${path} does not exist.`, path);
-  if (!isFile(path)) throw new InputError(`${basename(path)} is a folder; pick one dataset file (${KNOWN_EXTENSIONS}).`, path);
+  if (!pathExists(path)) throw new InputError(`The dataset file ${path} does not exist.`, path);
+  if (isDirectory(path)) throw new InputError(`${basename(path)} is a folder; pick one dataset file (${KNOWN_EXTENSIONS}).`, path);
+  regularFileStats(path);
   const adapter = findAdapter(path);
   if (!adapter) throw new InputError(`${basename(path)} is not a dataset format SAE Studio reads: use ${KNOWN_EXTENSIONS}.`, path);
   return adapter;
@@ -52,7 +53,7 @@ function findAdapter(path: string): DatasetAdapter | undefined {
 }
 
 function readHead(path: string): Uint8Array {
-  const descriptor = openSync(path, 'r');
+  const descriptor = openReadable(path);
   try {
     const head = new Uint8Array(HEAD_BYTES);
     return head.subarray(0, readSync(descriptor, head, 0, HEAD_BYTES, 0));

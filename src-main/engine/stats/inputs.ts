@@ -8,7 +8,7 @@ import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.j
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
@@ -52,9 +52,13 @@ export function listedModelShape(dir: string): ModelShape {
 }
 
 function checkSettings(settings: RunSettings): void {
-  const counts = { samples: settings.samples, 'batch size': settings.batchSize, 'quantile buckets': quantileBuckets(settings) };
+  const counts = { samples: settings.samples, 'batch size': settings.batchSize };
   for (const [name, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 1) throw new InputError(`The ${name} must be a whole number of at least 1, not ${value}.`);
+  }
+  const buckets = quantileBuckets(settings);
+  if (!Number.isInteger(buckets) || buckets < QUANTILE_BUCKET_LIMITS.min || buckets > QUANTILE_BUCKET_LIMITS.max) {
+    throw new InputError(`The quantile buckets must be a whole number from ${QUANTILE_BUCKET_LIMITS.min} to ${QUANTILE_BUCKET_LIMITS.max}, not ${buckets}.`);
   }
   const accuracy = quantileAccuracy(settings);
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
