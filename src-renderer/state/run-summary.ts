@@ -3,6 +3,10 @@ import { fileName } from '../../src-main/shared/figures/title.js';
 
 /** A run's one-line title and settings line, whatever its kind. */
 export function runSummary(run: RunRecord): { title: string; details: string } {
+  if (run.kind === 'match') {
+    const s = run.settings;
+    return { title: `Match · ${s.saes.map(fileName).join(', ')}`, details: `${s.by} directions · top-${s.topK} · thresholds ${s.thresholds.join(', ')} · device ${s.device}` };
+  }
   const model = fileName(run.settings.model);
   const saes = 'saes' in run.settings ? `${run.settings.saes.length} SAE${run.settings.saes.length === 1 ? '' : 's'}` : '';
   switch (run.kind) {
@@ -31,6 +35,7 @@ export function runSummary(run: RunRecord): { title: string; details: string } {
 
 /** The label of a finished run's open button. */
 export function openLabel(run: RunRecord): string {
+  if (run.kind === 'match') return 'Open match';
   if (run.kind === 'correlate') return 'Open correlation';
   if (run.kind === 'steer' || run.kind === 'generate') return 'Open continuations';
   return 'Open figures';
