@@ -43,7 +43,7 @@ interface ModelMeasurement {
 export async function runBenchmark(options: ParsedOptions): Promise<void> {
   const shape = modelShape(options);
   const configuration: ModelBenchConfiguration = {
-    folder: join(tmpdir(), `sae-studio-bench-gpt2-${shape.layers}x${shape.width}-h${shape.heads}-c${shape.context}-s${shape.seed}`),
+    folder: benchModelFolder(shape),
     device: choiceOption(options, 'device', DEVICES, 'auto'),
     runs: forwardRuns(options, shape.context),
     repeats: count(options, 'repeats'),
@@ -53,12 +53,17 @@ export async function runBenchmark(options: ParsedOptions): Promise<void> {
   printMeasurement(await measureInChild<ModelMeasurement>(import.meta.filename, configuration, 'the model'), configuration.peakSize);
 }
 
+/** Where the random GPT-2 of a shape is written once and reused by later benchmarks. */
+export function benchModelFolder(shape: DemoModelOptions): string {
+  return join(tmpdir(), `sae-studio-bench-gpt2-${shape.layers}x${shape.width}-h${shape.heads}-c${shape.context}-s${shape.seed}`);
+}
+
 /** A whole-number flag; the bench command declares every default. */
 function count(options: ParsedOptions, name: string, minimum = 1): number {
   return integerOption(options, name, minimum) as number;
 }
 
-function modelShape(options: ParsedOptions): DemoModelOptions {
+export function modelShape(options: ParsedOptions): DemoModelOptions {
   const [layers, width, heads, context] = ['layers', 'width', 'heads', 'context'].map((name) => count(options, `model-${name}`));
   return { layers, width, heads, context, seed: count(options, 'model-seed', 0) };
 }
@@ -76,7 +81,7 @@ function forwardRuns(options: ParsedOptions, modelContext: number): ForwardRun[]
 }
 
 /** Writes the model in this process, so its generation does not count toward the measuring child's peak memory. */
-function ensureModel(folder: string, shape: DemoModelOptions): void {
+export function ensureModel(folder: string, shape: DemoModelOptions): void {
   if (existsSync(join(folder, CONFIG_FILE))) return;
   console.log(`Writing a ${shape.layers}-layer, ${shape.width}-wide GPT-2 with random weights to ${folder} …`);
   writeDemoModel(folder, shape);

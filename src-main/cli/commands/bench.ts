@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOpt
   model: () => import('../../bench/model.js'),
   stats: () => import('../../bench/stats.js'),
   match: () => import('../../bench/match.js'),
+  generate: () => import('../../bench/generate.js'),
 };
 
 export const benchCommand: Command = {
@@ -24,6 +25,8 @@ export const benchCommand: Command = {
     features: { type: 'string', value: 'N', description: 'Features of each SAE (match)', default: '24576' },
     'model-heads': { type: 'string', value: 'N', description: 'Attention heads of the random GPT-2 (model)', default: '12' },
     'model-context': { type: 'string', value: 'N', description: 'Context length of the random GPT-2 (model)', default: '1024' },
+    'new-tokens': { type: 'string', value: 'N', description: 'Tokens to generate greedily (generate)', default: '256' },
+    'prompt-tokens': { type: 'string', value: 'N', description: 'Tokens of the prompt they follow (generate)', default: '8' },
     'model-seed': { type: 'string', value: 'N', description: 'Seed of the random GPT-2\'s weights (model)', default: '7' },
   },
   async run(options, positionals) {
