@@ -44,7 +44,7 @@ interface ModelMeasurement {
 const BENCH_FAMILIES = ['gpt2', ...GENERATED_FAMILIES] as const;
 type BenchFamily = (typeof BENCH_FAMILIES)[number];
 
-interface BenchShape extends DemoModelOptions {
+export interface BenchShape extends DemoModelOptions {
   family: BenchFamily;
   keyValueHeads: number;
 }
@@ -59,7 +59,7 @@ const SHAPE_DEFAULTS: Record<'gpt2' | 'decoder', Record<string, number>> = {
 export async function runBenchmark(options: ParsedOptions): Promise<void> {
   const shape = modelShape(options);
   const configuration: ModelBenchConfiguration = {
-    folder: join(tmpdir(), benchFolderName(shape)),
+    folder: benchModelFolder(shape),
     device: choiceOption(options, 'device', DEVICES, 'auto'),
     runs: forwardRuns(options, shape.context),
     repeats: count(options, 'repeats'),
@@ -70,9 +70,10 @@ export async function runBenchmark(options: ParsedOptions): Promise<void> {
   printMeasurement(await measureInChild<ModelMeasurement>(import.meta.filename, configuration, 'the model'), { peakSize: configuration.peakSize, target });
 }
 
-function benchFolderName(shape: BenchShape): string {
+/** Where the random model of a shape is written once and reused by later benchmarks. */
+export function benchModelFolder(shape: BenchShape): string {
   const decoder = shape.family === 'gpt2' ? '' : `-kv${shape.keyValueHeads}-v${shape.vocabSize}`;
-  return `sae-studio-bench-${shape.family}-${shape.layers}x${shape.width}-h${shape.heads}${decoder}-c${shape.context}-s${shape.seed}`;
+  return join(tmpdir(), `sae-studio-bench-${shape.family}-${shape.layers}x${shape.width}-h${shape.heads}${decoder}-c${shape.context}-s${shape.seed}`);
 }
 
 /** A whole-number flag; the bench command declares every default. */
@@ -80,7 +81,7 @@ function count(options: ParsedOptions, name: string, minimum = 1): number {
   return integerOption(options, name, minimum) as number;
 }
 
-function modelShape(options: ParsedOptions): BenchShape {
+export function modelShape(options: ParsedOptions): BenchShape {
   const family = choiceOption(options, 'family', BENCH_FAMILIES, 'gpt2');
   const defaults = SHAPE_DEFAULTS[family === 'gpt2' ? 'gpt2' : 'decoder'];
   const size = (name: string) => integerOption(options, `model-${name}`) ?? defaults[name]!;
@@ -101,7 +102,7 @@ function forwardRuns(options: ParsedOptions, modelContext: number): ForwardRun[]
 }
 
 /** Writes the model in this process, so its generation does not count toward the measuring child's peak memory. */
-function ensureModel(folder: string, shape: BenchShape): void {
+export function ensureModel(folder: string, shape: BenchShape): void {
   if (existsSync(join(folder, CONFIG_FILE))) return;
   console.log(`Writing a ${shape.layers}-layer, ${shape.width}-wide ${shape.family} with random weights to ${folder} …`);
   if (shape.family === 'gpt2') writeDemoModel(folder, shape);
