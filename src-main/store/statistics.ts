@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { InputError } from '../engine/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import { saveExampleWindows, saveFeaturePages } from './feature-pages.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -49,6 +50,8 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
     saveFeatures: (index, features) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features)),
     savePositions: (index, positions) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions)),
     saveSummary: (index, summary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} }),
+    saveFeaturePages: (index, pages) => saveFeaturePages(db, runId, index, pages),
+    saveExampleWindows: (windows) => saveExampleWindows(db, runId, windows),
   };
 }
 
@@ -100,6 +103,19 @@ export function loadRunStats(db: Database.Database, runId: string): StatsExport 
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
     .all(runId) as SaeRow[];
   return { run: { ...run }, saes: saes.map((sae) => loadSae(db, runId, sae)) };
+}
+
+/** One SAE's identity and feature statistics only: what a feature page or the features table needs. */
+export function loadSaeFeatures(db: Database.Database, runId: string, index: number): SaeIdentity & { features: FeatureStats } {
+  const sae = db.prepare('SELECT hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? AND sae_index = ?').get(runId, index) as SaeIdentity | undefined;
+  if (!sae) throw new InputError(`Run '${runId}' has no SAE ${index}.`);
+  return { ...sae, features: toFeatureStats(loadFamily(db, { runId, index, family: 'features' })) };
+}
+
+/** The SAEs of a finished run in order, by hook. */
+export function listRunSaes(db: Database.Database, runId: string): (SaeIdentity & { index: number })[] {
+  const rows = db.prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index').all(runId) as SaeRow[];
+  return rows.map(({ sae_index, ...identity }) => ({ index: sae_index, ...identity }));
 }
 
 function loadSae(db: Database.Database, runId: string, sae: SaeRow): SaeStats {

@@ -8,7 +8,14 @@ import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.j
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from './types.js';
+import {
+  DEFAULT_EXAMPLES,
+  DEFAULT_QUANTILE_ACCURACY,
+  DEFAULT_QUANTILE_BUCKETS,
+  EXAMPLES_LIMITS,
+  QUANTILE_ACCURACY_LIMITS,
+  type RunSettings,
+} from './types.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
@@ -56,6 +63,10 @@ function checkSettings(settings: RunSettings): void {
   for (const [name, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 1) throw new InputError(`The ${name} must be a whole number of at least 1, not ${value}.`);
   }
+  const examples = exampleCount(settings);
+  if (!Number.isInteger(examples) || examples < EXAMPLES_LIMITS.min || examples > EXAMPLES_LIMITS.max) {
+    throw new InputError(`The examples per feature must be a whole number from ${EXAMPLES_LIMITS.min} to ${EXAMPLES_LIMITS.max}, not ${examples}.`);
+  }
   const accuracy = quantileAccuracy(settings);
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
   if (!(accuracy >= min && accuracy <= max)) throw new InputError(`The quantile accuracy must be a number from ${min} to ${max}, not ${accuracy}.`);
@@ -63,6 +74,10 @@ function checkSettings(settings: RunSettings): void {
 
 export function quantileBuckets(settings: RunSettings): number {
   return settings.quantileBuckets ?? DEFAULT_QUANTILE_BUCKETS;
+}
+
+export function exampleCount(settings: RunSettings): number {
+  return settings.examples ?? DEFAULT_EXAMPLES;
 }
 
 export function quantileAccuracy(settings: RunSettings): number {

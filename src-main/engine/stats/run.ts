@@ -2,7 +2,8 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progr
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
-import { layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBuckets, type RunInputs } from './inputs.js';
+import { collectWindowTokens, windowsOfExamples } from './example-windows.js';
+import { exampleCount, layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBuckets, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
@@ -40,7 +41,9 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     const samples = await foldWindows({ inputs, layers, settings, clock }, context);
     const description = describeRun(settings, inputs, samples);
     context.store.saveRun(description);
-    for (const layer of layers) await clock.time('storage', () => storeLayer(layer, context));
+    const referenced = new Set<number>();
+    for (const layer of layers) await clock.time('storage', () => storeLayer(layer, context).forEach((window) => referenced.add(window)));
+    await clock.time('storage', () => storeExampleWindows({ inputs, settings, referenced }, context));
     return description;
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
@@ -63,6 +66,7 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       quantileBuckets: quantileBuckets(settings),
       relativeAccuracy: quantileAccuracy(settings),
       withLosses: settings.ce,
+      examples: exampleCount(settings),
     });
     layers.push({ index, label: labels[index], encoder, accumulator });
   }
@@ -146,15 +150,31 @@ function describeRun(settings: RunSettings, inputs: RunInputs, samples: number):
   return { model: settings.model, dataset: settings.dataset, samples, context: inputs.plan.context, packing: settings.packing };
 }
 
-/** Stores one family at a time, each announced only once it is written. */
-function storeLayer(layer: Layer, context: RunContext): void {
+/** Stores one family at a time, each announced only once it is written; returns the windows its examples point at. */
+function storeLayer(layer: Layer, context: RunContext): Set<number> {
   const { store, progress } = context;
   const features = layer.accumulator.features();
   store.saveSae(layer.index, layer.accumulator.identity());
   store.saveFeatures(layer.index, features);
+  const pages = layer.accumulator.pages(features);
+  store.saveFeaturePages(layer.index, pages);
   progress.stage(`${layer.label} - Computed and stored feature-level stats`);
   store.savePositions(layer.index, layer.accumulator.positions());
   progress.stage(`${layer.label} - Computed and stored position-level stats`);
   store.saveSummary(layer.index, layer.accumulator.summary(features));
   progress.stage(`${layer.label} - Computed and stored summary stats`);
+  return windowsOfExamples([pages.examples]);
+}
+
+interface WindowRequest {
+  inputs: RunInputs;
+  settings: RunSettings;
+  referenced: ReadonlySet<number>;
+}
+
+/** Stores, once per run, the tokens of every window an example points at. */
+function storeExampleWindows({ inputs, settings, referenced }: WindowRequest, context: RunContext): void {
+  const windows = collectWindowTokens(inputs, referenced);
+  context.store.saveExampleWindows({ perFeature: exampleCount(settings), windows });
+  if (windows.size > 0) context.progress.stage(`Stored the tokens of ${windows.size} example windows`);
 }

@@ -2,8 +2,9 @@ import type { EncodedBatch } from '../sae/types.js';
 import { ActiveValues } from './active-values.js';
 import { FeatureAccumulator } from './features.js';
 import { PositionAccumulator, type TokenError } from './positions.js';
-import type { SaeIdentity } from './stats-store.js';
+import type { FeaturePages, SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
+import { TopExamples } from './top-examples.js';
 import type { SaeStats } from './types.js';
 import type { WindowBatch } from './windows.js';
 
@@ -15,6 +16,8 @@ export interface SaeAccumulatorOptions {
   quantileBuckets: number;
   relativeAccuracy: number;
   withLosses: boolean;
+  /** Examples kept per feature; 0 keeps none. */
+  examples: number;
 }
 
 /** Per-token losses of one batch [batch·sequence]: the clean model, x spliced to x̂, x zeroed. */
@@ -31,6 +34,9 @@ export class SaeAccumulator {
   #features: FeatureAccumulator;
   #positions: PositionAccumulator;
   #summary: SummaryAccumulator;
+  #examples: TopExamples | undefined;
+  /** Windows folded so far: the run-order index of the next batch's first window. */
+  #windows = 0;
 
   constructor(options: SaeAccumulatorOptions) {
     this.options = options;
@@ -38,6 +44,7 @@ export class SaeAccumulator {
     this.#features = new FeatureAccumulator(options);
     this.#positions = new PositionAccumulator(options);
     this.#summary = new SummaryAccumulator(options.inputSize);
+    if (options.examples > 0) this.#examples = new TopExamples(options.featureCount, options.examples);
   }
 
   /** Folds every valid token of the batch; position 0 counts for positions only, padding for nothing. */
@@ -49,8 +56,10 @@ export class SaeAccumulator {
       this.#positions.addToken(position, active, error);
       if (position === 0) return;
       this.#features.add(active);
+      this.#examples?.add(active, this.#windows + Math.floor(row / batch.sequence), position);
       this.#summary.addToken(encoded.input, row * inputSize, error);
     });
+    this.#windows += batch.batch;
   }
 
   /** Folds the losses of every position that has a next token within its window. */
@@ -69,6 +78,11 @@ export class SaeAccumulator {
 
   features(): SaeStats['features'] {
     return this.#features.result(this.#summary.tokens);
+  }
+
+  /** The kept examples (none when examples are off) and the histograms, binned against the finished features' max. */
+  pages(features: SaeStats['features']): FeaturePages {
+    return { examples: this.#examples?.result(), histograms: this.#features.histograms(features.max) };
   }
 
   positions(): SaeStats['positions'] {

@@ -24,6 +24,8 @@ export interface RunSettings {
   quantileBuckets?: number;
   /** Relative error α of every quantile estimate; undefined: DEFAULT_QUANTILE_ACCURACY. */
   quantileAccuracy?: number;
+  /** Top activating examples kept per feature, 0 for none; undefined: DEFAULT_EXAMPLES. */
+  examples?: number;
 }
 
 /** 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature. */
@@ -34,6 +36,12 @@ export const DEFAULT_QUANTILE_ACCURACY = 0.009;
 
 /** Finer than 0.1% the default buckets span less than a decade; coarser than 25% an estimate says little. */
 export const QUANTILE_ACCURACY_LIMITS = { min: 0.001, max: 0.25 } as const;
+
+/** Twenty examples fill a feature page; each costs 12 bytes per feature while the run lasts. */
+export const DEFAULT_EXAMPLES = 20;
+
+/** Past a thousand per feature the examples would outweigh the quantile sketch. */
+export const EXAMPLES_LIMITS = { min: 0, max: 1000 } as const;
 
 export const DEFAULT_RUN_SETTINGS = {
   samples: 400,

@@ -1,0 +1,154 @@
+import type { ActiveValues } from './active-values.js';
+
+/** One kept example: where (window in run order, position ≥ 1) and how strongly the feature fired. */
+export interface Example {
+  window: number;
+  position: number;
+  value: number;
+}
+
+/** Every feature's kept examples, best first; `offsets[i]..offsets[i + 1]` index feature i's slice. */
+export interface FeatureExamples {
+  perFeature: number;
+  offsets: Int32Array;
+  windows: Int32Array;
+  positions: Int32Array;
+  values: Float32Array;
+}
+
+/**
+ * The `perFeature` largest active values of every feature, exact, in d_sae × perFeature slots.
+ * Each feature's slots form a min-heap whose root is its worst example: smallest value, and among equal values the
+ * latest (window, position). Values arrive in (window, position) order, so a newcomer equal to the root loses the tie
+ * and the root value is a strict threshold that turns most values away with one comparison.
+ */
+export class TopExamples {
+  readonly featureCount: number;
+  readonly perFeature: number;
+  #sizes: Int32Array;
+  #thresholds: Float32Array;
+  #values: Float32Array;
+  #windows: Int32Array;
+  #positions: Int32Array;
+
+  constructor(featureCount: number, perFeature: number) {
+    this.featureCount = featureCount;
+    this.perFeature = perFeature;
+    const slots = featureCount * perFeature;
+    this.#sizes = new Int32Array(featureCount);
+    this.#thresholds = new Float32Array(featureCount);
+    this.#values = new Float32Array(slots);
+    this.#windows = new Int32Array(slots);
+    this.#positions = new Int32Array(slots);
+  }
+
+  /** Offers one token's active values; `window` and `position` must not decrease from call to call. */
+  add(active: ActiveValues, window: number, position: number): void {
+    const { indices, values, size } = active;
+    const thresholds = this.#thresholds;
+    for (let k = 0; k < size; k++) {
+      const value = values[k];
+      if (value > thresholds[indices[k]]) this.#offer(indices[k], { window, position, value });
+    }
+  }
+
+  #offer(feature: number, example: Example): void {
+    const base = feature * this.perFeature;
+    const size = this.#sizes[feature];
+    if (size < this.perFeature) {
+      this.#write(base + size, example);
+      this.#siftUp(base, size);
+      this.#sizes[feature] = size + 1;
+      if (size + 1 === this.perFeature) this.#thresholds[feature] = this.#values[base];
+      return;
+    }
+    this.#write(base, example);
+    this.#siftDown(base, size);
+    this.#thresholds[feature] = this.#values[base];
+  }
+
+  /** True when slot a is a worse example than slot b. */
+  #worse(a: number, b: number): boolean {
+    const values = this.#values;
+    if (values[a] !== values[b]) return values[a] < values[b];
+    if (this.#windows[a] !== this.#windows[b]) return this.#windows[a] > this.#windows[b];
+    return this.#positions[a] > this.#positions[b];
+  }
+
+  #siftUp(base: number, index: number): void {
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!this.#worse(base + index, base + parent)) return;
+      this.#swap(base + index, base + parent);
+      index = parent;
+    }
+  }
+
+  #siftDown(base: number, size: number): void {
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const child = right < size && this.#worse(base + right, base + left) ? right : left;
+      if (!this.#worse(base + child, base + index)) return;
+      this.#swap(base + child, base + index);
+      index = child;
+    }
+  }
+
+  #write(slot: number, example: Example): void {
+    this.#values[slot] = example.value;
+    this.#windows[slot] = example.window;
+    this.#positions[slot] = example.position;
+  }
+
+  #swap(a: number, b: number): void {
+    const value = this.#values[a];
+    this.#values[a] = this.#values[b];
+    this.#values[b] = value;
+    const window = this.#windows[a];
+    this.#windows[a] = this.#windows[b];
+    this.#windows[b] = window;
+    const position = this.#positions[a];
+    this.#positions[a] = this.#positions[b];
+    this.#positions[b] = position;
+  }
+
+  /** The kept examples of every feature, best first, packed without the empty slots. */
+  result(): FeatureExamples {
+    const offsets = new Int32Array(this.featureCount + 1);
+    for (let feature = 0; feature < this.featureCount; feature++) offsets[feature + 1] = offsets[feature] + this.#sizes[feature];
+    const total = offsets[this.featureCount];
+    const packed = { windows: new Int32Array(total), positions: new Int32Array(total), values: new Float32Array(total) };
+    for (let feature = 0; feature < this.featureCount; feature++) {
+      this.#sorted(feature).forEach((slot, rank) => {
+        const target = offsets[feature] + rank;
+        packed.windows[target] = this.#windows[slot];
+        packed.positions[target] = this.#positions[slot];
+        packed.values[target] = this.#values[slot];
+      });
+    }
+    return { perFeature: this.perFeature, offsets, ...packed };
+  }
+
+  #sorted(feature: number): number[] {
+    const base = feature * this.perFeature;
+    const slots = Array.from({ length: this.#sizes[feature] }, (_, index) => base + index);
+    return slots.sort((a, b) => (this.#worse(a, b) ? 1 : this.#worse(b, a) ? -1 : 0));
+  }
+}
+
+/** Feature i's examples as objects, best first. */
+export function examplesOf(examples: FeatureExamples, feature: number): Example[] {
+  const result: Example[] = [];
+  for (let k = examples.offsets[feature]; k < examples.offsets[feature + 1]; k++) {
+    result.push({ window: examples.windows[k], position: examples.positions[k], value: examples.values[k] });
+  }
+  return result;
+}
+
+/** The windows some example points at, ascending, each once. */
+export function referencedWindows(examples: FeatureExamples): number[] {
+  return [...new Set(examples.windows)].sort((a, b) => a - b);
+}
