@@ -1,14 +1,20 @@
 import type Database from 'better-sqlite3';
 import { HISTOGRAM_BINS } from '../engine/stats/histogram.js';
 import type { ExampleWindows, FeaturePages } from '../engine/stats/stats-store.js';
-import type { Example } from '../engine/stats/top-examples.js';
+import { fromHalf } from '../engine/stats/half-float.js';
+import { CONTEXT_WIDTH, type Example } from '../engine/stats/top-examples.js';
 
-/** Bytes of one stored example: window Int32, position Int32, value Float32 (see migration 005). */
-const EXAMPLE_BYTES = 12;
+/** Bytes of one stored example: window Int32, position Int32, value Float32, then its context as float16 (migration 005). */
+const EXAMPLE_BYTES = 12 + 2 * CONTEXT_WIDTH;
 
-/** One feature's stored page data; `examples` is undefined when the run kept none (see `recordedExamples`). */
+/** An example with the feature's activations at positions p − span … p + span (0 outside the window). */
+export interface StoredExample extends Example {
+  context: number[];
+}
+
+/** One feature's stored page data: no examples when the run kept none (see `recordedExamples`). */
 export interface StoredFeaturePage {
-  examples: Example[];
+  examples: StoredExample[];
   histogram: number[];
   /** Token ids of the windows its examples point at. */
   windows: Map<number, Int32Array>;
@@ -35,15 +41,17 @@ function encodeExamples({ examples }: FeaturePages, feature: number): Buffer {
     bytes.writeInt32LE(examples.windows[start + k], k * EXAMPLE_BYTES);
     bytes.writeInt32LE(examples.positions[start + k], k * EXAMPLE_BYTES + 4);
     bytes.writeFloatLE(examples.values[start + k], k * EXAMPLE_BYTES + 8);
+    for (let c = 0; c < CONTEXT_WIDTH; c++) bytes.writeUInt16LE(examples.contexts[(start + k) * CONTEXT_WIDTH + c], k * EXAMPLE_BYTES + 12 + 2 * c);
   }
   return bytes;
 }
 
-function decodeExamples(bytes: Buffer): Example[] {
+function decodeExamples(bytes: Buffer): StoredExample[] {
   return Array.from({ length: bytes.length / EXAMPLE_BYTES }, (_, k) => ({
     window: bytes.readInt32LE(k * EXAMPLE_BYTES),
     position: bytes.readInt32LE(k * EXAMPLE_BYTES + 4),
     value: bytes.readFloatLE(k * EXAMPLE_BYTES + 8),
+    context: Array.from({ length: CONTEXT_WIDTH }, (_, c) => fromHalf(bytes.readUInt16LE(k * EXAMPLE_BYTES + 12 + 2 * c))),
   }));
 }
 

@@ -50,16 +50,22 @@ export class SaeAccumulator {
   /** Folds every valid token of the batch; position 0 counts for positions only, padding for nothing. */
   addEncoded(encoded: EncodedBatch, batch: WindowBatch): void {
     const { inputSize, featureCount } = this.options;
-    forEachToken(batch, (row, position) => {
+    forEachToken(batch, (row, position, length) => {
       const active = this.#active.collect(encoded.features, row * featureCount, featureCount);
       const error = tokenError(encoded.input, encoded.reconstruction, row * inputSize, inputSize);
       this.#positions.addToken(position, active, error);
       if (position === 0) return;
       this.#features.add(active);
-      this.#examples?.add(active, this.#windows + Math.floor(row / batch.sequence), position);
+      if (this.#examples) this.#addExamples(active, { encoded, batch, row, position, length });
       this.#summary.addToken(encoded.input, row * inputSize, error);
     });
     this.#windows += batch.batch;
+  }
+
+  #addExamples(active: ActiveValues, token: { encoded: EncodedBatch; batch: WindowBatch; row: number; position: number; length: number }): void {
+    const inBatch = Math.floor(token.row / token.batch.sequence);
+    const rows = { features: token.encoded.features, featureCount: this.options.featureCount, firstRow: token.row - token.position, length: token.length };
+    this.#examples!.add(active, { window: this.#windows + inBatch, position: token.position, rows });
   }
 
   /** Folds the losses of every position that has a next token within its window. */

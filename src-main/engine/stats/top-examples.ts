@@ -1,4 +1,20 @@
 import type { ActiveValues } from './active-values.js';
+import { fromHalf, toHalf } from './half-float.js';
+
+/** Tokens shown each side of an example, and whose activations are kept with it. */
+export const EXAMPLE_SPAN = 8;
+
+/** Activations at positions p − span … p + span around an example, as stored; 0 outside the window. */
+export const CONTEXT_WIDTH = 2 * EXAMPLE_SPAN + 1;
+
+/** The encoded window an example comes from, so its neighbours' activations can be copied when it is kept. */
+export interface WindowRows {
+  features: Float32Array;
+  featureCount: number;
+  /** Row of the window's position 0 in `features`. */
+  firstRow: number;
+  length: number;
+}
 
 /** One kept example: where (window in run order, position ≥ 1) and how strongly the feature fired. */
 export interface Example {
@@ -14,6 +30,8 @@ export interface FeatureExamples {
   windows: Int32Array;
   positions: Int32Array;
   values: Float32Array;
+  /** CONTEXT_WIDTH activations per example (float16 bits): the feature at positions p − span … p + span. */
+  contexts: Uint16Array;
 }
 
 /**
@@ -30,6 +48,9 @@ export class TopExamples {
   #values: Float32Array;
   #windows: Int32Array;
   #positions: Int32Array;
+  /** Per heap entry, the slot its context lives in: contexts stay put while the heap moves entries. */
+  #slots: Int32Array;
+  #contexts: Uint16Array;
 
   constructor(featureCount: number, perFeature: number) {
     this.featureCount = featureCount;
@@ -40,22 +61,24 @@ export class TopExamples {
     this.#values = new Float32Array(slots);
     this.#windows = new Int32Array(slots);
     this.#positions = new Int32Array(slots);
+    this.#slots = new Int32Array(slots);
+    this.#contexts = new Uint16Array(slots * CONTEXT_WIDTH);
   }
 
   /** Offers one token's active values; `window` and `position` must not decrease from call to call. */
-  add(active: ActiveValues, window: number, position: number): void {
+  add(active: ActiveValues, example: { window: number; position: number; rows: WindowRows }): void {
     const { indices, values, size } = active;
     const thresholds = this.#thresholds;
     for (let k = 0; k < size; k++) {
-      const value = values[k];
-      if (value > thresholds[indices[k]]) this.#offer(indices[k], { window, position, value });
+      if (values[k] > thresholds[indices[k]]) this.#offer(indices[k], { ...example, value: values[k] });
     }
   }
 
-  #offer(feature: number, example: Example): void {
+  #offer(feature: number, example: Example & { rows: WindowRows }): void {
     const base = feature * this.perFeature;
     const size = this.#sizes[feature];
     if (size < this.perFeature) {
+      this.#slots[base + size] = base + size;
       this.#write(base + size, example);
       this.#siftUp(base, size);
       this.#sizes[feature] = size + 1;
@@ -65,6 +88,17 @@ export class TopExamples {
     this.#write(base, example);
     this.#siftDown(base, size);
     this.#thresholds[feature] = this.#values[base];
+  }
+
+  /** Copies the feature's activations around the example from its encoded window into the entry's context slot. */
+  #copyContext(entry: number, feature: number, example: Example & { rows: WindowRows }): void {
+    const { features, featureCount, firstRow, length } = example.rows;
+    const target = this.#slots[entry] * CONTEXT_WIDTH;
+    for (let offset = 0; offset < CONTEXT_WIDTH; offset++) {
+      const position = example.position - EXAMPLE_SPAN + offset;
+      const inside = position >= 0 && position < length;
+      this.#contexts[target + offset] = inside ? toHalf(features[(firstRow + position) * featureCount + feature]) : 0;
+    }
   }
 
   /** True when slot a is a worse example than slot b. */
@@ -97,10 +131,11 @@ export class TopExamples {
     }
   }
 
-  #write(slot: number, example: Example): void {
-    this.#values[slot] = example.value;
-    this.#windows[slot] = example.window;
-    this.#positions[slot] = example.position;
+  #write(entry: number, example: Example & { rows: WindowRows }): void {
+    this.#values[entry] = example.value;
+    this.#windows[entry] = example.window;
+    this.#positions[entry] = example.position;
+    this.#copyContext(entry, Math.floor(entry / this.perFeature), example);
   }
 
   #swap(a: number, b: number): void {
@@ -113,6 +148,9 @@ export class TopExamples {
     const position = this.#positions[a];
     this.#positions[a] = this.#positions[b];
     this.#positions[b] = position;
+    const slot = this.#slots[a];
+    this.#slots[a] = this.#slots[b];
+    this.#slots[b] = slot;
   }
 
   /** The kept examples of every feature, best first, packed without the empty slots. */
@@ -120,13 +158,20 @@ export class TopExamples {
     const offsets = new Int32Array(this.featureCount + 1);
     for (let feature = 0; feature < this.featureCount; feature++) offsets[feature + 1] = offsets[feature] + this.#sizes[feature];
     const total = offsets[this.featureCount];
-    const packed = { windows: new Int32Array(total), positions: new Int32Array(total), values: new Float32Array(total) };
+    const packed = {
+      windows: new Int32Array(total),
+      positions: new Int32Array(total),
+      values: new Float32Array(total),
+      contexts: new Uint16Array(total * CONTEXT_WIDTH),
+    };
     for (let feature = 0; feature < this.featureCount; feature++) {
-      this.#sorted(feature).forEach((slot, rank) => {
+      this.#sorted(feature).forEach((entry, rank) => {
         const target = offsets[feature] + rank;
-        packed.windows[target] = this.#windows[slot];
-        packed.positions[target] = this.#positions[slot];
-        packed.values[target] = this.#values[slot];
+        packed.windows[target] = this.#windows[entry];
+        packed.positions[target] = this.#positions[entry];
+        packed.values[target] = this.#values[entry];
+        const context = this.#slots[entry] * CONTEXT_WIDTH;
+        packed.contexts.set(this.#contexts.subarray(context, context + CONTEXT_WIDTH), target * CONTEXT_WIDTH);
       });
     }
     return { perFeature: this.perFeature, offsets, ...packed };
@@ -137,6 +182,11 @@ export class TopExamples {
     const slots = Array.from({ length: this.#sizes[feature] }, (_, index) => base + index);
     return slots.sort((a, b) => (this.#worse(a, b) ? 1 : this.#worse(b, a) ? -1 : 0));
   }
+}
+
+/** The activations around the k-th packed example, positions p − span … p + span (0 outside its window). */
+export function contextOf(examples: FeatureExamples, k: number): number[] {
+  return Array.from(examples.contexts.subarray(k * CONTEXT_WIDTH, (k + 1) * CONTEXT_WIDTH), fromHalf);
 }
 
 /** Feature i's examples as objects, best first. */

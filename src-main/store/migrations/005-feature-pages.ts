@@ -2,8 +2,8 @@ import type { Migration } from './index.js';
 
 /**
  * What feature pages read. run_statistics.examples is the examples kept per feature (NULL: the run predates them,
- * 0: turned off). A feature_pages row holds one feature's examples — (window Int32, position Int32, value Float32)
- * little-endian, best first — and its 32 Uint32 histogram counts; example_windows holds each referenced window's
+ * 0: turned off). A feature_pages row holds one feature's examples — window Int32, position Int32, value Float32 and
+ * the feature at positions p − 8 … p + 8 as 17 float16, little-endian, best first — and its 32 Uint32 histogram counts; example_windows holds each referenced window's
  * token ids (Int32, valid length only) once per run. Primary keys make opening one page two index lookups.
  */
 export const featurePages: Migration = {

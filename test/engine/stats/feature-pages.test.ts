@@ -9,7 +9,7 @@ import { openSae } from '../../../src-main/engine/sae/registry.js';
 import type { SaeParams } from '../../../src-main/engine/sae/types.js';
 import { runStatistics } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
-import { examplesOf, type Example } from '../../../src-main/engine/stats/top-examples.js';
+import { contextOf, examplesOf, type Example } from '../../../src-main/engine/stats/top-examples.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../../src-main/engine/stats/types.js';
 import { openDataset } from '../../../src-main/engine/data/registry.js';
 import { SAE_SPECS, writeSpecSae, writeTinyModel, writeWordDataset } from './fixtures.js';
@@ -33,9 +33,10 @@ beforeAll(() => {
   run = streamed(base);
 });
 
-/** An active value over P as the brute force keeps it, with the token it sits on. */
+/** An active value over P as the brute force keeps it, with the token it sits on and the feature at p − 8 … p + 8 (0 outside). */
 interface Activation extends Example {
   token: number;
+  context: number[];
 }
 
 /** Brute force: windows cut here from the token stream as statistics.md says, every activation of every feature held in memory. */
@@ -53,12 +54,18 @@ async function allActivations(settings: RunSettings, saeIndex: number): Promise<
     const forward = await model.forward({ ids, batch: windows.length, sequence: CONTEXT }, { capture: [params.hook] });
     const encoded = await referenceEncoder(params).encode(forward.activations.get(params.hook)!, ids.length);
     const perFeature: Activation[][] = Array.from({ length: params.featureCount }, () => []);
+    let feature = 0;
+    const around = (firstRow: number, position: number) =>
+      Array.from({ length: 17 }, (_, k) => {
+        const at = position - 8 + k;
+        return at >= 0 && at < CONTEXT ? encoded.features[(firstRow + at) * params.featureCount + feature] : 0;
+      });
     windows.forEach((tokens, window) => {
       for (let position = 1; position < CONTEXT; position++) {
         const row = window * CONTEXT + position;
-        for (let feature = 0; feature < params.featureCount; feature++) {
+        for (feature = 0; feature < params.featureCount; feature++) {
           const value = encoded.features[row * params.featureCount + feature];
-          if (value > 0) perFeature[feature].push({ window, position, value, token: tokens[position] });
+          if (value > 0) perFeature[feature].push({ window, position, value, token: tokens[position], context: around(row - position, position) });
         }
       }
     });
@@ -91,6 +98,10 @@ describe('feature examples kept during a statistics run', () => {
       expect(kept).toEqual(expected.map(({ window, position, value }) => ({ window, position, value })));
       const tokens = kept.map((example) => store.windows!.windows.get(example.window)![example.position]);
       expect(tokens).toEqual(expected.map((example) => example.token));
+      expected.forEach((example, rank) => {
+        const context = contextOf(examples, examples.offsets[feature] + rank);
+        context.forEach((value, k) => expect(Math.abs(value - example.context[k])).toBeLessThanOrEqual(1e-3 * example.context[k] + 1e-7));
+      });
       if (values.length > 20) full++;
     });
     expect(full).toBeGreaterThan(5);
