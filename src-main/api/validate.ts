@@ -1,7 +1,7 @@
 import { InputError } from '../engine/errors.js';
 import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../engine/figures/export-settings.js';
 import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
-import { PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../engine/stats/types.js';
+import { EXAMPLES_LIMITS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../engine/stats/types.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
 import { PayloadReader } from './payload-reader.js';
 
@@ -31,6 +31,7 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   const quantileBuckets = optional(reader, 'quantileBuckets', (key) => reader.integer(key, 2));
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
   const quantileAccuracy = optional(reader, 'quantileAccuracy', (key) => reader.number(key, min, max));
+  const examples = optional(reader, 'examples', (key) => reader.integer(key, EXAMPLES_LIMITS.min));
   reader.finish();
   return {
     ...settings,
@@ -38,6 +39,7 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
     ...(context ? { context } : {}),
     ...(quantileBuckets ? { quantileBuckets } : {}),
     ...(quantileAccuracy ? { quantileAccuracy } : {}),
+    ...(examples === undefined ? {} : { examples }),
   };
 }
 

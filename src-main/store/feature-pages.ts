@@ -2,19 +2,14 @@ import type Database from 'better-sqlite3';
 import { HISTOGRAM_BINS } from '../engine/stats/histogram.js';
 import type { ExampleWindows, FeaturePages } from '../engine/stats/stats-store.js';
 import { fromHalf } from '../engine/stats/half-float.js';
-import { CONTEXT_WIDTH, type Example } from '../engine/stats/top-examples.js';
+import { CONTEXT_WIDTH, type ContextExample } from '../engine/stats/top-examples.js';
 
 /** Bytes of one stored example: window Int32, position Int32, value Float32, then its context as float16 (migration 005). */
 const EXAMPLE_BYTES = 12 + 2 * CONTEXT_WIDTH;
 
-/** An example with the feature's activations at positions p − span … p + span (0 outside the window). */
-export interface StoredExample extends Example {
-  context: number[];
-}
-
 /** One feature's stored page data: no examples when the run kept none (see `recordedExamples`). */
 export interface StoredFeaturePage {
-  examples: StoredExample[];
+  examples: ContextExample[];
   histogram: number[];
   /** Token ids of the windows its examples point at. */
   windows: Map<number, Int32Array>;
@@ -46,7 +41,7 @@ function encodeExamples({ examples }: FeaturePages, feature: number): Buffer {
   return bytes;
 }
 
-function decodeExamples(bytes: Buffer): StoredExample[] {
+function decodeExamples(bytes: Buffer): ContextExample[] {
   return Array.from({ length: bytes.length / EXAMPLE_BYTES }, (_, k) => ({
     window: bytes.readInt32LE(k * EXAMPLE_BYTES),
     position: bytes.readInt32LE(k * EXAMPLE_BYTES + 4),

@@ -3,7 +3,16 @@ import { RunService } from '../../api/run-service.js';
 import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../engine/errors.js';
 import { EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../engine/stats/types.js';
+import {
+  DEFAULT_EXAMPLES,
+  DEFAULT_QUANTILE_ACCURACY,
+  DEFAULT_QUANTILE_BUCKETS,
+  DEFAULT_RUN_SETTINGS,
+  EXAMPLES_LIMITS,
+  PACKINGS,
+  QUANTILE_ACCURACY_LIMITS,
+  type RunSettings,
+} from '../../engine/stats/types.js';
 import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { loadStats, writeExport } from './export.js';
@@ -34,6 +43,7 @@ export const analyzeCommand: Command = {
       DEFAULT_QUANTILE_ACCURACY,
       'X',
     ),
+    examples: numberFlag(`Top activating examples kept per feature, ${EXAMPLES_LIMITS.min} (none) to ${EXAMPLES_LIMITS.max}`, DEFAULT_EXAMPLES),
     db: databaseFlag(),
     export: { type: 'string', value: 'FILE', description: 'Write stats.json here when the run finishes' },
   },
@@ -64,7 +74,14 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
     quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
     quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,
+    examples: examplesOption(options),
   };
+}
+
+function examplesOption(options: ParsedOptions): number {
+  const examples = integerOption(options, 'examples', EXAMPLES_LIMITS.min) ?? DEFAULT_EXAMPLES;
+  if (examples > EXAMPLES_LIMITS.max) throw new InputError(`--examples must be at most ${EXAMPLES_LIMITS.max}, not '${examples}'.`);
+  return examples;
 }
 
 /** Runs the analyze job in a child process through the app's run service, rendering its progress here. */

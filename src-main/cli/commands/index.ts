@@ -4,6 +4,7 @@ import { analyzeCommand } from './analyze.js';
 import { benchCommand } from './bench.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
+import { featureCommand } from './feature.js';
 import { figuresCommand } from './figures.js';
 import { inspectCommand } from './inspect.js';
 import { makeModelCommand } from './make-model.js';
@@ -16,6 +17,7 @@ export const COMMANDS: Command[] = [
   analyzeCommand,
   runsCommand,
   exportCommand,
+  featureCommand,
   figuresCommand,
   activationsCommand,
   inspectCommand,

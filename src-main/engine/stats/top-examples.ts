@@ -23,6 +23,11 @@ export interface Example {
   value: number;
 }
 
+/** A kept example with the feature's activations at positions p − span … p + span (0 outside the window). */
+export interface ContextExample extends Example {
+  context: number[];
+}
+
 /** Every feature's kept examples, best first; `offsets[i]..offsets[i + 1]` index feature i's slice. */
 export interface FeatureExamples {
   perFeature: number;
