@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { decodeTokens, featureSummary, pageExample, pageHistogram, type FeaturePage } from '../engine/features/page.js';
 import { FeatureWeights } from '../engine/features/weights.js';
 import { listSaes } from '../engine/sae/registry.js';
-import type { FeatureStats } from '../engine/stats/types.js';
+import type { FeatureStats } from '../shared/stats.js';
 import { featuresWithExampleToken, loadFeaturePage, recordedExamples } from '../store/feature-pages.js';
 import { getRun } from '../store/runs.js';
 import { listRunSaes, loadSaeFeatures } from '../store/statistics.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import { saveExampleWindows, saveFeaturePages } from './feature-pages.js';
@@ -11,7 +11,7 @@ import type {
   SaeStats,
   SaeSummary,
   StatsExport,
-} from '../engine/stats/types.js';
+} from '../shared/stats.js';
 
 export type StatisticFamily = 'features' | 'positions' | 'summary';
 

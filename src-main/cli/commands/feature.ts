@@ -1,5 +1,5 @@
 import { FeatureService } from '../../api/feature-service.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { featurePageText } from '../../engine/features/text.js';
 import { openDatabase } from '../../store/database.js';
 import { databaseFlag, databaseOption, integerOption, stringOption, type Command } from '../command.js';

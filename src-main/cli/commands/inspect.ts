@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { matchDataset, inspectDataset } from '../../engine/data/registry.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { inspectSae } from '../../engine/sae/registry.js';
 import type { Command } from '../command.js';
 

@@ -1,6 +1,6 @@
 import { histogramEdges } from '../stats/histogram.js';
 import { EXAMPLE_SPAN, type ContextExample } from '../stats/top-examples.js';
-import type { FeatureStats } from '../stats/types.js';
+import type { FeatureStats } from '../../shared/stats.js';
 import type { LogitEffect } from './logit-effects.js';
 import type { Neighbours } from './neighbours.js';
 

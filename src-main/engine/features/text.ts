@@ -1,10 +1,5 @@
+import { formatNumber } from '../../shared/figures/numbers.js';
 import type { FeaturePage, PageExample } from './page.js';
-
-/** Four significant digits, exponent outside 1e-3 … 1e5 (the figures' tooltip rule). */
-function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
-}
 
 /** Why a page has no examples, in words; undefined when it has them. */
 export function missingExamplesReason(page: Pick<FeaturePage, 'recorded' | 'examples'>): string | undefined {

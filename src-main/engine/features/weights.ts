@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { readModelFolder } from '../model/folder.js';
 import type { TextTokenizer } from '../model/types.js';
 import { openSae } from '../sae/registry.js';

@@ -1,5 +1,5 @@
 import type { QuantileSketch } from './quantile-sketch.js';
-import type { Series } from './types.js';
+import type { Series } from '../../shared/stats.js';
 
 export const HISTOGRAM_BINS = 32;
 

@@ -7,7 +7,8 @@ import { exampleCount, layerLabels, openRunInputs, openRunSae, quantileAccuracy,
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
-import type { RunDescription, RunSettings } from './types.js';
+import type { RunDescription } from '../../shared/stats.js';
+import type { RunSettings } from '../../shared/settings/run-settings.js';
 import { windowBatches, type WindowBatch } from './windows.js';
 
 export type EncoderFactory = (params: SaeParams) => Promise<SaeEncoder>;

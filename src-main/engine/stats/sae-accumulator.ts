@@ -4,8 +4,8 @@ import { FeatureAccumulator } from './features.js';
 import { PositionAccumulator, type TokenError } from './positions.js';
 import type { FeaturePages, SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
+import type { SaeStats } from '../../shared/stats.js';
 import { TopExamples } from './top-examples.js';
-import type { SaeStats } from './types.js';
 import type { WindowBatch } from './windows.js';
 
 export interface SaeAccumulatorOptions {

@@ -1,5 +1,5 @@
+import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from '../../shared/stats.js';
 import type { FeatureExamples } from './top-examples.js';
-import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from './types.js';
 
 export type SaeIdentity = Pick<SaeStats, 'hook' | 'd_in' | 'd_sae'>;
 

@@ -10,7 +10,7 @@ import type { SaeParams } from '../../../src-main/engine/sae/types.js';
 import { runStatistics } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
 import { contextOf, examplesOf, type Example } from '../../../src-main/engine/stats/top-examples.js';
-import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../../src-main/engine/stats/types.js';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../../src-main/shared/settings/run-settings.js';
 import { openDataset } from '../../../src-main/engine/data/registry.js';
 import { SAE_SPECS, writeSpecSae, writeTinyModel, writeWordDataset } from './fixtures.js';
 
