@@ -1,3 +1,4 @@
+import type { FeaturePage } from '../shared/features.js';
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
 import type { RunSettings } from '../shared/settings/run-settings.js';
 import type { StatsExport } from '../shared/stats.js';
@@ -47,6 +48,34 @@ export interface FigureExportRequest {
   settings?: FigureExportSettings;
 }
 
+/** One SAE of a finished run, as the Features view lists them. */
+export interface RunSae {
+  index: number;
+  hook: string;
+  d_sae: number;
+}
+
+/** One SAE's per-feature statistics for the features table, arrays in feature order (statistics.md names). */
+export interface FeatureTable {
+  hook: string;
+  saeIndex: number;
+  features: StatsExport['saes'][number]['features'];
+}
+
+/** Features found for a token: those whose examples sit on it, and those whose decoder most promotes it. */
+export interface TokenSearch {
+  token: number;
+  text: string;
+  inExamples: number[];
+  promoting: [number, number][];
+}
+
+export interface FeatureRequest {
+  runId: string;
+  sae: number;
+  feature: number;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -58,6 +87,11 @@ export interface ApiContract {
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'features.saes': { request: { runId: string }; response: RunSae[] };
+  'features.table': { request: { runId: string; sae: number }; response: FeatureTable };
+  'features.page': { request: FeatureRequest; response: FeaturePage };
+  'features.search': { request: { runId: string; sae: number; token: string }; response: TokenSearch };
+  'features.figure': { request: FeatureRequest & { fontScale: number }; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

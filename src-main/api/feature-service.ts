@@ -3,29 +3,10 @@ import { InputError } from '../shared/errors.js';
 import { decodeTokens, featureSummary, pageExample, pageHistogram, type FeaturePage } from '../engine/features/page.js';
 import { FeatureWeights } from '../engine/features/weights.js';
 import { listSaes } from '../engine/sae/registry.js';
-import type { FeatureStats } from '../shared/stats.js';
 import { featuresWithExampleToken, loadFeaturePage, recordedExamples } from '../store/feature-pages.js';
 import { getRun } from '../store/runs.js';
 import { listRunSaes, loadSaeFeatures } from '../store/statistics.js';
-import type { RunRecord } from './contract.js';
-
-/** Which SAE of a run: its index in the run, or its hook. */
-export type SaeChoice = { sae: number } | { hook: string };
-
-/** One SAE's features for the features table: statistics.md's arrays, in feature order. */
-export interface FeatureTable {
-  hook: string;
-  saeIndex: number;
-  features: FeatureStats;
-}
-
-/** Features found for a token: those whose examples sit on it, and those whose decoder most promotes it. */
-export interface TokenSearch {
-  token: number;
-  text: string;
-  inExamples: number[];
-  promoting: [number, number][];
-}
+import type { FeatureTable, RunRecord, RunSae, TokenSearch } from './contract.js';
 
 /** Feature pages and tables of finished runs, read from the store and, for logit effects and neighbours, the weights. */
 export class FeatureService {
@@ -54,6 +35,11 @@ export class FeatureService {
     }
     if (saes.length > 1) throw new InputError(`Run '${run.id}' has ${saes.length} SAEs; name one with --hook (${hooks}).`);
     return { run, saeIndex: saes[0].index };
+  }
+
+  saes(runName: string): RunSae[] {
+    const run = getRun(this.#db, runName);
+    return listRunSaes(this.#db, run.id).map(({ index, hook, d_sae }) => ({ index, hook, d_sae }));
   }
 
   table(runName: string, choice: Partial<{ sae: number; hook: string }>): FeatureTable {

@@ -3,8 +3,10 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf } from './contract.js';
+import { DEFAULT_EXPORT_SETTINGS } from '../shared/figures/export-settings.js';
+import type { AppEvent, AppInfo, FigureExportRequest, RequestOf, ResponseOf } from './contract.js';
 import type { Handlers } from './dispatch.js';
+import { FeatureService } from './feature-service.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
 
@@ -27,6 +29,7 @@ export function packageVersion(): string {
 export class Studio {
   readonly runs: RunService;
   readonly library: LibraryService;
+  readonly features: FeatureService;
   readonly handlers: Handlers;
   readonly #db: Database.Database;
   readonly #listeners = new Set<(event: AppEvent) => void>();
@@ -35,6 +38,7 @@ export class Studio {
     this.#db = openDatabase(options.databasePath);
     this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher });
     this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
+    this.features = new FeatureService(this.#db);
     this.runs.onEvent((event) => this.#emit(event));
     const info: AppInfo = { version: options.version ?? packageVersion(), host: options.host, databasePath: options.databasePath };
     this.handlers = this.#createHandlers(info);
@@ -61,6 +65,11 @@ export class Studio {
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, this.runs.get(runId).id),
       'figures.export': (request) => this.#exportFigure(request),
+      'features.saes': ({ runId }) => this.features.saes(this.runs.get(runId).id),
+      'features.table': ({ runId, sae }) => this.features.table(this.runs.get(runId).id, { sae }),
+      'features.page': ({ runId, sae, feature }) => this.features.page(this.runs.get(runId).id, { sae }, feature),
+      'features.search': ({ runId, sae, token }) => this.features.searchToken(this.runs.get(runId).id, { sae }, token),
+      'features.figure': (request) => this.#exportFeatureFigure(request),
     };
   }
 
@@ -70,6 +79,16 @@ export class Studio {
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = await exportFigure(request, stats);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
+  }
+
+  /** The page's charts as Figma-ready SVG, drawn by the same builder as the screen. */
+  async #exportFeatureFigure(request: RequestOf<'features.figure'>): Promise<ResponseOf<'features.figure'>> {
+    const page = this.features.page(this.runs.get(request.runId).id, { sae: request.sae }, request.feature);
+    const [{ figureSvg }, { buildFeaturePageOption }] = await Promise.all([import('../engine/figures/export.js'), import('../shared/figures/feature-page.js')]);
+    const settings = { ...DEFAULT_EXPORT_SETTINGS, fontScale: request.fontScale };
+    const svg = figureSvg(buildFeaturePageOption(page, settings), settings);
+    const fileName = `feature-${page.index}-${page.hook}.svg`;
+    return { fileName, mimeType: 'image/svg+xml', base64: Buffer.from(svg).toString('base64') };
   }
 
   #changed<T>(value: T): T {

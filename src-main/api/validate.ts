@@ -74,6 +74,10 @@ function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
   return { ...request, ...(rasterize === undefined ? {} : { rasterize }), ...(settings ? { settings } : {}) };
 }
 
+function readFeatureRequest(reader: PayloadReader): RequestOf<'features.page'> {
+  return { runId: reader.string('runId'), sae: reader.integer('sae', 0), feature: reader.integer('feature', 0) };
+}
+
 const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'app.info': empty,
   'library.list': empty,
@@ -84,6 +88,11 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
+  'features.saes': (reader) => ({ runId: reader.string('runId') }),
+  'features.table': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0) }),
+  'features.page': readFeatureRequest,
+  'features.search': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0), token: reader.string('token') }),
+  'features.figure': (reader) => ({ ...readFeatureRequest(reader), fontScale: reader.number('fontScale', 0.1) }),
 };
 
 export function isChannel(name: string): name is Channel {

@@ -32,6 +32,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
+    [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number of at least 0, not -1'],
   ],
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
@@ -47,6 +48,14 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ ...EXPORT, settings: { fontScale: 2 } }, "unknown field 'settings.fontScale'"],
     [{ ...EXPORT, settings: { pointSise: 2 } }, "unknown field 'settings.pointSise'"],
   ],
+  'features.saes': [[{}, 'runId must be a non-empty string, not nothing']],
+  'features.table': [[{ runId: 'a', sae: -1 }, 'sae must be a whole number of at least 0, not -1']],
+  'features.page': [
+    [{ runId: 'a', sae: 0 }, 'feature must be a whole number of at least 0, not nothing'],
+    [{ runId: 'a', sae: 0, feature: 1.5 }, 'feature must be a whole number of at least 0, not 1.5'],
+  ],
+  'features.search': [[{ runId: 'a', sae: 0, token: '' }, 'token must be a non-empty string']],
+  'features.figure': [[{ runId: 'a', sae: 0, feature: 1 }, 'fontScale must be a number of at least 0.1, not nothing']],
 };
 
 let folder: string;

@@ -1,12 +1,6 @@
 import { largestIndices } from './ranking.js';
 
-/** Token ids with their values, strongest first. */
-export type TokenValues = [number, number][];
-
-export interface LogitEffect {
-  top: TokenValues;
-  bottom: TokenValues;
-}
+import type { LogitEffect } from '../../shared/features.js';
 
 export const LOGIT_EFFECT_TOKENS = 10;
 

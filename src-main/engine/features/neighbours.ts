@@ -1,7 +1,6 @@
 import { largestIndices } from './ranking.js';
 
-/** Feature indices with their decoder cosines, nearest first. */
-export type Neighbours = [number, number][];
+import type { Neighbours } from '../../shared/features.js';
 
 export const NEIGHBOUR_COUNT = 10;
 

@@ -1,48 +1,9 @@
 import { histogramEdges } from '../stats/histogram.js';
 import { EXAMPLE_SPAN, type ContextExample } from '../stats/top-examples.js';
 import type { FeatureStats } from '../../shared/stats.js';
-import type { LogitEffect } from './logit-effects.js';
-import type { Neighbours } from './neighbours.js';
+import type { FeaturePage, FeatureSummary, PageExample } from '../../shared/features.js';
 
-/** One feature's statistics (statistics.md names) with its quantiles at the run's levels. */
-export interface FeatureSummary {
-  count: number;
-  density: number;
-  mean: number;
-  std: number;
-  max: number;
-  mean_all: number;
-  quantiles: { levels: number[]; values: number[] };
-}
-
-/** An example with its window's tokens from position − span to position + span, and the feature on each. */
-export interface PageExample {
-  window: number;
-  position: number;
-  value: number;
-  tokens: number[];
-  /** Index of the example token in `tokens`. */
-  center: number;
-  activations: number[];
-}
-
-/** Everything a feature page shows; the screen, the text print and the JSON export read this. */
-export interface FeaturePage {
-  hook: string;
-  index: number;
-  featureCount: number;
-  summary: FeatureSummary;
-  /** Examples the run kept per feature: null when the run predates examples, 0 when they were turned off. */
-  recorded: number | null;
-  examples: PageExample[];
-  histogram: { edges: number[]; counts: number[] } | null;
-  logit_effect: LogitEffect | null;
-  neighbours: Neighbours | null;
-  /** Why logit effects and neighbours are missing: the model or SAE could not be read. */
-  weightsError?: string;
-  /** Decoded text of every token id the page shows. */
-  tokenText: Record<number, string>;
-}
+export type { FeaturePage, FeatureSummary, PageExample } from '../../shared/features.js';
 
 export function featureSummary(features: FeatureStats, index: number): FeatureSummary {
   return {

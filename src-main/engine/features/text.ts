@@ -1,26 +1,5 @@
 import { formatNumber } from '../../shared/figures/numbers.js';
-import type { FeaturePage, PageExample } from './page.js';
-
-/** Why a page has no examples, in words; undefined when it has them. */
-export function missingExamplesReason(page: Pick<FeaturePage, 'recorded' | 'examples'>): string | undefined {
-  if (page.recorded === null) return 'Examples were not recorded: this run predates them.';
-  if (page.recorded === 0) return 'Examples were turned off for this run (--examples 0).';
-  if (page.examples.length === 0) return 'This feature was never active, so it has no examples.';
-  return undefined;
-}
-
-/** A token as printed: newlines and tabs made visible so each example stays on one line. */
-export function visibleToken(text: string): string {
-  return text.replace(/\n/g, '⏎').replace(/\t/g, '⇥');
-}
-
-/** An example's context as text with the example token in brackets. */
-export function exampleText(example: PageExample, tokenText: Record<number, string>): string {
-  return example.tokens.map((token, k) => {
-    const text = visibleToken(tokenText[token] ?? `<${token}>`);
-    return k === example.center ? `[${text}]` : text;
-  }).join('');
-}
+import { exampleText, missingExamplesReason, type FeaturePage } from '../../shared/features.js';
 
 /** The page as plain text: what `sae-studio feature` prints. */
 export function featurePageText(page: FeaturePage): string {

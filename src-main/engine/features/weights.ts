@@ -3,8 +3,9 @@ import { InputError } from '../../shared/errors.js';
 import { readModelFolder } from '../model/folder.js';
 import type { TextTokenizer } from '../model/types.js';
 import { openSae } from '../sae/registry.js';
-import { logitEffect, type LogitEffect } from './logit-effects.js';
-import { DecoderCosines, type Neighbours } from './neighbours.js';
+import { logitEffect } from './logit-effects.js';
+import type { LogitEffect, Neighbours } from '../../shared/features.js';
+import { DecoderCosines } from './neighbours.js';
 
 /** What a page reads from the SAE and model alone: the decoder, the unembedding and the tokenizer. */
 export interface FeatureWeightSources {
