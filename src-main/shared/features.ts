@@ -75,7 +75,8 @@ export function exampleText(example: PageExample, tokenText: Record<number, stri
 
 /** The one hue of the activation ramp: token backgrounds run from white (0) to this (the feature's max). */
 export const ACTIVATION_COLOR = '#1f4e9c';
-const DARK_TEXT = '#1d2330';
+/** Black, not the app's text grey: with it every background reaches 4.5:1 against black or white (WCAG AA). */
+const DARK_TEXT = '#000000';
 const LIGHT_TEXT = '#ffffff';
 
 function channels(hex: string): number[] {
