@@ -1,20 +1,13 @@
 import type { FeaturePage } from '../shared/features.js';
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
-import type { RunSettings } from '../shared/settings/run-settings.js';
+import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { StatsExport } from '../shared/stats.js';
+import type { RunRecord } from '../store/runs.js';
 
-export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
-export interface RunRecord {
-  id: string;
-  state: RunState;
-  settings: RunSettings;
-  createdAt: string;
-  finishedAt?: string;
-  message?: string;
-  /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
-  stages: string[];
-}
+/** A job to queue: its kind (statistics when absent) and that kind's settings. */
+export type StartRequest = { [K in JobKindName]: { kind: K; settings: JobSettings[K] } }[JobKindName];
 
 export type LibraryKind = 'model' | 'sae' | 'dataset';
 
@@ -83,7 +76,7 @@ export interface ApiContract {
   'library.add': { request: { paths: string[] }; response: LibraryItem[] };
   'library.remove': { request: { id: string }; response: { removed: boolean } };
   'runs.list': { request: Record<string, never>; response: RunRecord[] };
-  'runs.start': { request: { settings: RunSettings }; response: RunRecord };
+  'runs.start': { request: StartRequest; response: RunRecord };
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };

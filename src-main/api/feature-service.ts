@@ -4,9 +4,11 @@ import { decodeTokens, featureSummary, pageExample, pageHistogram, type FeatureP
 import { FeatureWeights } from '../engine/features/weights.js';
 import { listSaes } from '../engine/sae/registry.js';
 import { featuresWithExampleToken, loadFeaturePage, recordedExamples } from '../store/feature-pages.js';
-import { getRun } from '../store/runs.js';
+import { requireFinishedRun, type RunRecordOf } from '../store/runs.js';
 import { listRunSaes, loadSaeFeatures } from '../store/statistics.js';
-import type { FeatureTable, RunRecord, RunSae, TokenSearch } from './contract.js';
+import type { FeatureTable, RunSae, TokenSearch } from './contract.js';
+
+type StatisticsRun = RunRecordOf<'statistics'>;
 
 /** Feature pages and tables of finished runs, read from the store and, for logit effects and neighbours, the weights. */
 export class FeatureService {
@@ -19,8 +21,8 @@ export class FeatureService {
   }
 
   /** The run and the SAE's index in it; a hook names its SAE, and a run of one SAE needs no choice at all. */
-  resolve(runName: string, choice: Partial<{ sae: number; hook: string }>): { run: RunRecord; saeIndex: number } {
-    const run = getRun(this.#db, runName);
+  resolve(runName: string, choice: Partial<{ sae: number; hook: string }>): { run: StatisticsRun; saeIndex: number } {
+    const run = requireFinishedRun(this.#db, runName, 'statistics');
     const saes = listRunSaes(this.#db, run.id);
     if (saes.length === 0) throw new InputError(`Run '${run.id}' has no statistics: it has not finished.`);
     const hooks = saes.map((sae) => sae.hook).join(', ');
@@ -38,7 +40,7 @@ export class FeatureService {
   }
 
   saes(runName: string): RunSae[] {
-    const run = getRun(this.#db, runName);
+    const run = requireFinishedRun(this.#db, runName, 'statistics');
     return listRunSaes(this.#db, run.id).map(({ index, hook, d_sae }) => ({ index, hook, d_sae }));
   }
 
@@ -109,7 +111,7 @@ export class FeatureService {
   }
 
   /** The SAE's weights, or the sentence saying why they could not be read (a page still shows the rest). */
-  #openWeights(run: RunRecord, saeIndex: number): FeatureWeights | string {
+  #openWeights(run: StatisticsRun, saeIndex: number): FeatureWeights | string {
     try {
       const sae = listRunSaePaths(run)[saeIndex];
       const key = `${run.settings.model}\n${sae}`;
@@ -123,7 +125,7 @@ export class FeatureService {
 }
 
 interface PageContext {
-  run: RunRecord;
+  run: StatisticsRun;
   saeIndex: number;
   sae: ReturnType<typeof loadSaeFeatures>;
   recorded: number | null;
@@ -131,6 +133,6 @@ interface PageContext {
 }
 
 /** The run's SAEs in run order, as the statistics job listed them. */
-function listRunSaePaths(run: RunRecord): string[] {
+function listRunSaePaths(run: StatisticsRun): string[] {
   return run.settings.saes.flatMap((path) => listSaes(path).map((entry) => entry.path));
 }

@@ -15,6 +15,8 @@ export interface StudioOptions {
   host: AppInfo['host'];
   recognizers: Recognizer[];
   launcher?: JobLauncher;
+  /** How many runs may go at once; DEFAULT_PARALLEL_RUNS when absent. */
+  parallelRuns?: number;
   /** Electron knows its own version; elsewhere it comes from package.json. */
   version?: string;
 }
@@ -36,7 +38,7 @@ export class Studio {
 
   constructor(options: StudioOptions) {
     this.#db = openDatabase(options.databasePath);
-    this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher });
+    this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher, parallelRuns: options.parallelRuns });
     this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
     this.features = new FeatureService(this.#db);
     this.runs.onEvent((event) => this.#emit(event));
@@ -61,9 +63,9 @@ export class Studio {
       'library.add': async ({ paths }) => this.#changed(await this.library.add(paths)),
       'library.remove': ({ id }) => this.#changed({ removed: this.library.remove(id) }),
       'runs.list': () => this.runs.list(),
-      'runs.start': ({ settings }) => this.runs.start(settings),
+      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings),
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
-      'runs.stats': ({ runId }) => loadRunStats(this.#db, this.runs.get(runId).id),
+      'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
       'features.saes': ({ runId }) => this.features.saes(this.runs.get(runId).id),
       'features.table': ({ runId, sae }) => this.features.table(this.runs.get(runId).id, { sae }),
@@ -75,7 +77,7 @@ export class Studio {
 
   /** Loaded on first use: the renderer for figures is heavy and most sessions never export. */
   async #exportFigure(request: FigureExportRequest): Promise<ResponseOf<'figures.export'>> {
-    const stats = loadRunStats(this.#db, this.runs.get(request.runId).id);
+    const stats = loadRunStats(this.#db, request.runId);
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = await exportFigure(request, stats);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };

@@ -11,6 +11,7 @@ export interface ServeOptions {
   /** 0 picks a free port. */
   port: number;
   launcher?: JobLauncher;
+  parallelRuns?: number;
 }
 
 export interface Serving {
@@ -26,6 +27,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     host: 'browser',
     recognizers: engineRecognizers(),
     launcher: options.launcher,
+    parallelRuns: options.parallelRuns,
   });
   try {
     const host = await BrowserHost.start({

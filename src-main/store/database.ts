@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
-import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 
 /** Set by the Electron main to a better-sqlite3 build for Electron's ABI; job processes inherit it. */
 export const NATIVE_BINDING_VARIABLE = 'SAE_STUDIO_SQLITE_BINDING';

@@ -1,13 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { RunRecord, RunState } from '../api/contract.js';
 import { InputError } from '../shared/errors.js';
-import type { RunSettings } from '../shared/settings/run-settings.js';
+import type { JobKindName, JobSettings } from '../shared/jobs.js';
+
+export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
 export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
 
+interface RunFacts {
+  id: string;
+  state: RunState;
+  createdAt: string;
+  finishedAt?: string;
+  message?: string;
+  /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
+  stages: string[];
+}
+
+/** A job of some kind, its settings typed by the kind. */
+export type RunRecordOf<K extends JobKindName> = RunFacts & { kind: K; settings: JobSettings[K] };
+export type RunRecord = { [K in JobKindName]: RunRecordOf<K> }[JobKindName];
+
 interface RunRow {
   id: string;
+  kind: JobKindName;
   state: RunState;
   settings: string;
   created_at: string;
@@ -23,25 +39,28 @@ function stagesOf(db: Database.Database, id: string): string[] {
 function toRecord(db: Database.Database, row: RunRow): RunRecord {
   return {
     id: row.id,
+    kind: row.kind,
     state: row.state,
-    settings: JSON.parse(row.settings) as RunSettings,
+    settings: JSON.parse(row.settings) as JobSettings[JobKindName],
     createdAt: row.created_at,
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     ...(row.message ? { message: row.message } : {}),
     stages: stagesOf(db, row.id),
-  };
+  } as RunRecord;
 }
 
-export function createRun(db: Database.Database, settings: RunSettings): RunRecord {
+/** Records a queued run; its kind's settings are already checked. */
+export function createRun<K extends JobKindName>(db: Database.Database, kind: K, settings: JobSettings[K]): RunRecordOf<K> {
   const id = randomBytes(4).toString('hex');
-  db.prepare('INSERT INTO runs (id, state, settings, created_at, owner_pid) VALUES (?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO runs (id, kind, state, settings, created_at, owner_pid) VALUES (?, ?, ?, ?, ?, ?)').run(
     id,
+    kind,
     'queued',
     JSON.stringify(settings),
     new Date().toISOString(),
     process.pid,
   );
-  return getRun(db, id);
+  return getRun(db, id) as RunRecordOf<K>;
 }
 
 /** Finds a run by id, or the newest one for 'latest'. */
@@ -54,6 +73,20 @@ export function getRun(db: Database.Database, idOrLatest: string): RunRecord {
   if (!row) {
     throw new InputError(idOrLatest === 'latest' ? 'There are no runs yet.' : `There is no run with id '${idOrLatest}'.`);
   }
+  return toRecord(db, row);
+}
+
+/** A finished run of this kind ('latest': the newest run of the kind), whose results may be read. */
+export function requireFinishedRun<K extends JobKindName>(db: Database.Database, idOrLatest: string, kind: K): RunRecordOf<K> {
+  const run = idOrLatest === 'latest' ? latestOfKind(db, kind) : getRun(db, idOrLatest);
+  if (run.kind !== kind) throw new InputError(`Run '${run.id}' is a ${run.kind} run, not a ${kind} run.`);
+  if (run.state !== 'finished') throw new InputError(`Run '${run.id}' has no results: it is ${run.state}, not finished.`);
+  return run as RunRecordOf<K>;
+}
+
+function latestOfKind(db: Database.Database, kind: JobKindName): RunRecord {
+  const row = db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(kind) as RunRow | undefined;
+  if (!row) throw new InputError(`There are no ${kind} runs yet.`);
   return toRecord(db, row);
 }
 

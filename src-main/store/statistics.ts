@@ -3,6 +3,7 @@ import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import { saveExampleWindows, saveFeaturePages } from './feature-pages.js';
+import { requireFinishedRun } from './runs.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -93,12 +94,13 @@ interface SaeRow extends SaeIdentity {
   sae_index: number;
 }
 
-/** A finished run's statistics, arrays as Float64Array (null where a loss is undefined). */
-export function loadRunStats(db: Database.Database, runId: string): StatsExport {
+/** A finished statistics run's results ('latest': the newest such run), arrays as Float64Array (null where a loss is undefined). */
+export function loadRunStats(db: Database.Database, idOrLatest: string): StatsExport {
+  const runId = requireFinishedRun(db, idOrLatest, 'statistics').id;
   const run = db
     .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
     .get(runId) as RunDescription | undefined;
-  if (!run) throw new InputError(`Run '${runId}' has no statistics: it has not finished.`);
+  if (!run) throw new InputError(`Run '${runId}' finished without statistics.`);
   const saes = db
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
     .all(runId) as SaeRow[];

@@ -33,6 +33,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
     [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number of at least 0, not -1'],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, not "gossip"'],
   ],
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],

@@ -35,7 +35,7 @@ async function storeRun(databasePath: string): Promise<string> {
   };
   const db = openDatabase(databasePath);
   try {
-    const { id } = createRun(db, settings);
+    const { id } = createRun(db, 'statistics', settings);
     await runStatistics(settings, { progress: silentProgress, store: createStatsStore(db, id) });
     setRunState(db, id, 'finished');
     return id;

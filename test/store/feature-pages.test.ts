@@ -14,7 +14,7 @@ import { sampleExport } from '../engine/stats/sample-stats.js';
 import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 
 function finishedRun(db: Database.Database): string {
-  const { id } = createRun(db, RUN_SETTINGS);
+  const { id } = createRun(db, 'statistics', RUN_SETTINGS);
   saveStats(db, id, sampleExport(false));
   setRunState(db, id, 'finished');
   return id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
-import { createRun } from '../../src-main/store/runs.js';
+import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { loadRunStats } from '../../src-main/store/statistics.js';
 import type { StatsExport } from '../../src-main/shared/stats.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
@@ -8,8 +8,9 @@ import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 
 function storeExport(stats: StatsExport) {
   const db = openDatabase(':memory:');
-  const run = createRun(db, RUN_SETTINGS);
+  const run = createRun(db, 'statistics', RUN_SETTINGS);
   saveStats(db, run.id, stats);
+  setRunState(db, run.id, 'finished');
   return { db, runId: run.id };
 }
 
@@ -30,10 +31,20 @@ describe('statistics store', () => {
     expect(loaded.saes[0].features.count).toBeInstanceOf(Float64Array);
   });
 
-  it('says a run without statistics has not finished', () => {
+  it('shows nothing of a run until it has finished, even what it has stored so far', () => {
     const db = openDatabase(':memory:');
-    const run = createRun(db, RUN_SETTINGS);
-    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no statistics: it has not finished.`);
+    const run = createRun(db, 'statistics', RUN_SETTINGS);
+    saveStats(db, run.id, sampleExport(false));
+    setRunState(db, run.id, 'running');
+    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' has no results: it is running, not finished.`);
+    setRunState(db, run.id, 'interrupted');
+    expect(() => loadRunStats(db, 'latest')).toThrow(`Run '${run.id}' has no results: it is interrupted, not finished.`);
+  });
+
+  it('says a finished run that stored nothing has no statistics', () => {
+    const db = openDatabase(':memory:');
+    const run = setRunState(db, createRun(db, 'statistics', RUN_SETTINGS).id, 'finished');
+    expect(() => loadRunStats(db, run.id)).toThrow(`Run '${run.id}' finished without statistics.`);
   });
 
   it('drops the statistics with their run', () => {

@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { RunService } from '../../api/run-service.js';
-import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../shared/errors.js';
 import {
   DEFAULT_EXAMPLES,
@@ -14,7 +12,7 @@ import {
   type RunSettings,
 } from '../../shared/settings/run-settings.js';
 import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { terminalProgress } from '../progress.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 export const analyzeCommand: Command = {
@@ -50,7 +48,7 @@ export const analyzeCommand: Command = {
   async run(options) {
     const settings = settingsFromOptions(options);
     const databasePath = databaseOption(options);
-    const run = await analyzeInJob(settings, databasePath);
+    const run = await runJobInTerminal('statistics', settings, databasePath);
     const exportPath = stringOption(options, 'export');
     if (exportPath) writeExport(loadStats(databasePath, run.id), resolve(exportPath));
     return 0;
@@ -82,23 +80,4 @@ function examplesOption(options: ParsedOptions): number {
   const examples = integerOption(options, 'examples', EXAMPLES_LIMITS.min) ?? DEFAULT_EXAMPLES;
   if (examples > EXAMPLES_LIMITS.max) throw new InputError(`--examples must be at most ${EXAMPLES_LIMITS.max}, not '${examples}'.`);
   return examples;
-}
-
-/** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
-export async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
-  const service = new RunService({ databasePath });
-  try {
-    const run = service.start(settings);
-    console.log(`Run ${run.id}`);
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    service.onEvent((event) => {
-      if (event.type === 'run.progress' && event.runId === run.id) progress.bar(event.label, event.done, event.total);
-      if (event.type === 'run.stage' && event.runId === run.id) progress.stage(event.line);
-    });
-    const finished = await service.wait(run.id);
-    if (finished.state !== 'finished') throw new InputError(finished.message ?? `Run ${run.id} ended ${finished.state}.`);
-    return finished;
-  } finally {
-    service.close();
-  }
 }

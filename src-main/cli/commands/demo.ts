@@ -6,7 +6,7 @@ import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { analyzeInJob } from './analyze.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
@@ -35,7 +35,7 @@ export const demoCommand: Command = {
     const outDir = pathOption(options, 'out', DEMO_OUTPUT_FOLDER);
     const databasePath = pathOption(options, 'db', DEMO_DATABASE_FILE);
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
-    const run = await analyzeInJob(demoSettings(options), databasePath);
+    const run = await runJobInTerminal('statistics', demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });
     const stats = loadStats(databasePath, run.id);
     writeExport(stats, join(outDir, 'stats.json'));

@@ -6,7 +6,6 @@ import { InputError } from '../../shared/errors.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { choiceOption, databaseFlag, databaseOption, stringOption, type Command } from '../command.js';
 
@@ -68,7 +67,7 @@ function writeFeatures(request: FeatureRequest, path: string): void {
 export function loadStats(databasePath: string, runName: string): StatsExport {
   const db = openDatabase(databasePath);
   try {
-    return loadRunStats(db, getRun(db, runName).id);
+    return loadRunStats(db, runName);
   } finally {
     db.close();
   }

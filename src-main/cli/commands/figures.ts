@@ -4,7 +4,7 @@ import { InputError } from '../../shared/errors.js';
 import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../shared/figures/export-settings.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { getRun } from '../../store/runs.js';
+import { requireFinishedRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
 import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -53,7 +53,7 @@ function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
 function loadStats(databasePath: string, runName: string): { runId: string; stats: StatsExport } {
   const db = openDatabase(databasePath);
   try {
-    const run = getRun(db, runName);
+    const run = requireFinishedRun(db, runName, 'statistics');
     return { runId: run.id, stats: loadRunStats(db, run.id) };
   } finally {
     db.close();

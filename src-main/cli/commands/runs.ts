@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import type { RunRecord } from '../../api/contract.js';
 import { openDatabase } from '../../store/database.js';
-import { listRuns } from '../../store/runs.js';
+import { listRuns, type RunRecord } from '../../store/runs.js';
 import { databaseFlag, databaseOption, type Command } from '../command.js';
 
-const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
+const COLUMNS = ['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
 
 function rowOf(run: RunRecord): string[] {
   return [
     run.id,
+    run.kind,
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
     basename(run.settings.model),
@@ -27,7 +27,7 @@ export function formatTable(header: readonly string[], rows: string[][]): string
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'List statistics runs with their state, newest first',
+  summary: 'List runs of every kind with their state, newest first',
   options: {
     db: databaseFlag(),
   },

@@ -1,10 +1,11 @@
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
-import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
+import { createSession, floatTensor, int32Tensor, int64Tensor, tensorFloats } from '../onnx/session.js';
 import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
-import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
+import { addLens, emptyLens, LENS_TENSORS, stackRows, storeLensSlice } from './lens.js';
+import type { ForwardOptions, ForwardResult, LanguageModel, LensRequest, LensResult, ModelConfig, TokenBatch } from './types.js';
 
 export interface OnnxModelOptions extends PieceContext {
   family: ModelFamily;
@@ -18,14 +19,23 @@ const HEAD_SLICE_POSITIONS = 256;
 interface IdleFeeds {
   embedding: Record<string, ort.Tensor>;
   head: Record<string, ort.Tensor>;
+  lens: Record<string, ort.Tensor>;
 }
 
 function idleFeeds(width: number): IdleFeeds {
   return {
     embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]) },
     head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1]) },
+    lens: lensFeeds(1, 1),
   };
 }
+
+function lensFeeds(points: number, top: number): Record<string, ort.Tensor> {
+  return { [LENS_TENSORS.points]: int64Tensor([points]), [LENS_TENSORS.top]: int64Tensor([top]) };
+}
+
+const LENS_FETCHES = [LENS_TENSORS.kl, LENS_TENSORS.argmax];
+const LENS_TOP_FETCHES = [...LENS_FETCHES, LENS_TENSORS.topLogProbabilities, LENS_TENSORS.topTokens];
 
 interface Block {
   layer: number;
@@ -53,7 +63,9 @@ export class OnnxModel implements LanguageModel {
   /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
     const { family, provider } = options;
-    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding });
+    const vocabularyGraph = family.vocabulary(options);
+    addLens(vocabularyGraph, options.config.vocabSize);
+    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
@@ -67,7 +79,7 @@ export class OnnxModel implements LanguageModel {
     checkBatch(batch, this.config);
     const plan = new ForwardPlan(options, this.config);
     const shape = [batch.batch, batch.sequence];
-    const embedded = await this.#vocabulary.run({ ...this.#idle.head, [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape) }, [PIECE_TENSORS.output]);
+    const embedded = await this.#vocabulary.run({ ...this.#idle.head, ...this.#idle.lens, [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape) }, [PIECE_TENSORS.output]);
     let residual = tensorFloats(embedded[PIECE_TENSORS.output], PIECE_TENSORS.output);
     for (const block of this.#blocks) {
       if (plan.finishedBefore(block.layer)) break;
@@ -75,6 +87,28 @@ export class OnnxModel implements LanguageModel {
     }
     const result: ForwardResult = { activations: plan.activations };
     if (options.logits || options.losses) Object.assign(result, await this.#runHead(batch, residual, options));
+    return result;
+  }
+
+  /** Runs the head on slices of rows of every point at once, about as many head rows per slice as a forward's head. */
+  async logitLens(request: LensRequest): Promise<LensResult> {
+    const { modelWidth } = this.config;
+    const pointCount = request.points.length;
+    const rows = request.rows ?? Int32Array.from({ length: request.points[0]!.length / modelWidth }, (_, row) => row);
+    const result = emptyLens(pointCount, rows.length, request.top);
+    const sliceRows = Math.max(1, Math.floor(HEAD_SLICE_POSITIONS / pointCount));
+    for (let start = 0; start < rows.length; start += sliceRows) {
+      const picked = rows.subarray(start, Math.min(start + sliceRows, rows.length));
+      const headRows = pointCount * picked.length;
+      const feeds = {
+        ...this.#idle.embedding,
+        ...lensFeeds(pointCount, Math.max(1, request.top)),
+        [PIECE_TENSORS.input]: floatTensor(stackRows(request.points, picked, modelWidth), [headRows, modelWidth]),
+        [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(headRows), [headRows]),
+      };
+      const outputs = await this.#vocabulary.run(feeds, request.top > 0 ? LENS_TOP_FETCHES : LENS_FETCHES);
+      storeLensSlice(result, outputs, { start, count: picked.length, rowCount: rows.length, top: request.top });
+    }
     return result;
   }
 
@@ -111,6 +145,7 @@ export class OnnxModel implements LanguageModel {
       const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
       const feeds = {
         ...this.#idle.embedding,
+        ...this.#idle.lens,
         [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [end - start, modelWidth]),
         [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [end - start]),
       };

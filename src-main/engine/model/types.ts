@@ -49,11 +49,31 @@ export interface ForwardResult {
   losses?: Float32Array;
 }
 
+/** Residual rows seen through the model's final norm and unembedding (the logit lens). */
+export interface LensRequest {
+  /** Each residual point's activations [rows·width], in order; the last is the final residual, the one the others are compared with. */
+  points: readonly Float32Array[];
+  /** Which rows to read; all of them when left out. */
+  rows?: Int32Array;
+  /** How many most likely tokens to return per point and row; 0 for none. */
+  top: number;
+}
+
+/** Arrays indexed [point][row] (and [point][row][k] for the top tokens), rows in the request's order. */
+export interface LensResult {
+  /** KL(p_final ‖ p_point) in nats. */
+  kl: Float32Array;
+  argmax: Int32Array;
+  topTokens: Int32Array;
+  topProbabilities: Float32Array;
+}
+
 export interface LanguageModel {
   readonly config: ModelConfig;
   /** The execution provider that actually runs, e.g. 'cpu'. */
   readonly device: string;
   forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
+  logitLens(request: LensRequest): Promise<LensResult>;
   dispose(): Promise<void>;
 }
 

@@ -1,3 +1,5 @@
+import type { PayloadReader } from './payload-reader.js';
+
 export const DEVICES = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
 export type Device = (typeof DEVICES)[number];
 
@@ -53,3 +55,33 @@ export const DEFAULT_RUN_SETTINGS = {
   device: 'auto',
   batchSize: 8,
 } as const satisfies Partial<RunSettings>;
+
+/** Every hyperparameter of a run, checked; optional fields stay absent rather than undefined. */
+export function readRunSettings(reader: PayloadReader): RunSettings {
+  const settings: RunSettings = {
+    model: reader.string('model'),
+    saes: reader.strings('saes'),
+    dataset: reader.string('dataset'),
+    samples: reader.integer('samples', 1),
+    packing: reader.choice('packing', PACKINGS),
+    ce: reader.boolean('ce'),
+    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
+    device: reader.choice('device', DEVICES),
+    batchSize: reader.integer('batchSize', 1),
+  };
+  const textColumn = reader.optional('textColumn', (key) => reader.string(key));
+  const context = reader.optional('context', (key) => reader.integer(key, 2));
+  const quantileBuckets = reader.optional('quantileBuckets', (key) => reader.integer(key, 2));
+  const { min, max } = QUANTILE_ACCURACY_LIMITS;
+  const quantileAccuracy = reader.optional('quantileAccuracy', (key) => reader.number(key, min, max));
+  const examples = reader.optional('examples', (key) => reader.integer(key, EXAMPLES_LIMITS.min));
+  reader.finish();
+  return {
+    ...settings,
+    ...(textColumn ? { textColumn } : {}),
+    ...(context ? { context } : {}),
+    ...(quantileBuckets ? { quantileBuckets } : {}),
+    ...(quantileAccuracy ? { quantileAccuracy } : {}),
+    ...(examples === undefined ? {} : { examples }),
+  };
+}

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * What feature pages read. run_statistics.examples is the examples kept per feature (NULL: the run predates them,

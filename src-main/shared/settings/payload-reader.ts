@@ -1,4 +1,4 @@
-import { InputError } from '../shared/errors.js';
+import { InputError } from '../errors.js';
 
 function quote(value: unknown): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
@@ -33,6 +33,11 @@ export class PayloadReader {
 
   has(key: string): boolean {
     return this.#fields[key] !== undefined;
+  }
+
+  /** read(key) when the field is present, else undefined. */
+  optional<T>(key: string, read: (key: string) => T): T | undefined {
+    return this.has(key) ? read(key) : undefined;
   }
 
   string(key: string): string {
@@ -77,9 +82,9 @@ export class PayloadReader {
     return new PayloadReader(this.#channel, this.#read(key), `${this.#prefix}${key}`);
   }
 
-  /** Refuses fields nobody read, which are nearly always typos. */
+  /** Refuses fields nobody read, which are nearly always typos; a field set to undefined counts as absent. */
   finish(): void {
-    const unknown = Object.keys(this.#fields).filter((key) => !this.#seen.has(key));
+    const unknown = Object.keys(this.#fields).filter((key) => !this.#seen.has(key) && this.#fields[key] !== undefined);
     if (unknown.length > 0) {
       throw new InputError(`${this.#channel}: unknown field ${unknown.map((key) => `'${this.#prefix}${key}'`).join(', ')}.`);
     }

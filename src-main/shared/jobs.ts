@@ -1,0 +1,11 @@
+import type { RunSettings } from './settings/run-settings.js';
+
+/**
+ * Each job kind's settings, by kind name: a new kind adds one line here and one entry in
+ * workers/kinds.ts (see coordination notes). Runs of every kind share one table and one queue.
+ */
+export interface JobSettings {
+  statistics: RunSettings;
+}
+
+export type JobKindName = keyof JobSettings;
