@@ -1,4 +1,5 @@
 import { InputError } from '../../shared/errors.js';
+import { DEFAULT_EXAMPLES } from '../../shared/settings/run-settings.js';
 import { deviceFlag, type Command, type ParsedOptions } from '../command.js';
 
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {
@@ -14,6 +15,7 @@ export const benchCommand: Command = {
     device: deviceFlag(),
     samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },
     layers: { type: 'string', value: 'N', description: 'Comma-separated layer counts with SAEs (stats)', default: '1,12' },
+    examples: { type: 'string', value: 'N', description: 'Examples per feature; the largest sample count also runs with 0 to show their cost (stats)', default: String(DEFAULT_EXAMPLES) },
     contexts: { type: 'string', value: 'N', description: 'Comma-separated window lengths to time (model)', default: '128,1024' },
     batches: { type: 'string', value: 'N', description: 'Windows per forward, one per context (model)', default: '8,1' },
     repeats: { type: 'string', value: 'N', description: 'Timed forwards per context; the fastest counts (model)', default: '5' },

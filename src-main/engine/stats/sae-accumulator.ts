@@ -5,7 +5,7 @@ import { PositionAccumulator, type TokenError } from './positions.js';
 import type { FeaturePages, SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
 import type { SaeStats } from '../../shared/stats.js';
-import { TopExamples } from './top-examples.js';
+import { TopExamples, type WindowRows } from './top-examples.js';
 import type { WindowBatch } from './windows.js';
 
 export interface SaeAccumulatorOptions {
@@ -37,6 +37,7 @@ export class SaeAccumulator {
   #examples: TopExamples | undefined;
   /** Windows folded so far: the run-order index of the next batch's first window. */
   #windows = 0;
+  #rows: WindowRows;
 
   constructor(options: SaeAccumulatorOptions) {
     this.options = options;
@@ -45,6 +46,7 @@ export class SaeAccumulator {
     this.#positions = new PositionAccumulator(options);
     this.#summary = new SummaryAccumulator(options.inputSize);
     if (options.examples > 0) this.#examples = new TopExamples(options.featureCount, options.examples);
+    this.#rows = { features: new Float32Array(0), featureCount: options.featureCount, firstRow: 0, length: 0 };
   }
 
   /** Folds every valid token of the batch; position 0 counts for positions only, padding for nothing. */
@@ -62,10 +64,13 @@ export class SaeAccumulator {
     this.#windows += batch.batch;
   }
 
+  /** The kept examples copy their context from the token's window, described once per token without allocating. */
   #addExamples(active: ActiveValues, token: { encoded: EncodedBatch; batch: WindowBatch; row: number; position: number; length: number }): void {
-    const inBatch = Math.floor(token.row / token.batch.sequence);
-    const rows = { features: token.encoded.features, featureCount: this.options.featureCount, firstRow: token.row - token.position, length: token.length };
-    this.#examples!.add(active, { window: this.#windows + inBatch, position: token.position, rows });
+    const rows = this.#rows;
+    rows.features = token.encoded.features;
+    rows.firstRow = token.row - token.position;
+    rows.length = token.length;
+    this.#examples!.add(active, this.#windows + Math.floor(token.row / token.batch.sequence), token.position, rows);
   }
 
   /** Folds the losses of every position that has a next token within its window. */

@@ -71,36 +71,44 @@ export class TopExamples {
   }
 
   /** Offers one token's active values; `window` and `position` must not decrease from call to call. */
-  add(active: ActiveValues, example: { window: number; position: number; rows: WindowRows }): void {
+  add(active: ActiveValues, window: number, position: number, rows: WindowRows): void {
     const { indices, values, size } = active;
     const thresholds = this.#thresholds;
     for (let k = 0; k < size; k++) {
-      if (values[k] > thresholds[indices[k]]) this.#offer(indices[k], { ...example, value: values[k] });
+      if (values[k] > thresholds[indices[k]]) this.#offer(indices[k], values[k], window, position, rows);
     }
   }
 
-  #offer(feature: number, example: Example & { rows: WindowRows }): void {
+  /** A filling heap only appends and is heapified once full; a full one replaces its root, the worst example. */
+  #offer(feature: number, value: number, window: number, position: number, rows: WindowRows): void {
     const base = feature * this.perFeature;
     const size = this.#sizes[feature];
-    if (size < this.perFeature) {
-      this.#slots[base + size] = base + size;
-      this.#write(base + size, example);
-      this.#siftUp(base, size);
+    const entry = size < this.perFeature ? base + size : base;
+    if (size < this.perFeature) this.#slots[entry] = entry;
+    this.#values[entry] = value;
+    this.#windows[entry] = window;
+    this.#positions[entry] = position;
+    this.#copyContext(entry, feature, position, rows);
+    if (size === this.perFeature) this.#siftDown(base, 0, size);
+    else if (size + 1 === this.perFeature) this.#heapify(base);
+    else {
       this.#sizes[feature] = size + 1;
-      if (size + 1 === this.perFeature) this.#thresholds[feature] = this.#values[base];
       return;
     }
-    this.#write(base, example);
-    this.#siftDown(base, size);
+    this.#sizes[feature] = this.perFeature;
     this.#thresholds[feature] = this.#values[base];
   }
 
+  #heapify(base: number): void {
+    for (let index = (this.perFeature >> 1) - 1; index >= 0; index--) this.#siftDown(base, index, this.perFeature);
+  }
+
   /** Copies the feature's activations around the example from its encoded window into the entry's context slot. */
-  #copyContext(entry: number, feature: number, example: Example & { rows: WindowRows }): void {
-    const { features, featureCount, firstRow, length } = example.rows;
+  #copyContext(entry: number, feature: number, center: number, rows: WindowRows): void {
+    const { features, featureCount, firstRow, length } = rows;
     const target = this.#slots[entry] * CONTEXT_WIDTH;
     for (let offset = 0; offset < CONTEXT_WIDTH; offset++) {
-      const position = example.position - EXAMPLE_SPAN + offset;
+      const position = center - EXAMPLE_SPAN + offset;
       const inside = position >= 0 && position < length;
       this.#contexts[target + offset] = inside ? toHalf(features[(firstRow + position) * featureCount + feature]) : 0;
     }
@@ -114,17 +122,8 @@ export class TopExamples {
     return this.#positions[a] > this.#positions[b];
   }
 
-  #siftUp(base: number, index: number): void {
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.#worse(base + index, base + parent)) return;
-      this.#swap(base + index, base + parent);
-      index = parent;
-    }
-  }
-
-  #siftDown(base: number, size: number): void {
-    let index = 0;
+  #siftDown(base: number, start: number, size: number): void {
+    let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= size) return;
@@ -134,13 +133,6 @@ export class TopExamples {
       this.#swap(base + child, base + index);
       index = child;
     }
-  }
-
-  #write(entry: number, example: Example & { rows: WindowRows }): void {
-    this.#values[entry] = example.value;
-    this.#windows[entry] = example.window;
-    this.#positions[entry] = example.position;
-    this.#copyContext(entry, Math.floor(entry / this.perFeature), example);
   }
 
   #swap(a: number, b: number): void {

@@ -12,7 +12,7 @@ function onlyRow(values: Float32Array, position: number): WindowRows {
 }
 
 function offer(top: TopExamples, active: ActiveValues, row: Float32Array, at: { window: number; position: number }): void {
-  top.add(active.collect(row, 0, row.length), { ...at, rows: onlyRow(row, at.position) });
+  top.add(active.collect(row, 0, row.length), at.window, at.position, onlyRow(row, at.position));
 }
 
 /** The brute force: every active value of a feature, sorted by value descending, ties by (window, position) ascending. */
