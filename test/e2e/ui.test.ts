@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import { DEFAULT_EXAMPLES, DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-main/shared/figures/families.js';
@@ -136,6 +136,8 @@ describe('the research UI, end to end', () => {
     await page.getByLabel(/^Quantile buckets/).fill('512');
     expect(await page.getByLabel(/^Quantile accuracy/).inputValue()).toBe(String(DEFAULT_QUANTILE_ACCURACY));
     await page.getByLabel(/^Quantile accuracy/).fill('0.02');
+    expect(await page.getByLabel(/^Examples per feature/).inputValue()).toBe(String(DEFAULT_EXAMPLES));
+    await page.getByLabel(/^Examples per feature/).fill('7');
     await page.getByLabel(/^Device/).selectOption('cpu');
     await saveScreenshot(page, 'ui-new-run');
     await recordProgressBars();
@@ -149,6 +151,7 @@ describe('the research UI, end to end', () => {
     const recorded = recordedSettings();
     expect(recorded.quantileBuckets).toBe(512);
     expect(recorded.quantileAccuracy).toBe(0.02);
+    expect(recorded.examples).toBe(7);
     const bars = await progressSeen();
     for (const layer of [0, 1, 2, 3]) {
       const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);
