@@ -5,6 +5,7 @@ import { deviceFlag, type Command, type ParsedOptions } from '../command.js';
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {
   model: () => import('../../bench/model.js'),
   stats: () => import('../../bench/stats.js'),
+  pages: () => import('../../bench/pages.js'),
 };
 
 export const benchCommand: Command = {
