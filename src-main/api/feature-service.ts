@@ -13,8 +13,9 @@ type StatisticsRun = RunRecordOf<'statistics'>;
 /** Feature pages and tables of finished runs, read from the store and, for logit effects and neighbours, the weights. */
 export class FeatureService {
   #db: Database.Database;
-  /** The last SAE's weights: pages of one SAE are usually opened one after another. */
+  /** The last SAE's weights and statistics: pages of one SAE are usually opened one after another. */
   #weights: { key: string; weights: FeatureWeights } | undefined;
+  #statistics: { key: string; sae: ReturnType<typeof loadSaeFeatures> } | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -57,7 +58,7 @@ export class FeatureService {
   /** Several pages of one SAE, its statistics and weights read once. */
   pages(runName: string, choice: Partial<{ sae: number; hook: string }>, features: number[]): FeaturePage[] {
     const { run, saeIndex } = this.resolve(runName, choice);
-    const sae = loadSaeFeatures(this.#db, run.id, saeIndex);
+    const sae = this.#saeFeatures(run.id, saeIndex);
     for (const feature of features) {
       if (!Number.isInteger(feature) || feature < 0 || feature >= sae.d_sae) {
         throw new InputError(`Feature ${feature} is out of range: ${sae.hook} has features 0 to ${sae.d_sae - 1}.`);
@@ -66,6 +67,12 @@ export class FeatureService {
     const recorded = recordedExamples(this.#db, run.id);
     const weights = this.#openWeights(run, saeIndex);
     return features.map((feature) => this.#page({ run, saeIndex, sae, recorded, weights }, feature));
+  }
+
+  #saeFeatures(runId: string, saeIndex: number): ReturnType<typeof loadSaeFeatures> {
+    const key = `${runId}\n${saeIndex}`;
+    if (this.#statistics?.key !== key) this.#statistics = { key, sae: loadSaeFeatures(this.#db, runId, saeIndex) };
+    return this.#statistics.sae;
   }
 
   #page(context: PageContext, feature: number): FeaturePage {
