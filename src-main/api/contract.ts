@@ -1,8 +1,12 @@
 import type { FeaturePage } from '../shared/features.js';
+import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
+import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
+import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
 import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
 export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
@@ -69,6 +73,17 @@ export interface FeatureRequest {
   feature: number;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  settings?: FigureExportSettings;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -79,12 +94,19 @@ export interface ApiContract {
   'runs.start': { request: StartRequest; response: RunRecord };
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
+  'runs.residual': { request: { runId: string }; response: ResidualStats };
+  'runs.correlation': { request: { runId: string }; response: CorrelationExport };
+  'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
+  'runs.generation': { request: { runId: string }; response: GenerationOutput[] };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
   'features.saes': { request: { runId: string }; response: RunSae[] };
   'features.table': { request: { runId: string; sae: number }; response: FeatureTable };
   'features.page': { request: FeatureRequest; response: FeaturePage };
   'features.search': { request: { runId: string; sae: number; token: string }; response: TokenSearch };
   'features.figure': { request: FeatureRequest & { fontScale: number }; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

@@ -44,6 +44,25 @@ function readFeatureRequest(reader: PayloadReader): RequestOf<'features.page'> {
   return { runId: reader.string('runId'), sae: reader.integer('sae', 0), feature: reader.integer('feature', 0) };
 }
 
+function readMatchFigure(reader: PayloadReader): RequestOf<'matches.figure'> {
+  const request = {
+    runId: reader.string('runId'),
+    family: reader.string('family'),
+    format: reader.choice('format', FIGURE_FORMATS),
+    fontScale: reader.number('fontScale', 0.1),
+    scale: reader.number('scale', 0.1),
+  };
+  const pair = reader.optional('pair', (key) => readPair(reader.object(key)));
+  const settings = reader.optional('settings', (key) => readExportSettings(reader.object(key)));
+  return { ...request, ...(pair ? { pair } : {}), ...(settings ? { settings } : {}) };
+}
+
+function readPair(reader: PayloadReader): { k: number; l: number } {
+  const pair = { k: reader.integer('k', 0), l: reader.integer('l', 1) };
+  reader.finish();
+  return pair;
+}
+
 /** A run to queue: statistics unless `kind` names another kind, its settings checked by that kind. */
 function readStart(reader: PayloadReader): RequestOf<'runs.start'> {
   const kind = reader.optional('kind', (key) => reader.choice(key, jobKindNames())) ?? 'statistics';
@@ -60,12 +79,19 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.start': readStart,
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'runs.residual': (reader) => ({ runId: reader.string('runId') }),
+  'runs.correlation': (reader) => ({ runId: reader.string('runId') }),
+  'runs.steering': (reader) => ({ runId: reader.string('runId') }),
+  'runs.generation': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
   'features.saes': (reader) => ({ runId: reader.string('runId') }),
   'features.table': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0) }),
   'features.page': readFeatureRequest,
   'features.search': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0), token: reader.string('token') }),
   'features.figure': (reader) => ({ ...readFeatureRequest(reader), fontScale: reader.number('fontScale', 0.1) }),
+  'matches.get': (reader) => ({ runId: reader.string('runId') }),
+  'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),
+  'matches.figure': readMatchFigure,
 };
 
 export function isChannel(name: string): name is Channel {

@@ -9,9 +9,10 @@ import {
   EXAMPLES_LIMITS,
   PACKINGS,
   QUANTILE_ACCURACY_LIMITS,
+  QUANTILE_BUCKET_LIMITS,
   type RunSettings,
 } from '../../shared/settings/run-settings.js';
-import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { boundedIntegerOption, boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
@@ -35,7 +36,7 @@ export const analyzeCommand: Command = {
     },
     device: deviceFlag(),
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
-    'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
+    'quantile-buckets': numberFlag(`Log-spaced buckets per feature for quantiles, from ${QUANTILE_BUCKET_LIMITS.min} to ${QUANTILE_BUCKET_LIMITS.max}`, DEFAULT_QUANTILE_BUCKETS),
     'quantile-accuracy': numberFlag(
       `Relative error of every quantile estimate, from ${QUANTILE_ACCURACY_LIMITS.min} to ${QUANTILE_ACCURACY_LIMITS.max}`,
       DEFAULT_QUANTILE_ACCURACY,
@@ -70,7 +71,7 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     ablate: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, DEFAULT_RUN_SETTINGS.ablate),
     device: deviceOption(options),
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
-    quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
+    quantileBuckets: boundedIntegerOption(options, 'quantile-buckets', QUANTILE_BUCKET_LIMITS) ?? DEFAULT_QUANTILE_BUCKETS,
     quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,
     examples: examplesOption(options),
   };

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FeatureService } from '../../api/feature-service.js';
 import { featuresToJson } from '../../engine/features/export.js';
 import { InputError } from '../../shared/errors.js';
+import { writeWholeFile } from '../../engine/files.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
@@ -56,7 +56,7 @@ function writeFeatures(request: FeatureRequest, path: string): void {
   const db = openDatabase(request.databasePath);
   try {
     const pages = new FeatureService(db).pages(request.runName, { hook: request.hook }, request.features);
-    writeFileSync(path, featuresToJson(pages[0].hook, pages));
+    writeWholeFile(path, featuresToJson(pages[0].hook, pages));
     console.log(`Wrote ${path}`);
   } finally {
     db.close();
@@ -75,6 +75,6 @@ export function loadStats(databasePath: string, runName: string): StatsExport {
 
 /** Writes a run's stats.json and says where. */
 export function writeExport(stats: StatsExport, path: string): void {
-  writeFileSync(path, statsToJson(stats));
+  writeWholeFile(path, statsToJson(stats));
   console.log(`Wrote ${path}`);
 }

@@ -11,11 +11,15 @@ function rowOf(run: RunRecord): string[] {
     run.kind,
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
-    basename(run.settings.model),
-    String(run.settings.saes.length),
-    String(run.settings.samples),
+    ...kindColumns(run),
     run.message ?? '',
   ];
+}
+
+/** MODEL, SAES and SAMPLES, as far as the kind has them. */
+function kindColumns(run: RunRecord): string[] {
+  const settings: { model?: string; saes?: string[]; samples?: number } = run.settings;
+  return [settings.model ? basename(settings.model) : '-', settings.saes ? String(settings.saes.length) : '-', settings.samples ? String(settings.samples) : '-'];
 }
 
 /** Left-aligned columns as wide as their widest cell. */

@@ -35,10 +35,20 @@ export type HookEditor = (
   activation: Float32Array,
 ) => Float32Array | undefined | Promise<Float32Array | undefined>;
 
+/** Keys and values of every position run so far, for generation; only the model that made it reads it. */
+export interface KeyValueCache {
+  /** Positions held. */
+  readonly length: number;
+  readonly batch: number;
+}
+
 export interface ForwardOptions {
   capture: readonly string[];
   edit?: { hooks: readonly string[]; apply: HookEditor };
-  logits?: boolean;
+  /** 'last': only each window's last position, all a generation step needs. */
+  logits?: boolean | 'last';
+  /** Runs the batch as the positions after the cached ones and appends it to the cache (a model opened with `cache`). */
+  cache?: KeyValueCache;
   /** Next-token cross-entropy per position; NaN at the last position of each window. */
   losses?: boolean;
 }
@@ -73,6 +83,8 @@ export interface LanguageModel {
   /** The execution provider that actually runs, e.g. 'cpu'. */
   readonly device: string;
   forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
+  /** An empty KV cache for `batch` windows; only a model opened with `cache` has one. */
+  createCache?(batch: number): KeyValueCache;
   logitLens(request: LensRequest): Promise<LensResult>;
   dispose(): Promise<void>;
 }
@@ -85,4 +97,6 @@ export interface TextTokenizer {
 export interface ModelOpenOptions {
   device: Device;
   ablation: EmbeddingAblation;
+  /** Build the attention pieces with a KV cache, for generation. */
+  cache?: boolean;
 }

@@ -37,6 +37,10 @@ export function int32Tensor(values: Int32Array, dims: readonly number[]): ort.Te
   return new ort.Tensor('int32', values, dims);
 }
 
+export function int64Scalar(value: number): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.of(BigInt(value)), []);
+}
+
 export function int64Tensor(values: readonly number[]): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [values.length]);
 }

@@ -53,9 +53,11 @@ export class PayloadReader {
     return value as string[];
   }
 
-  integer(key: string, minimum: number): number {
+  integer(key: string, minimum: number, maximum = Infinity): number {
     const value = this.#read(key);
-    if (!Number.isInteger(value) || (value as number) < minimum) this.#fail(key, `a whole number of at least ${minimum}`);
+    if (!Number.isInteger(value) || (value as number) < minimum || (value as number) > maximum) {
+      this.#fail(key, maximum === Infinity ? `a whole number of at least ${minimum}` : `a whole number from ${minimum} to ${maximum}`);
+    }
     return value as number;
   }
 
@@ -64,6 +66,13 @@ export class PayloadReader {
     const within = typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum;
     if (!within) this.#fail(key, maximum === Infinity ? `a number of at least ${minimum}` : `a number from ${minimum} to ${maximum}`);
     return value as number;
+  }
+
+  numbers(key: string, minimum: number, maximum: number): number[] {
+    const value = this.#read(key);
+    const valid = Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number' && item >= minimum && item <= maximum);
+    if (!valid) this.#fail(key, `a non-empty list of numbers from ${minimum} to ${maximum}`);
+    return value as number[];
   }
 
   boolean(key: string): boolean {
@@ -76,6 +85,18 @@ export class PayloadReader {
     const value = this.#read(key);
     if (!choices.includes(value as T)) this.#fail(key, `one of ${choices.join(', ')}`);
     return value as T;
+  }
+
+  /** A list of objects, each read by a reader of its own. */
+  list(key: string): PayloadReader[] {
+    const value = this.#read(key);
+    if (!Array.isArray(value)) this.#fail(key, 'a list');
+    return value.map((item, index) => new PayloadReader(this.#channel, item, `${this.#prefix}${key}[${index}]`));
+  }
+
+  /** Refuses a field that is well-formed but wrong beside the others. */
+  fail(key: string, expected: string): never {
+    this.#fail(key, expected);
   }
 
   object(key: string): PayloadReader {

@@ -1,4 +1,5 @@
-import { DEFAULT_RUN_SETTINGS, type Device, type EmbeddingAblation, type Packing } from './run-settings.js';
+import type { PayloadReader } from './payload-reader.js';
+import { DEFAULT_RUN_SETTINGS, DEVICES, EMBEDDING_ABLATIONS, PACKINGS, type Device, type EmbeddingAblation, type Packing } from './run-settings.js';
 
 /** Every hyperparameter of a residual-stream run (../shared/spec/residual.md); the CLI flags and the New-run form both fill this. */
 export interface ResidualSettings {
@@ -25,3 +26,21 @@ export const DEFAULT_RESIDUAL_SETTINGS = {
   batchSize: DEFAULT_RUN_SETTINGS.batchSize,
   logitLens: true,
 } as const satisfies Partial<ResidualSettings>;
+
+/** Checks a residual run's settings field by field; optional fields stay absent. */
+export function readResidualSettings(reader: PayloadReader): ResidualSettings {
+  const settings: ResidualSettings = {
+    model: reader.string('model'),
+    dataset: reader.string('dataset'),
+    samples: reader.integer('samples', 1),
+    packing: reader.choice('packing', PACKINGS),
+    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
+    device: reader.choice('device', DEVICES),
+    batchSize: reader.integer('batchSize', 1),
+    logitLens: reader.boolean('logitLens'),
+  };
+  const textColumn = reader.optional('textColumn', (key) => reader.string(key));
+  const context = reader.optional('context', (key) => reader.integer(key, 2));
+  reader.finish();
+  return { ...settings, ...(textColumn ? { textColumn } : {}), ...(context ? { context } : {}) };
+}

@@ -35,6 +35,9 @@ export interface RunSettings {
 /** 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature. */
 export const DEFAULT_QUANTILE_BUCKETS = 1024;
 
+/** 2 KiB per feature at the default; 8,192 buckets (16 KiB per feature) already hold 64k features in 1 GiB, more only exhausts memory. */
+export const QUANTILE_BUCKET_LIMITS = { min: 2, max: 8192 } as const;
+
 /** 0.9% keeps every quantile inside the contract's 1% after interpolating between two estimates. */
 export const DEFAULT_QUANTILE_ACCURACY = 0.009;
 
@@ -71,7 +74,7 @@ export function readRunSettings(reader: PayloadReader): RunSettings {
   };
   const textColumn = reader.optional('textColumn', (key) => reader.string(key));
   const context = reader.optional('context', (key) => reader.integer(key, 2));
-  const quantileBuckets = reader.optional('quantileBuckets', (key) => reader.integer(key, 2));
+  const quantileBuckets = reader.optional('quantileBuckets', (key) => reader.integer(key, QUANTILE_BUCKET_LIMITS.min, QUANTILE_BUCKET_LIMITS.max));
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
   const quantileAccuracy = reader.optional('quantileAccuracy', (key) => reader.number(key, min, max));
   const examples = reader.optional('examples', (key) => reader.integer(key, EXAMPLES_LIMITS.min));
