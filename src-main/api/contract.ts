@@ -2,7 +2,7 @@ import type { FeaturePage } from '../shared/features.js';
 import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
-import type { ResidualStats } from '../shared/residual.js';
+import type { ResidualStats, TextInspection } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
 import type { RunRecord } from '../store/runs.js';
@@ -95,6 +95,7 @@ export interface ApiContract {
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'runs.residual': { request: { runId: string }; response: ResidualStats };
+  'runs.inspection': { request: { runId: string }; response: TextInspection };
   'runs.correlation': { request: { runId: string }; response: CorrelationExport };
   'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
   'runs.generation': { request: { runId: string }; response: GenerationOutput[] };

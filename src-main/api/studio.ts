@@ -4,7 +4,7 @@ import { openDatabase } from '../store/database.js';
 import { RESIDUAL_FIGURE_FAMILIES } from '../shared/figures/residual/families.js';
 import { loadCorrelation } from '../store/correlations.js';
 import { loadGenerations, loadSteering } from '../store/generations.js';
-import { loadResidualStats } from '../store/residual.js';
+import { loadInspection, loadResidualStats } from '../store/residual.js';
 import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
@@ -74,6 +74,7 @@ export class Studio {
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
+      'runs.inspection': ({ runId }) => loadInspection(this.#db, runId),
       'runs.correlation': ({ runId }) => loadCorrelation(this.#db, runId),
       'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
       'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),

@@ -80,6 +80,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
   'runs.residual': (reader) => ({ runId: reader.string('runId') }),
+  'runs.inspection': (reader) => ({ runId: reader.string('runId') }),
   'runs.correlation': (reader) => ({ runId: reader.string('runId') }),
   'runs.steering': (reader) => ({ runId: reader.string('runId') }),
   'runs.generation': (reader) => ({ runId: reader.string('runId') }),

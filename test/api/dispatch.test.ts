@@ -34,7 +34,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
     [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number of at least 0, not -1'],
-    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, match, not "gossip"'],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, inspect-text, match, not "gossip"'],
     [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
     [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],
     [{ kind: 'match', settings: { ...MATCH, by: 'both' } }, 'settings.by must be one of decoder, encoder, not "both"'],
@@ -42,6 +42,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
   'runs.residual': [[{ runId: 7 }, 'runId must be a non-empty string, not 7']],
+  'runs.inspection': [[{}, 'runId must be a non-empty string, not nothing']],
   'matches.get': [[{}, 'runId must be a non-empty string, not nothing']],
   'matches.pair': [[{ runId: 'a', k: 0, l: 0 }, 'l must be a whole number of at least 1, not 0']],
   'matches.figure': [

@@ -44,3 +44,18 @@ export function readResidualSettings(reader: PayloadReader): ResidualSettings {
   reader.finish();
   return { ...settings, ...(textColumn ? { textColumn } : {}), ...(context ? { context } : {}) };
 }
+
+/** One text for the inspector: the model, the text, the SAEs to read at residual points, the device. */
+export interface InspectSettings {
+  model: string;
+  text: string;
+  saes: string[];
+  device: Device;
+}
+
+export function readInspectSettings(reader: PayloadReader): InspectSettings {
+  const settings = { model: reader.string('model'), text: reader.string('text'), device: reader.choice('device', DEVICES) };
+  const saes = reader.optional('saes', (key) => reader.strings(key)) ?? [];
+  reader.finish();
+  return { ...settings, saes };
+}
