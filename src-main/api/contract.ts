@@ -1,4 +1,4 @@
-import type { FigureExportSettings } from '../shared/figures/export-settings.js';
+import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { RunRecord } from '../store/runs.js';
@@ -26,18 +26,13 @@ export interface AppInfo {
   databasePath: string;
 }
 
-export const FIGURE_FORMATS = ['svg', 'png'] as const;
-export type FigureFormat = (typeof FIGURE_FORMATS)[number];
-
+/** One figure of a run: the settings the user sees (font scale included) and the file's options; absent fields take the defaults. */
 export interface FigureExportRequest {
   runId: string;
   family: string;
   format: FigureFormat;
-  fontScale: number;
-  scale: number;
-  rasterize?: boolean;
-  /** The figure settings the user sees; absent ones take the defaults. */
-  settings?: FigureExportSettings;
+  settings: FigureSettings;
+  output: FormatOptions;
 }
 
 /** Channel → request/response: the one contract both hosts serve. */

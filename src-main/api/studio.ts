@@ -70,7 +70,7 @@ export class Studio {
   async #exportFigure(request: FigureExportRequest): Promise<ResponseOf<'figures.export'>> {
     const stats = loadRunStats(this.#db, request.runId);
     const { exportFigure } = await import('../engine/figures/export.js');
-    const figure = await exportFigure(request, stats);
+    const figure = await exportFigure(stats, request);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 

@@ -165,7 +165,7 @@ describe('run settings', () => {
 
   it('refuses a quantile accuracy outside its range before opening any input', async () => {
     const settings = { ...base, model: join(root, 'missing-model'), quantileAccuracy: 0.5 };
-    await expect(streamed(settings)).rejects.toThrow('The quantile accuracy must be a number from 0.001 to 0.25, not 0.5.');
+    await expect(streamed(settings)).rejects.toThrow('Quantile accuracy must be a number from 0.001 to 0.25, not 0.5.');
   });
 
   it('rejects a context beyond the model, naming the model folder', async () => {
