@@ -1,7 +1,9 @@
 import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
+import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
 export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
@@ -35,6 +37,16 @@ export interface FigureExportRequest {
   output: FormatOptions;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  settings: FigureSettings;
+  output: FormatOptions;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -45,7 +57,11 @@ export interface ApiContract {
   'runs.start': { request: StartRequest; response: RunRecord };
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
+  'runs.residual': { request: { runId: string }; response: ResidualStats };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

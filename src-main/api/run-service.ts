@@ -59,7 +59,7 @@ export class RunService {
     const run = createRun(this.#db, kind, checked);
     this.#completions.set(run.id, settlement());
     this.#queue.push(run.id);
-    this.#emit({ type: 'run.state', run });
+    this.#emit({ type: 'run.state', run: run as RunRecord });
     this.#startQueued();
     return getRun(this.#db, run.id) as RunRecordOf<K>;
   }
@@ -157,7 +157,7 @@ export class RunService {
 
   #transition(runId: string, state: RunState, message?: string): RunRecord {
     const run = setRunState(this.#db, runId, state, message);
-    this.#emit({ type: 'run.state', run });
+    this.#emit({ type: 'run.state', run: run as RunRecord });
     return run;
   }
 

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
+import { loadResidualStats } from '../store/residual.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf } from './contract.js';
+import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, ResponseOf, RunRecord } from './contract.js';
+import { matchOverview, matchPairView } from './match-service.js';
+import { InputError } from '../shared/errors.js';
 import type { Handlers } from './dispatch.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
@@ -59,10 +62,14 @@ export class Studio {
       'library.add': async ({ paths }) => this.#changed(await this.library.add(paths)),
       'library.remove': ({ id }) => this.#changed({ removed: this.library.remove(id) }),
       'runs.list': () => this.runs.list(),
-      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings),
+      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings) as RunRecord,
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
+      'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
+      'matches.get': ({ runId }) => matchOverview(this.#db, runId),
+      'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),
+      'matches.figure': (request) => this.#exportMatchFigure(request),
     };
   }
 
@@ -71,6 +78,17 @@ export class Studio {
     const stats = loadRunStats(this.#db, request.runId);
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = await exportFigure(stats, request);
+    return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
+  }
+
+  async #exportMatchFigure(request: MatchFigureRequest): Promise<ResponseOf<'matches.figure'>> {
+    const { renderPairFigure, renderSetFigure } = await import('../engine/figures/match-export.js');
+    const options = { settings: request.settings, output: request.output };
+    const set = request.pair ? undefined : matchOverview(this.#db, request.runId).set;
+    if (!request.pair && !set) throw new InputError(`Match '${request.runId}' is a single pair: name the pair for its figures.`);
+    const figure = request.pair
+      ? renderPairFigure(request.family, matchPairView(this.#db, request.runId, request.pair.k, request.pair.l).figure, request.format, options)
+      : renderSetFigure(set!, request.format, options);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 

@@ -9,13 +9,25 @@ const empty = () => ({}) as Record<string, never>;
 
 /** One figure: the settings and the file's options are each optional, absent fields taking the schemas' defaults. */
 function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
+  const part = (key: string) => (reader.has(key) ? reader.object(key) : new PayloadReader('', {}));
   return {
     runId: reader.string('runId'),
     family: reader.string('family'),
     format: reader.choice('format', FIGURE_FORMATS),
-    settings: readFigureSettings(reader.has('settings') ? reader.object('settings') : new PayloadReader('figures.export', {}, 'settings')),
-    output: readFormatOptions(reader.has('output') ? reader.object('output') : new PayloadReader('figures.export', {}, 'output')),
+    settings: readFigureSettings(part('settings')),
+    output: readFormatOptions(part('output')),
   };
+}
+
+function readMatchFigure(reader: PayloadReader): RequestOf<'matches.figure'> {
+  const pair = reader.optional('pair', (key) => readPair(reader.object(key)));
+  return { ...readFigureExport(reader), ...(pair ? { pair } : {}) };
+}
+
+function readPair(reader: PayloadReader): { k: number; l: number } {
+  const pair = { k: reader.integer('k', 0), l: reader.integer('l', 1) };
+  reader.finish();
+  return pair;
 }
 
 /** A run to queue: statistics unless `kind` names another kind, its settings checked by that kind. */
@@ -34,7 +46,11 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.start': readStart,
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'runs.residual': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
+  'matches.get': (reader) => ({ runId: reader.string('runId') }),
+  'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),
+  'matches.figure': readMatchFigure,
 };
 
 export function isChannel(name: string): name is Channel {

@@ -1,3 +1,5 @@
+import type { ResidualSettings } from './settings/residual-settings.js';
+import type { MatchRunSettings } from './settings/match-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
 
 /**
@@ -6,6 +8,8 @@ import type { RunSettings } from './settings/run-settings.js';
  */
 export interface JobSettings {
   statistics: RunSettings;
+  residual: ResidualSettings;
+  match: MatchRunSettings;
 }
 
 export type JobKindName = keyof JobSettings;

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { CancelledError } from '../engine/progress.js';
 import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 
 export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
 export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
+/** States a run never leaves with results: whatever it wrote is a part and goes. */
+const UNFINISHED_STATES: readonly RunState[] = ['failed', 'cancelled', 'interrupted'];
 
 interface RunFacts {
   id: string;
@@ -98,11 +101,36 @@ export function listRuns(db: Database.Database): RunRecord[] {
 
 export function setRunState(db: Database.Database, id: string, state: RunState, message?: string): RunRecord {
   const finishedAt = ACTIVE_STATES.includes(state) ? null : new Date().toISOString();
-  const result = db
-    .prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?')
-    .run(state, message ?? null, finishedAt, id);
+  const result = db.transaction(() => {
+    if (UNFINISHED_STATES.includes(state)) deleteResults(db, id);
+    return db.prepare('UPDATE runs SET state = ?, message = ?, finished_at = ? WHERE id = ?').run(state, message ?? null, finishedAt, id);
+  }).immediate();
   if (result.changes === 0) throw new InputError(`There is no run with id '${id}'.`);
   return getRun(db, id);
+}
+
+/** Tables that hold runs' results: every table with a run_id column but the runs' own stage lines. */
+function resultTables(db: Database.Database): string[] {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('runs', 'run_stages')").all() as { name: string }[];
+  return tables.map(({ name }) => name).filter((name) => db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = 'run_id'").get(name));
+}
+
+/** Drops whatever results a run that did not finish left behind, of every kind; its state says it will never have them. */
+export function deleteResults(db: Database.Database, runId: string): void {
+  for (const table of resultTables(db)) db.prepare(`DELETE FROM "${table}" WHERE run_id = ?`).run(runId);
+}
+
+/**
+ * One write in one transaction with the check that the run is still queued or running: a run marked cancelled,
+ * failed or interrupted (whose rows were deleted in that same transaction) never gets rows back from a late write.
+ */
+export function writeWhileActive(db: Database.Database, runId: string, save: () => void): void {
+  // Immediate: a deferred transaction that reads first cannot wait its turn to write once another connection has written.
+  db.transaction(() => {
+    const row = db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as { state: string } | undefined;
+    if (row?.state !== 'queued' && row?.state !== 'running') throw new CancelledError();
+    save();
+  }).immediate();
 }
 
 export function appendStage(db: Database.Database, id: string, line: string): void {
@@ -130,6 +158,11 @@ export function markInterruptedRuns(db: Database.Database): number {
   const orphans = active.filter((run) => run.owner_pid === process.pid || !isAlive(run.owner_pid));
   const mark = db.prepare("UPDATE runs SET state = 'interrupted', message = ?, finished_at = ? WHERE id = ?");
   const now = new Date().toISOString();
-  db.transaction(() => orphans.forEach((run) => mark.run(INTERRUPTED_MESSAGE, now, run.id)))();
+  db.transaction(() =>
+    orphans.forEach((run) => {
+      deleteResults(db, run.id);
+      mark.run(INTERRUPTED_MESSAGE, now, run.id);
+    }),
+  )();
   return orphans.length;
 }

@@ -83,6 +83,8 @@ async function runJob(message: Extract<ParentMessage, { type: 'start' }>, job: J
 
 function serve(): void {
   const link = connectToParent();
+  // Ctrl-C reaches the whole process group; the parent decides what a stopped run becomes and ends this process.
+  process.on('SIGINT', () => {});
   const cancel = { cancelled: false };
   link.onMessage((message) => {
     if (message.type === 'cancel') cancel.cancelled = true;

@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { PayloadReader } from '../shared/settings/payload-reader.js';
+import { readResidualSettings } from '../shared/settings/residual-settings.js';
+import { readMatchSettings } from '../shared/settings/match-settings.js';
 import { readRunSettings } from '../shared/settings/run-settings.js';
 import type { JobHandler } from './handler.js';
 
@@ -17,6 +19,14 @@ const JOB_KINDS: { [K in JobKindName]: JobKind<JobSettings[K]> } = {
   statistics: {
     readSettings: readRunSettings,
     loadHandler: async () => (await import('./statistics-job.js')).statisticsJob,
+  },
+  residual: {
+    readSettings: readResidualSettings,
+    loadHandler: async () => (await import('./residual-job.js')).residualJob,
+  },
+  match: {
+    readSettings: readMatchSettings,
+    loadHandler: async () => (await import('./match-job.js')).matchJob,
   },
 };
 

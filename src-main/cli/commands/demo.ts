@@ -3,17 +3,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
-import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
-import { RUN_SETTINGS_SCHEMA, type RunSettings } from '../../shared/settings/run-settings.js';
-import { stringOption, type Command, type ParsedOptions } from '../command.js';
+import { DEMO_SAES_FOLDER, ensureDemoSaes, ensureFamilyDemoSaes } from '../../engine/demo/saes.js';
+import { ensureFamilyDemoModel, familyDemoFolder, GENERATED_FAMILIES, type GeneratedFamily } from '../../engine/demo/families.js';
 import { FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA } from '../../shared/figures/settings.js';
-import { runJobInTerminal } from '../run-job.js';
+import { RUN_SETTINGS_SCHEMA, type RunSettings } from '../../shared/settings/run-settings.js';
+import { choiceOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { settingFlags, settingsFromFlags } from '../setting-flags.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
 const DEMO_SAMPLES = 96;
 const DEMO_FLAGS = { only: ['samples', 'packing', 'ce', 'device', 'batchSize'], defaults: { samples: DEMO_SAMPLES } } as const;
+const DEMO_FAMILIES = ['gpt2', ...GENERATED_FAMILIES] as const;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
 const DEMO_DATABASE_FILE = 'resources/demo/studio.db';
@@ -22,6 +24,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Generate the demo model and SAEs, analyse the bundled dataset, and write stats.json and every figure',
   options: {
+    family: { type: 'string', value: DEMO_FAMILIES.join('|'), description: 'Architecture of the generated demo model', default: 'gpt2' },
     ...settingFlags(RUN_SETTINGS_SCHEMA, DEMO_FLAGS),
     ...settingFlags(FIGURE_SETTINGS_SCHEMA, { only: ['fontScale'] }),
     ...settingFlags(FORMAT_OPTIONS_SCHEMA, { only: ['scale'] }),
@@ -29,11 +32,14 @@ export const demoCommand: Command = {
     db: { type: 'string', value: 'FILE', description: `Studio database (default: ${DEMO_DATABASE_FILE} in the package)` },
   },
   async run(options) {
-    const outDir = pathOption(options, 'out', DEMO_OUTPUT_FOLDER);
+    const family = choiceOption(options, 'family', DEMO_FAMILIES, 'gpt2');
+    const outDir = pathOption(options, 'out', family === 'gpt2' ? DEMO_OUTPUT_FOLDER : `${DEMO_OUTPUT_FOLDER}-${family}`);
     const databasePath = pathOption(options, 'db', DEMO_DATABASE_FILE);
     const settings = settingsFromFlags(FIGURE_SETTINGS_SCHEMA, options, { command: demoCommand, only: ['fontScale'] });
     const output = settingsFromFlags(FORMAT_OPTIONS_SCHEMA, options, { command: demoCommand, only: ['scale'] });
-    const run = await runJobInTerminal('statistics', demoSettings(options), databasePath);
+    console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
+    const inputs = family === 'gpt2' ? gpt2DemoInputs() : await familyDemoInputs(family);
+    const run = await runJobInTerminal('statistics', demoSettings(options, inputs), databasePath);
     mkdirSync(outDir, { recursive: true });
     const stats = loadStats(databasePath, run.id);
     writeExport(stats, join(outDir, 'stats.json'));
@@ -51,11 +57,20 @@ function pathOption(options: ParsedOptions, name: string, fallback: string): str
   return typed ? resolve(typed) : resolve(PACKAGE_ROOT, fallback);
 }
 
-function demoSettings(options: ParsedOptions): RunSettings {
-  console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
+function gpt2DemoInputs(): { model: string; saes: string } {
   const model = ensureDemoModel(join(PACKAGE_ROOT, DEMO_MODEL_FOLDER));
-  const saes = [ensureDemoSaes(join(PACKAGE_ROOT, DEMO_SAES_FOLDER), model)];
-  const dataset = ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH)));
-  return settingsFromFlags(RUN_SETTINGS_SCHEMA, options, { ...DEMO_FLAGS, command: demoCommand, given: { model, saes, dataset } });
+  return { model, saes: ensureDemoSaes(join(PACKAGE_ROOT, DEMO_SAES_FOLDER), model) };
+}
+
+/** A generated Llama, Gemma 2 or GPT-NeoX beside the GPT-2 demo, with SAEs fitted to it. */
+async function familyDemoInputs(family: GeneratedFamily): Promise<{ model: string; saes: string }> {
+  const model = join(PACKAGE_ROOT, familyDemoFolder(family));
+  const recipe = ensureFamilyDemoModel(model, family);
+  return { model, saes: await ensureFamilyDemoSaes(join(PACKAGE_ROOT, `${DEMO_SAES_FOLDER}-${family}`), { dir: model, recipe }) };
+}
+
+function demoSettings(options: ParsedOptions, inputs: { model: string; saes: string }): RunSettings {
+  const given = { model: inputs.model, saes: [inputs.saes], dataset: ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH))) };
+  return settingsFromFlags(RUN_SETTINGS_SCHEMA, options, { ...DEMO_FLAGS, command: demoCommand, given });
 }
 

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { writeWholeFile } from '../../engine/files.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
@@ -39,6 +39,6 @@ export function loadStats(databasePath: string, runName: string): StatsExport {
 
 /** Writes a run's stats.json and says where. */
 export function writeExport(stats: StatsExport, path: string): void {
-  writeFileSync(path, statsToJson(stats));
+  writeWholeFile(path, statsToJson(stats));
   console.log(`Wrote ${path}`);
 }

@@ -3,9 +3,12 @@ import { InputError } from '../../shared/errors.js';
 import { FIGURE_FORMATS, FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA, type FigureFormat } from '../../shared/figures/settings.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { requireFinishedRun } from '../../store/runs.js';
+import { getRun, requireFinishedRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
+import { MATCH_FIGURE_IDS } from '../../shared/figures/match-families.js';
+import { matchFigureSource } from '../../api/match-service.js';
+import type { MatchExportOptions } from '../../engine/figures/match-export.js';
 import { databaseFlag, databaseOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { settingFlags, settingsFromFlags } from '../setting-flags.js';
 
@@ -30,9 +33,28 @@ function loadStats(databasePath: string, runName: string): { runId: string; stat
 
 const familyIds = FIGURE_FAMILIES.map((family) => family.id);
 
+/** The figures of a match run, read from the store, when RUN names one ('latest-match': the newest). */
+function findMatch(databasePath: string, runName: string): ReturnType<typeof matchFigureSource> | undefined {
+  const db = openDatabase(databasePath);
+  try {
+    if (runName !== 'latest-match' && (runName === 'latest' || getRun(db, runName).kind !== 'match')) return undefined;
+    return matchFigureSource(db, runName === 'latest-match' ? 'latest' : runName);
+  } finally {
+    db.close();
+  }
+}
+
+async function exportMatch(source: ReturnType<typeof matchFigureSource>, request: MatchExportOptions): Promise<number> {
+  const { exportMatchFigures } = await import('../../engine/figures/match-export.js');
+  const written = await exportMatchFigures(source, request);
+  console.log(`Wrote ${written.length} figures of match ${source.runId} to ${request.outDir}`);
+  for (const path of written) console.log(`  ${path}`);
+  return 0;
+}
+
 export const figuresCommand: Command = {
   name: 'figures',
-  summary: "Export a finished run's figures as SVG (Figma-ready) and PNG",
+  summary: "Export a finished run's or match's figures as SVG (Figma-ready) and PNG (RUN: an id, latest or latest-match)",
   positionals: 'RUN',
   options: {
     out: { type: 'string', value: 'DIR', description: 'Folder to write one file per figure into' },
@@ -47,14 +69,15 @@ export const figuresCommand: Command = {
     if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio figures --help'.");
     const outDir = resolve(requiredString(options, 'out', figuresCommand));
     const formats = listOption<FigureFormat>(options, 'format', FIGURE_FORMATS) ?? ['svg'];
-    const families = listOption(options, 'families', familyIds);
     const settings = settingsFromFlags(FIGURE_SETTINGS_SCHEMA, options, { command: figuresCommand });
     const output = settingsFromFlags(FORMAT_OPTIONS_SCHEMA, options, { command: figuresCommand });
-    const request = { outDir, formats, families, settings, output };
+    const request = { outDir, formats, settings, output };
+    const match = findMatch(databaseOption(options), runName);
+    if (match) return exportMatch(match, { ...request, families: listOption(options, 'families', MATCH_FIGURE_IDS) });
     const { runId, stats } = loadStats(databaseOption(options), runName);
     // The exporter brings ECharts, so only this command, and only when it draws, pays for loading it.
     const { exportAllFigures } = await import('../../engine/figures/export.js');
-    const written = await exportAllFigures(stats, request);
+    const written = await exportAllFigures(stats, { ...request, families: listOption(options, 'families', familyIds) });
     console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
     for (const path of written) console.log(`  ${path}`);
     return 0;

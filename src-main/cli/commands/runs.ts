@@ -11,11 +11,16 @@ function rowOf(run: RunRecord): string[] {
     run.kind,
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
-    basename(run.settings.model),
-    String(run.settings.saes.length),
-    String(run.settings.samples),
+    ...kindColumns(run),
     run.message ?? '',
   ];
+}
+
+/** MODEL, SAES and SAMPLES, as far as the kind has them. */
+function kindColumns(run: RunRecord): string[] {
+  if (run.kind === 'match') return ['-', String(run.settings.saes.length), '-'];
+  const saes = run.kind === 'statistics' ? String(run.settings.saes.length) : '-';
+  return [basename(run.settings.model), saes, String(run.settings.samples)];
 }
 
 /** Left-aligned columns as wide as their widest cell. */

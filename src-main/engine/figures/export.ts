@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import { InputError } from '../../shared/errors.js';
+import { createFolder, writeWholeFile } from '../files.js';
 import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../shared/figures/families.js';
 import { figureSize } from '../../shared/figures/frame.js';
 import { panelBleed, type PanelRect } from '../../shared/figures/grid.js';
@@ -70,11 +70,16 @@ export interface FigureRenderOptions {
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
 export function renderFigures(family: FigureFamily, stats: StatsExport, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+  return renderBuiltFigures({ id: family.id, build: (settings) => family.builder(stats, settings) }, formats, options);
+}
+
+/** Any builder's figure, named by id, in each format from one build and one SVG: what match figures share with run figures. */
+export function renderBuiltFigures(figure: { id: string; build: (settings: FigureSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   const { settings, output } = options;
-  const svg = figureSvg(family.builder(stats, settings), settings, output.rasterize);
+  const svg = figureSvg(figure.build(settings), settings, output.rasterize);
   return formats.map((format) => {
-    if (format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-    return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * output.scale) };
+    if (format === 'svg') return { fileName: `${figure.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * output.scale) };
   });
 }
 
@@ -92,13 +97,13 @@ export interface ExportAllOptions extends FigureRenderOptions {
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
 export async function exportAllFigures(stats: StatsExport, options: ExportAllOptions): Promise<string[]> {
-  await mkdir(options.outDir, { recursive: true });
+  createFolder(options.outDir);
   const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
   const written: string[] = [];
   for (const family of families) {
     for (const figure of renderFigures(family, stats, options.formats, options)) {
       const path = join(options.outDir, figure.fileName);
-      await writeFile(path, figure.data);
+      writeWholeFile(path, figure.data);
       written.push(path);
     }
   }

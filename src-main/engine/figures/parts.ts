@@ -66,7 +66,7 @@ function panelParts(option: EChartsOption, panel: number): FigurePart[] {
 
 /** The figure as named layers: title, legend, notes, then per panel its axes, points, subtitle and note. */
 export function figureParts(option: EChartsOption): { groups: { id: string; parts: FigurePart[] }[] } {
-  const emptySeries = list(option.series).map((series) => ({ ...series, data: [] }));
+  const emptySeries = list(option.series).map((series) => ({ ...series, data: [], markLine: undefined }));
   const header = [
     { id: 'title', parts: [{ id: 'title', option: { ...bare(option), title: list(option.title).filter((item) => item.id === 'title') } as EChartsOption }] },
     { id: 'legend', parts: [{ id: 'legend', option: { ...bare(option), legend: option.legend, series: emptySeries } as EChartsOption }] },

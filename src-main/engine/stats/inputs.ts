@@ -48,7 +48,7 @@ export function openRunSae(entry: SaeEntry, config: ModelConfig): SaeParams {
 }
 
 /** The model's width and depth from config.json and the weight headers, so no weights are read before every SAE fits. */
-function listedModelShape(dir: string): ModelShape {
+export function listedModelShape(dir: string): ModelShape {
   const facts = inspectModelFolder(dir);
   return { modelWidth: Number(facts.d_model), layerCount: Number(facts.layers) };
 }
@@ -70,7 +70,7 @@ function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig
 }
 
 /** The requested context, else the smallest SAE context_size, else the model's maximum. */
-function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
+export function resolveContext(settings: Pick<RunSettings, 'model' | 'context'>, saes: SaeEntry[], config: ModelConfig): number {
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {

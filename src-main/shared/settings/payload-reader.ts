@@ -75,6 +75,13 @@ export class PayloadReader {
     return value as number;
   }
 
+  numbers(key: string, minimum: number, maximum: number): number[] {
+    const value = this.#read(key);
+    const valid = Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number' && item >= minimum && item <= maximum);
+    if (!valid) this.#fail(key, `a non-empty list of numbers from ${minimum} to ${maximum}`);
+    return value as number[];
+  }
+
   boolean(key: string): boolean {
     const value = this.#read(key);
     if (typeof value !== 'boolean') this.#fail(key, 'true or false');
@@ -85,6 +92,18 @@ export class PayloadReader {
     const value = this.#read(key);
     if (!choices.includes(value as T)) this.#fail(key, `one of ${choices.join(', ')}`);
     return value as T;
+  }
+
+  /** A list of objects, each read by a reader of its own. */
+  list(key: string): PayloadReader[] {
+    const value = this.#read(key);
+    if (!Array.isArray(value)) this.#fail(key, 'a list');
+    return value.map((item, index) => new PayloadReader(this.#channel, item, `${this.#prefix}${key}[${index}]`));
+  }
+
+  /** Refuses a field that is well-formed but wrong beside the others. */
+  fail(key: string, expected: string): never {
+    this.#fail(key, expected);
   }
 
   object(key: string): PayloadReader {

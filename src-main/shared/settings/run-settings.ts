@@ -37,8 +37,16 @@ export const RUN_SETTINGS_SCHEMA = {
     group: 'Forward pass',
   },
   device: { type: 'choice', choices: DEVICES, default: 'auto', label: 'Device', hint: 'Execution provider', group: 'Forward pass' },
-  // 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature; one bucket cannot place a quantile.
-  quantileBuckets: { type: 'integer', min: 2, default: 1024, label: 'Quantile buckets', hint: 'Log-spaced buckets per feature for quantiles', group: 'Forward pass' },
+  // 1,024 buckets of ±0.9% span eight decades at 2 KiB per feature; one bucket places no quantile, and past 8,192 (16 KiB per feature) memory runs out first.
+  quantileBuckets: {
+    type: 'integer',
+    min: 2,
+    max: 8192,
+    default: 1024,
+    label: 'Quantile buckets',
+    hint: 'Log-spaced buckets per feature for quantiles',
+    group: 'Forward pass',
+  },
   // 0.9% keeps every quantile inside the contract's 1% after interpolating; finer than 0.1% the buckets span under a decade.
   quantileAccuracy: {
     type: 'number',
