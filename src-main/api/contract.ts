@@ -2,6 +2,7 @@ import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figu
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
+import type { LibraryItem } from '../store/library.js';
 import type { RunRecord } from '../store/runs.js';
 import type { MatchOverview, MatchPairView } from './match-service.js';
 
@@ -10,17 +11,7 @@ export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 /** A job to queue: its kind (statistics when absent) and that kind's settings. */
 export type StartRequest = { [K in JobKindName]: { kind: K; settings: JobSettings[K] } }[JobKindName];
 
-export type LibraryKind = 'model' | 'sae' | 'dataset';
-
-export interface LibraryItem {
-  id: string;
-  path: string;
-  kind?: LibraryKind;
-  /** What the loader recognised: architecture, layers, d_in/d_sae, hook, dtype, rows, columns… */
-  facts: Record<string, string | number>;
-  error?: string;
-  addedAt: string;
-}
+export type { LibraryItem, LibraryKind } from '../store/library.js';
 
 export interface AppInfo {
   version: string;

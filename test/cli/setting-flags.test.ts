@@ -23,7 +23,7 @@ describe('settingsFromFlags', () => {
   it.each([
     [['--samples', '0'], "--samples must be a whole number of at least 1, not '0'."],
     [['--samples', 'many'], "--samples must be a whole number of at least 1, not 'many'."],
-    [['--quantile-buckets', '1'], "--quantile-buckets must be a whole number of at least 2, not '1'."],
+    [['--quantile-buckets', '1'], "--quantile-buckets must be a whole number from 2 to 8192, not '1'."],
     [['--packing', 'sideways'], "--packing must be one of packed, per-row, not 'sideways'."],
   ])('names the flag in %j', (flags, message) => {
     expect(() => settingsOf([...INPUTS, ...flags])).toThrow(message);

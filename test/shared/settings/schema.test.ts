@@ -73,8 +73,8 @@ describe('RUN_SETTINGS_SCHEMA', () => {
     });
   });
 
-  it('has one lower bound for quantile buckets: 2', () => {
-    expect(() => readRunSettings(new PayloadReader('run', { ...base, quantileBuckets: 1 }))).toThrow('quantileBuckets must be a whole number of at least 2, not 1.');
+  it('has one range for quantile buckets: 2 to 8192', () => {
+    expect(() => readRunSettings(new PayloadReader('run', { ...base, quantileBuckets: 1 }))).toThrow('quantileBuckets must be a whole number from 2 to 8192, not 1.');
     expect(readRunSettings(new PayloadReader('run', { ...base, quantileBuckets: 2 })).quantileBuckets).toBe(2);
   });
 });
