@@ -1,7 +1,9 @@
+import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
-import type { ResidualStats } from '../shared/residual.js';
+import type { ResidualStats, TextInspection } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
+import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
 import type { LibraryItem } from '../store/library.js';
 import type { RunRecord } from '../store/runs.js';
 import type { MatchOverview, MatchPairView } from './match-service.js';
@@ -49,6 +51,10 @@ export interface ApiContract {
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'runs.residual': { request: { runId: string }; response: ResidualStats };
+  'runs.inspection': { request: { runId: string }; response: TextInspection };
+  'runs.correlation': { request: { runId: string }; response: CorrelationExport };
+  'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
+  'runs.generation': { request: { runId: string }; response: GenerationOutput[] };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
   'matches.get': { request: { runId: string }; response: MatchOverview };
   'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
-import { loadResidualStats } from '../store/residual.js';
+import { RESIDUAL_FIGURE_FAMILIES } from '../shared/figures/residual/families.js';
+import { loadCorrelation } from '../store/correlations.js';
+import { loadGenerations, loadSteering } from '../store/generations.js';
+import { loadInspection, loadResidualStats } from '../store/residual.js';
+import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, ResponseOf, RunRecord } from './contract.js';
@@ -66,6 +70,10 @@ export class Studio {
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
+      'runs.inspection': ({ runId }) => loadInspection(this.#db, runId),
+      'runs.correlation': ({ runId }) => loadCorrelation(this.#db, runId),
+      'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
+      'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
       'matches.get': ({ runId }) => matchOverview(this.#db, runId),
       'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),
@@ -75,9 +83,11 @@ export class Studio {
 
   /** Loaded on first use: the renderer for figures is heavy and most sessions never export. */
   async #exportFigure(request: FigureExportRequest): Promise<ResponseOf<'figures.export'>> {
-    const stats = loadRunStats(this.#db, request.runId);
+    const residual = getRun(this.#db, request.runId).kind === 'residual';
     const { exportFigure } = await import('../engine/figures/export.js');
-    const figure = await exportFigure(stats, request);
+    const figure = residual
+      ? await exportFigure(loadResidualStats(this.#db, request.runId), request, RESIDUAL_FIGURE_FAMILIES)
+      : await exportFigure(loadRunStats(this.#db, request.runId), request);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 

@@ -6,6 +6,7 @@ import type { BenchOptions } from './shared.js';
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: BenchOptions): Promise<void> }>> = {
   model: () => import('./model.js'),
   stats: () => import('./stats.js'),
+  match: () => import('./match.js'),
 };
 
 interface Flag {
@@ -23,7 +24,8 @@ const FLAGS: Record<string, Flag> = {
   repeats: { description: 'Timed forwards per context; the fastest counts (model)', default: '5' },
   'peak-size': { description: 'Side of the square MatMul that gives the peak (model)', default: '2048' },
   'model-layers': { description: 'Transformer blocks of the random GPT-2 (model)', default: '12' },
-  'model-width': { description: 'Width (d_model) of the random GPT-2 (model)', default: '768' },
+  'model-width': { description: 'Width (d_model) of the random GPT-2 (model), and of the SAEs (match)', default: '768' },
+  features: { description: 'Features of each SAE (match)', default: '24576' },
   'model-heads': { description: 'Attention heads of the random GPT-2 (model)', default: '12' },
   'model-context': { description: 'Context length of the random GPT-2 (model)', default: '1024' },
   'model-seed': { description: "Seed of the random GPT-2's weights (model)", default: '7' },

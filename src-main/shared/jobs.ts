@@ -1,6 +1,8 @@
-import type { ResidualSettings } from './settings/residual-settings.js';
+import type { CorrelationSettings } from './settings/correlation-settings.js';
+import type { InspectSettings, ResidualSettings } from './settings/residual-settings.js';
 import type { MatchRunSettings } from './settings/match-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
+import type { GenerateSettings, SteerSettings } from './settings/steer-settings.js';
 
 /**
  * Each job kind's settings, by kind name: a new kind adds one line here and one entry in
@@ -8,7 +10,11 @@ import type { RunSettings } from './settings/run-settings.js';
  */
 export interface JobSettings {
   statistics: RunSettings;
+  correlate: CorrelationSettings;
+  generate: GenerateSettings;
+  steer: SteerSettings;
   residual: ResidualSettings;
+  'inspect-text': InspectSettings;
   match: MatchRunSettings;
 }
 

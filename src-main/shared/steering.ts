@@ -1,3 +1,5 @@
+import type { SteeringFeature } from './settings/steer-settings.js';
+
 /** One steered feature on one continuation: its activation at every generated token, and pooled. */
 export interface FeatureTrace {
   hook: string;
@@ -10,6 +12,8 @@ export interface FeatureTrace {
 export interface Continuation {
   text: string;
   tokens: number[];
+  /** Each token decoded alone, for showing tokens one by one. */
+  pieces: string[];
   features: FeatureTrace[];
 }
 
@@ -34,4 +38,10 @@ export interface SteeredFeature {
 export interface SteeringResult {
   features: SteeredFeature[];
   comparisons: SteeringComparison[];
+}
+
+/** The steered features in trace order (by SAE, then as listed), each named by the hook its trace records. */
+export function steeredFeatures(features: readonly SteeringFeature[], traces: readonly FeatureTrace[]): SteeredFeature[] {
+  const ordered = [...features].sort((a, b) => a.sae - b.sae);
+  return ordered.map(({ feature, coefficient }, index) => ({ hook: traces[index]?.hook ?? '', feature, coefficient }));
 }

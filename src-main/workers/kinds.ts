@@ -2,9 +2,11 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { PayloadReader } from '../shared/settings/payload-reader.js';
-import { readResidualSettings } from '../shared/settings/residual-settings.js';
+import { readCorrelationSettings } from '../shared/settings/correlation-settings.js';
+import { readInspectSettings, readResidualSettings } from '../shared/settings/residual-settings.js';
 import { readMatchSettings } from '../shared/settings/match-settings.js';
 import { readRunSettings } from '../shared/settings/run-settings.js';
+import { readGenerateSettings, readSteerSettings } from '../shared/settings/steer-settings.js';
 import type { JobHandler } from './handler.js';
 
 /** One kind of job: how its settings are checked, and what runs it (loaded only in the job process). */
@@ -20,9 +22,25 @@ const JOB_KINDS: { [K in JobKindName]: JobKind<JobSettings[K]> } = {
     readSettings: readRunSettings,
     loadHandler: async () => (await import('./statistics-job.js')).statisticsJob,
   },
+  correlate: {
+    readSettings: readCorrelationSettings,
+    loadHandler: async () => (await import('./correlate-job.js')).correlateJob,
+  },
+  generate: {
+    readSettings: readGenerateSettings,
+    loadHandler: async () => (await import('./steer-job.js')).generateJob,
+  },
+  steer: {
+    readSettings: readSteerSettings,
+    loadHandler: async () => (await import('./steer-job.js')).steerJob,
+  },
   residual: {
     readSettings: readResidualSettings,
     loadHandler: async () => (await import('./residual-job.js')).residualJob,
+  },
+  'inspect-text': {
+    readSettings: readInspectSettings,
+    loadHandler: async () => (await import('./residual-job.js')).inspectJob,
   },
   match: {
     readSettings: readMatchSettings,

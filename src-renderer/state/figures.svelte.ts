@@ -6,11 +6,13 @@ import {
   type FigureSettings,
   type FormatOptions,
 } from '../../src-main/shared/figures/settings.js';
+import type { ResidualStats } from '../../src-main/shared/residual.js';
 import type { StatsExport } from '../../src-main/shared/stats.js';
 import { getApi } from '../api/index.js';
 import { messageOf } from './errors.js';
 
-function download(fileName: string, mimeType: string, base64: string): void {
+/** Saves a file the host sent as base64, through a temporary link. */
+export function download(fileName: string, mimeType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
@@ -24,6 +26,7 @@ function download(fileName: string, mimeType: string, base64: string): void {
 export class FiguresState {
   #runId = $state<string | undefined>(undefined);
   #stats = $state.raw<StatsExport | undefined>(undefined);
+  #residual = $state.raw<ResidualStats | undefined>(undefined);
   #loading = $state(false);
   #exporting = $state<string | undefined>(undefined);
   #error = $state<string | undefined>(undefined);
@@ -48,6 +51,11 @@ export class FiguresState {
     return this.#stats;
   }
 
+  /** A residual run's statistics, when the opened run is one; its figures are the residual families. */
+  get residual(): ResidualStats | undefined {
+    return this.#residual;
+  }
+
   get loading(): boolean {
     return this.#loading;
   }
@@ -60,13 +68,15 @@ export class FiguresState {
     return this.#error;
   }
 
-  async open(runId: string): Promise<void> {
+  async open(runId: string, kind = 'statistics'): Promise<void> {
     this.#runId = runId;
     this.#stats = undefined;
+    this.#residual = undefined;
     this.#loading = true;
     this.#error = undefined;
     try {
-      this.#stats = await getApi().invoke('runs.stats', { runId });
+      if (kind === 'residual') this.#residual = await getApi().invoke('runs.residual', { runId });
+      else this.#stats = await getApi().invoke('runs.stats', { runId });
     } catch (error) {
       this.#error = messageOf(error);
     } finally {

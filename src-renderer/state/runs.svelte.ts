@@ -1,4 +1,4 @@
-import type { AppEvent, RunRecord, RunRecordOf, StartRequest } from '../../src-main/api/contract.js';
+import type { AppEvent, RunRecord, StartRequest } from '../../src-main/api/contract.js';
 import type { JobKindName, JobSettings } from '../../src-main/shared/jobs.js';
 import { getApi } from '../api/index.js';
 import { messageOf } from './errors.js';
@@ -23,9 +23,8 @@ export class RunsState {
     return this.#error;
   }
 
-  /** Finished statistics runs: the ones with figures. */
-  get finished(): RunRecordOf<'statistics'>[] {
-    return this.#runs.filter((run): run is RunRecordOf<'statistics'> => run.kind === 'statistics' && run.state === 'finished');
+  get finished(): RunRecord[] {
+    return this.#runs.filter((run) => run.state === 'finished');
   }
 
   progressOf(runId: string): ProgressBar[] {

@@ -7,7 +7,7 @@ import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
 import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../src-main/store/database.js';
-import { getRun, type RunRecordOf } from '../../src-main/store/runs.js';
+import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-main/shared/figures/families.js';
 import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
 
@@ -45,7 +45,9 @@ function view(name: string) {
 function recordedSettings(): RunSettings {
   const db = openDatabase(host.databasePath);
   try {
-    return (getRun(db, 'latest') as RunRecordOf<'statistics'>).settings;
+    const run = getRun(db, 'latest');
+    if (run.kind !== 'statistics') throw new Error(`The newest run is a ${run.kind} run.`);
+    return run.settings;
   } finally {
     db.close();
   }

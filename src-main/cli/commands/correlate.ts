@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { correlationToJson } from '../../engine/correlate/export.js';
-import { runCorrelation } from '../../engine/correlate/run.js';
 import type { CorrelationExport, SaeCorrelation } from '../../shared/correlation.js';
 import { InputError } from '../../shared/errors.js';
 import { DEFAULT_CORRELATION_SETTINGS, POOLINGS, type CorrelationSettings } from '../../shared/settings/correlation-settings.js';
-import { choiceOption, databaseFlag, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { terminalProgress } from '../progress.js';
+import { openDatabase } from '../../store/database.js';
+import { loadCorrelation } from '../../store/correlations.js';
+import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { runJobInTerminal } from '../run-job.js';
 
 export const correlateCommand: Command = {
   name: 'correlate',
@@ -28,9 +29,9 @@ export const correlateCommand: Command = {
     db: databaseFlag(),
   },
   async run(options) {
-    const settings = correlationSettings(options);
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    const result = await runCorrelation(settings, { progress });
+    const databasePath = databaseOption(options);
+    const run = await runJobInTerminal('correlate', correlationSettings(options), databasePath);
+    const result = readStored(databasePath, (db) => loadCorrelation(db, run.id));
     printTop(result);
     const exportPath = stringOption(options, 'export');
     if (exportPath) {
@@ -40,6 +41,16 @@ export const correlateCommand: Command = {
     return 0;
   },
 };
+
+/** Reads results from the studio database, closing it after. */
+export function readStored<T>(databasePath: string, read: (db: ReturnType<typeof openDatabase>) => T): T {
+  const db = openDatabase(databasePath);
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
 
 export function correlationSettings(options: ParsedOptions): CorrelationSettings {
   const saes = (options.sae as string[] | undefined) ?? [];

@@ -4,6 +4,9 @@ import { FIGURE_FORMATS, FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA, type Fig
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun, requireFinishedRun } from '../../store/runs.js';
+import { loadResidualStats } from '../../store/residual.js';
+import { RESIDUAL_FIGURE_FAMILIES } from '../../shared/figures/residual/families.js';
+import type { ResidualStats } from '../../shared/residual.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
 import { MATCH_FIGURE_IDS } from '../../shared/figures/match-families.js';
@@ -21,17 +24,21 @@ function listOption<T extends string>(options: ParsedOptions, name: string, choi
   return values as T[];
 }
 
-function loadStats(databasePath: string, runName: string): { runId: string; stats: StatsExport } {
+type RunFigures = { runId: string; kind: 'statistics'; stats: StatsExport } | { runId: string; kind: 'residual'; stats: ResidualStats };
+
+/** The run's stored results: a residual run when named by its id, else a statistics run ('latest': the newest one). */
+function loadStats(databasePath: string, runName: string): RunFigures {
   const db = openDatabase(databasePath);
   try {
+    if (runName !== 'latest' && getRun(db, runName).kind === 'residual') return { runId: runName, kind: 'residual', stats: loadResidualStats(db, runName) };
     const run = requireFinishedRun(db, runName, 'statistics');
-    return { runId: run.id, stats: loadRunStats(db, run.id) };
+    return { runId: run.id, kind: 'statistics', stats: loadRunStats(db, run.id) };
   } finally {
     db.close();
   }
 }
 
-const familyIds = FIGURE_FAMILIES.map((family) => family.id);
+const familyIds = [...FIGURE_FAMILIES, ...RESIDUAL_FIGURE_FAMILIES].map((family) => family.id);
 
 /** The figures of a match run, read from the store, when RUN names one ('latest-match': the newest). */
 function findMatch(databasePath: string, runName: string): ReturnType<typeof matchFigureSource> | undefined {
@@ -74,10 +81,14 @@ export const figuresCommand: Command = {
     const request = { outDir, formats, settings, output };
     const match = findMatch(databaseOption(options), runName);
     if (match) return exportMatch(match, { ...request, families: listOption(options, 'families', MATCH_FIGURE_IDS) });
-    const { runId, stats } = loadStats(databaseOption(options), runName);
+    const figures = loadStats(databaseOption(options), runName);
+    const families = listOption(options, 'families', familyIds);
     // The exporter brings ECharts, so only this command, and only when it draws, pays for loading it.
     const { exportAllFigures } = await import('../../engine/figures/export.js');
-    const written = await exportAllFigures(stats, { ...request, families: listOption(options, 'families', familyIds) });
+    const written = figures.kind === 'residual'
+      ? await exportAllFigures(figures.stats, { ...request, families }, RESIDUAL_FIGURE_FAMILIES)
+      : await exportAllFigures(figures.stats, { ...request, families });
+    const runId = figures.runId;
     console.log(`Wrote ${written.length} figures of run ${runId} to ${outDir}`);
     for (const path of written) console.log(`  ${path}`);
     return 0;

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { runGeneration } from '../../engine/steer/run.js';
+import { loadGenerations } from '../../store/generations.js';
 import { DEFAULT_GENERATE_SETTINGS } from '../../shared/settings/steer-settings.js';
-import { deviceFlag, deviceOption, requiredString, type Command } from '../command.js';
+import { databaseFlag, databaseOption, deviceFlag, deviceOption, requiredString, type Command } from '../command.js';
 import { generationFlags, generationOptions, promptOptions } from '../generation-flags.js';
-import { terminalProgress } from '../progress.js';
+import { runJobInTerminal } from '../run-job.js';
+import { readStored } from './correlate.js';
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -12,6 +13,7 @@ export const generateCommand: Command = {
     model: { type: 'string', value: 'DIR', description: 'Hugging Face model folder' },
     ...generationFlags(),
     device: deviceFlag(),
+    db: databaseFlag(),
   },
   async run(options) {
     const settings = {
@@ -21,8 +23,9 @@ export const generateCommand: Command = {
       ...generationOptions(options),
       device: deviceOption(options),
     };
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    for (const { prompt, output } of await runGeneration(settings, { progress })) console.log(`${prompt}${output.text}\n`);
+    const databasePath = databaseOption(options);
+    const run = await runJobInTerminal('generate', settings, databasePath);
+    for (const { prompt, output } of readStored(databasePath, (db) => loadGenerations(db, run.id))) console.log(`${prompt}${output.text}\n`);
     return 0;
   },
 };

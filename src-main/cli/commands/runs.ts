@@ -18,9 +18,8 @@ function rowOf(run: RunRecord): string[] {
 
 /** MODEL, SAES and SAMPLES, as far as the kind has them. */
 function kindColumns(run: RunRecord): string[] {
-  if (run.kind === 'match') return ['-', String(run.settings.saes.length), '-'];
-  const saes = run.kind === 'statistics' ? String(run.settings.saes.length) : '-';
-  return [basename(run.settings.model), saes, String(run.settings.samples)];
+  const settings: { model?: string; saes?: string[]; samples?: number } = run.settings;
+  return [settings.model ? basename(settings.model) : '-', settings.saes ? String(settings.saes.length) : '-', settings.samples ? String(settings.samples) : '-'];
 }
 
 /** Left-aligned columns as wide as their widest cell. */

@@ -2,15 +2,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { featuresFromCorrelation } from '../../engine/steer/from-correlation.js';
 import { steeringToJson } from '../../engine/steer/export.js';
-import { runSteering } from '../../engine/steer/run.js';
 import { listSaes, type SaeEntry } from '../../engine/sae/registry.js';
 import type { CorrelationExport } from '../../shared/correlation.js';
 import { InputError } from '../../shared/errors.js';
 import { DEFAULT_STEER_SETTINGS, STEERING_POSITIONS, type SteerSettings, type SteeringFeature } from '../../shared/settings/steer-settings.js';
-import type { SteeringResult } from '../../shared/steering.js';
-import { choiceOption, databaseFlag, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { steeredFeatures, type SteeringResult } from '../../shared/steering.js';
+import { loadCorrelation } from '../../store/correlations.js';
+import { loadSteering } from '../../store/generations.js';
+import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { generationFlags, generationOptions, promptOptions, sideBySide } from '../generation-flags.js';
-import { terminalProgress } from '../progress.js';
+import { runJobInTerminal } from '../run-job.js';
+import { readStored } from './correlate.js';
 
 const DEFAULT_FROM_CORRELATION_TOP_K = 3;
 
@@ -26,7 +28,11 @@ export const steerCommand: Command = {
       description: 'Feature F of the SAE, coefficient C; HOOK:F:C picks the SAE by hook (repeat for several)',
       multiple: true,
     },
-    'from-correlation': { type: 'string', value: 'FILE', description: "A corr.json: steer with each SAE's top features by |r| and their coefficients" },
+    'from-correlation': {
+      type: 'string',
+      value: 'RUN|FILE',
+      description: "A correlation run (id or 'latest') or corr.json: steer with each SAE's top features by |r| and their coefficients",
+    },
     'top-k': numberFlag('Features per SAE taken from --from-correlation', DEFAULT_FROM_CORRELATION_TOP_K),
     positions: {
       type: 'string',
@@ -40,9 +46,11 @@ export const steerCommand: Command = {
     db: databaseFlag(),
   },
   async run(options) {
-    const settings = await steerSettings(options);
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    const result = await runSteering(settings, { progress });
+    const databasePath = databaseOption(options);
+    const settings = await steerSettings(options, databasePath);
+    const run = await runJobInTerminal('steer', settings, databasePath);
+    const comparisons = readStored(databasePath, (db) => loadSteering(db, run.id));
+    const result: SteeringResult = { features: steeredFeatures(settings.features, comparisons[0]?.steered.features ?? []), comparisons };
     printComparisons(result);
     const exportPath = stringOption(options, 'export');
     if (exportPath) {
@@ -53,7 +61,7 @@ export const steerCommand: Command = {
   },
 };
 
-async function steerSettings(options: ParsedOptions): Promise<SteerSettings> {
+async function steerSettings(options: ParsedOptions, databasePath: string): Promise<SteerSettings> {
   const paths = (options.sae as string[] | undefined) ?? [];
   if (paths.length === 0) throw new InputError("--sae is required. See 'sae-studio steer --help'.");
   const saes = paths.flatMap((path) => listSaes(resolve(path)));
@@ -61,7 +69,7 @@ async function steerSettings(options: ParsedOptions): Promise<SteerSettings> {
     ...DEFAULT_STEER_SETTINGS,
     model: resolve(requiredString(options, 'model', steerCommand)),
     saes: saes.map((sae) => sae.path),
-    features: [...listedFeatures(options, saes), ...correlatedFeatures(options, saes)],
+    features: [...listedFeatures(options, saes), ...correlatedFeatures(options, { saes, databasePath })],
     positions: choiceOption(options, 'positions', STEERING_POSITIONS, DEFAULT_STEER_SETTINGS.positions),
     prompts: await promptOptions(options, steerCommand),
     ...generationOptions(options),
@@ -91,16 +99,16 @@ function saeIndex(hook: string | undefined, saes: SaeEntry[], spec: string): num
   return index;
 }
 
-function correlatedFeatures(options: ParsedOptions, saes: SaeEntry[]): SteeringFeature[] {
+function correlatedFeatures(options: ParsedOptions, inputs: { saes: SaeEntry[]; databasePath: string }): SteeringFeature[] {
   const source = stringOption(options, 'from-correlation');
   if (!source) return [];
   const topK = integerOption(options, 'top-k') ?? DEFAULT_FROM_CORRELATION_TOP_K;
-  return featuresFromCorrelation(readCorrelation(source), saes.map((sae) => sae.hook), topK);
+  const correlation = existsSync(resolve(source)) ? readCorrelationFile(source) : readStored(inputs.databasePath, (db) => loadCorrelation(db, source));
+  return featuresFromCorrelation(correlation, inputs.saes.map((sae) => sae.hook), topK);
 }
 
-function readCorrelation(source: string): CorrelationExport {
+function readCorrelationFile(source: string): CorrelationExport {
   const path = resolve(source);
-  if (!existsSync(path)) throw new InputError(`There is no correlation file ${source}.`);
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as CorrelationExport;
     if (Array.isArray(json.saes) && json.saes.every((sae) => typeof sae.hook === 'string' && Array.isArray(sae.top))) return json;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import { InputError } from '../../shared/errors.js';
-import { createFolder, writeWholeFile } from '../files.js';
-import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../shared/figures/families.js';
+import { FIGURE_FAMILIES, type FigureFamily } from '../../shared/figures/families.js';
 import { figureSize } from '../../shared/figures/frame.js';
 import { panelBleed, type PanelRect } from '../../shared/figures/grid.js';
 import type { FigureFormat, FigureSettings, FormatOptions, RasterizeMode } from '../../shared/figures/settings.js';
 import type { StatsExport } from '../../shared/stats.js';
+import { createFolder, writeWholeFile } from '../files.js';
 import { figureParts, pinAxes, pointCount, type FigurePart } from './parts.js';
 import { rasterImage, svgToPng } from './raster.js';
 import { renderSvg, staticOption, withChart, type FigureSize } from './render.js';
@@ -56,9 +56,9 @@ export function figureSvg(option: EChartsOption, settings: FigureSettings, raste
   return svgDocument(size, String(option.backgroundColor ?? '#ffffff'), groups);
 }
 
-function familyOrThrow(id: string): FigureFamily {
-  const family = findFamily(id);
-  if (!family) throw new InputError(`Unknown figure '${id}': expected one of ${FIGURE_FAMILIES.map((each) => each.id).join(', ')}.`);
+function familyOrThrow<S>(id: string, catalogue: readonly FigureFamily<S>[]): FigureFamily<S> {
+  const family = catalogue.find((each) => each.id === id);
+  if (!family) throw new InputError(`Unknown figure '${id}': expected one of ${catalogue.map((each) => each.id).join(', ')}.`);
   return family;
 }
 
@@ -69,7 +69,7 @@ export interface FigureRenderOptions {
 }
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
-export function renderFigures(family: FigureFamily, stats: StatsExport, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+export function renderFigures<S>(family: FigureFamily<S>, stats: S, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   return renderBuiltFigures({ id: family.id, build: (settings) => family.builder(stats, settings) }, formats, options);
 }
 
@@ -83,10 +83,19 @@ export function renderBuiltFigures(figure: { id: string; build: (settings: Figur
   });
 }
 
-/** One figure of one run, as SVG or PNG (the 'figures.export' handler's work). */
-export async function exportFigure(stats: StatsExport, request: FigureRenderOptions & { family: string; format: FigureFormat }): Promise<ExportedFigure> {
-  const [figure] = renderFigures(familyOrThrow(request.family), stats, [request.format], request);
+/** The 'figures.export' handler's work: one figure of one run, as SVG or PNG; the catalogue is the run kind's figures. */
+export async function exportFigure<S = StatsExport>(
+  stats: S,
+  request: FigureRenderOptions & { family: string; format: FigureFormat },
+  catalogue?: readonly FigureFamily<S>[],
+): Promise<ExportedFigure> {
+  const [figure] = renderFigures(familyOrThrow(request.family, catalogue ?? statisticsFigures<S>()), stats, [request.format], request);
   return figure;
+}
+
+/** A statistics run's figures, the default catalogue; S is StatsExport whenever no other catalogue is given. */
+function statisticsFigures<S>(): readonly FigureFamily<S>[] {
+  return FIGURE_FAMILIES as unknown as readonly FigureFamily<S>[];
 }
 
 export interface ExportAllOptions extends FigureRenderOptions {
@@ -96,9 +105,10 @@ export interface ExportAllOptions extends FigureRenderOptions {
 }
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
-export async function exportAllFigures(stats: StatsExport, options: ExportAllOptions): Promise<string[]> {
+export async function exportAllFigures<S = StatsExport>(stats: S, options: ExportAllOptions, catalogue?: readonly FigureFamily<S>[]): Promise<string[]> {
   createFolder(options.outDir);
-  const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
+  const known = catalogue ?? statisticsFigures<S>();
+  const families = options.families ? options.families.map((id) => familyOrThrow(id, known)) : known;
   const written: string[] = [];
   for (const family of families) {
     for (const figure of renderFigures(family, stats, options.formats, options)) {
