@@ -8,7 +8,7 @@ import { loadInspection, loadResidualStats } from '../store/residual.js';
 import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import { DEFAULT_EXPORT_SETTINGS } from '../shared/figures/export-settings.js';
+import { DEFAULT_FIGURE_SETTINGS } from '../shared/figures/settings.js';
 import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, RequestOf, ResponseOf, RunRecord } from './contract.js';
 import { matchOverview, matchPairView } from './match-service.js';
 import { InputError } from '../shared/errors.js';
@@ -95,14 +95,14 @@ export class Studio {
     const residual = getRun(this.#db, request.runId).kind === 'residual';
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = residual
-      ? await exportFigure(request, loadResidualStats(this.#db, request.runId), RESIDUAL_FIGURE_FAMILIES)
-      : await exportFigure(request, loadRunStats(this.#db, request.runId));
+      ? await exportFigure(loadResidualStats(this.#db, request.runId), request, RESIDUAL_FIGURE_FAMILIES)
+      : await exportFigure(loadRunStats(this.#db, request.runId), request);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 
   async #exportMatchFigure(request: MatchFigureRequest): Promise<ResponseOf<'matches.figure'>> {
     const { renderPairFigure, renderSetFigure } = await import('../engine/figures/match-export.js');
-    const options = { fontScale: request.fontScale, scale: request.scale, settings: request.settings };
+    const options = { settings: request.settings, output: request.output };
     const set = request.pair ? undefined : matchOverview(this.#db, request.runId).set;
     if (!request.pair && !set) throw new InputError(`Match '${request.runId}' is a single pair: name the pair for its figures.`);
     const figure = request.pair
@@ -115,7 +115,7 @@ export class Studio {
   async #exportFeatureFigure(request: RequestOf<'features.figure'>): Promise<ResponseOf<'features.figure'>> {
     const page = this.features.page(this.runs.get(request.runId).id, { sae: request.sae }, request.feature);
     const [{ figureSvg }, { buildFeaturePageOption }] = await Promise.all([import('../engine/figures/export.js'), import('../shared/figures/feature-page.js')]);
-    const settings = { ...DEFAULT_EXPORT_SETTINGS, fontScale: request.fontScale };
+    const settings = { ...DEFAULT_FIGURE_SETTINGS, fontScale: request.fontScale };
     const svg = figureSvg(buildFeaturePageOption(page, settings), settings);
     const fileName = `feature-${page.index}-${page.hook}.svg`;
     return { fileName, mimeType: 'image/svg+xml', base64: Buffer.from(svg).toString('base64') };

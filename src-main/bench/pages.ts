@@ -6,12 +6,13 @@ import { FeatureService } from '../api/feature-service.js';
 import { normalSampler } from '../engine/demo/random.js';
 import { HISTOGRAM_BINS } from '../engine/stats/histogram.js';
 import { CONTEXT_WIDTH, type FeatureExamples } from '../engine/stats/top-examples.js';
-import { DEFAULT_RUN_SETTINGS, DEFAULT_EXAMPLES } from '../shared/settings/run-settings.js';
+import { DEFAULT_RUN_SETTINGS, RUN_SETTINGS_SCHEMA } from '../shared/settings/run-settings.js';
 import { QUANTILE_LEVELS, type FeatureStats } from '../shared/stats.js';
 import { openDatabase } from '../store/database.js';
 import { createRun, setRunState } from '../store/runs.js';
 import { createStatsStore } from '../store/statistics.js';
 
+const DEFAULT_EXAMPLES = RUN_SETTINGS_SCHEMA.examples.default;
 const SAES = 12;
 const FEATURES = 24_576;
 const WINDOWS = 400;

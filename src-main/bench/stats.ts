@@ -1,16 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption, integerOption } from '../cli/command.js';
 import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { writeDemoModel } from '../engine/demo/model.js';
 import { normalSampler } from '../engine/demo/random.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
-import { DEFAULT_EXAMPLES, DEVICES } from '../shared/settings/run-settings.js';
+import { RUN_SETTINGS_SCHEMA } from '../shared/settings/run-settings.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
-import { countList, measureInChild, megabytes } from './shared.js';
+import { countList, deviceOption, measureInChild, megabytes, type BenchOptions } from './shared.js';
 import type { BenchConfiguration, BenchMeasurement } from './stats-child.js';
 
 /** GPT-2 small's shape with random weights, and SAEs the size of gpt2-small-res-jb's. */
@@ -23,11 +21,11 @@ const DATASET_PARAGRAPHS = 1200;
 const ENCODER_BIAS = -2.9;
 
 /** Prints tokens/s, where the time goes and peak memory per configuration, each measured in its own process. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
-  const device = choiceOption(options, 'device', DEVICES, 'auto');
+export async function runBenchmark(options: BenchOptions): Promise<void> {
+  const device = deviceOption(options);
   const sampleCounts = countList(options, 'samples');
   const layerCounts = countList(options, 'layers');
-  const examples = integerOption(options, 'examples', 0) ?? DEFAULT_EXAMPLES;
+  const examples = countList(options, 'examples')[0] ?? RUN_SETTINGS_SCHEMA.examples.default;
   const inputs = prepareInputs(Math.max(...layerCounts));
   for (const layers of layerCounts) {
     const results: BenchMeasurement[] = [];

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
-import { DEFAULT_EXAMPLES, DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-main/shared/figures/families.js';
@@ -134,12 +134,10 @@ describe('the research UI, end to end', () => {
     await page.getByLabel(/^Samples/).fill('16');
     await page.getByLabel(/^Context/).fill('32');
     await page.getByLabel(/^Batch size/).fill('4');
-    expect(await page.getByLabel(/^Quantile buckets/).inputValue()).toBe(String(DEFAULT_QUANTILE_BUCKETS));
+    expect(await page.getByLabel(/^Quantile buckets/).inputValue()).toBe('1024');
     await page.getByLabel(/^Quantile buckets/).fill('512');
-    expect(await page.getByLabel(/^Quantile accuracy/).inputValue()).toBe(String(DEFAULT_QUANTILE_ACCURACY));
+    expect(await page.getByLabel(/^Quantile accuracy/).inputValue()).toBe('0.009');
     await page.getByLabel(/^Quantile accuracy/).fill('0.02');
-    expect(await page.getByLabel(/^Examples per feature/).inputValue()).toBe(String(DEFAULT_EXAMPLES));
-    await page.getByLabel(/^Examples per feature/).fill('7');
     await page.getByLabel(/^Device/).selectOption('cpu');
     await saveScreenshot(page, 'ui-new-run');
     await recordProgressBars();
@@ -153,7 +151,6 @@ describe('the research UI, end to end', () => {
     const recorded = recordedSettings();
     expect(recorded.quantileBuckets).toBe(512);
     expect(recorded.quantileAccuracy).toBe(0.02);
-    expect(recorded.examples).toBe(7);
     const bars = await progressSeen();
     for (const layer of [0, 1, 2, 3]) {
       const partial = bars.filter((bar) => bar.label === `Layer ${layer}` && bar.total === 16 && bar.done > 0 && bar.done < 16);
@@ -196,7 +193,7 @@ describe('the research UI, end to end', () => {
     expect(svg).toMatch(/<g id="panel-layer-3-points">\s*<image /);
     await page.getByLabel(/^Layer opacity/).fill('7');
     await page.getByRole('button', { name: 'Export SVG', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('settings.layerOpacity must be at most 1, not 7');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('settings.layerOpacity must be a number from 0.01 to 1, not 7');
     await saveScreenshot(page, 'ui-figures-error');
     await page.getByLabel(/^Layer opacity/).fill('0.35');
   });

@@ -3,7 +3,7 @@ import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
 import { collectWindowTokens, windowsOfExamples } from './example-windows.js';
-import { exampleCount, layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBuckets, type RunInputs } from './inputs.js';
+import { layerLabels, openRunInputs, openRunSae, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
@@ -76,10 +76,10 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       inputSize: encoder.params.inputSize,
       featureCount: encoder.params.featureCount,
       context: inputs.plan.context,
-      quantileBuckets: quantileBuckets(settings),
-      relativeAccuracy: quantileAccuracy(settings),
+      quantileBuckets: settings.quantileBuckets,
+      relativeAccuracy: settings.quantileAccuracy,
       withLosses: settings.ce,
-      examples: exampleCount(settings),
+      examples: settings.examples,
     });
     layers.push({ index, label: labels[index], encoder, accumulator });
   }
@@ -188,6 +188,6 @@ interface WindowRequest {
 /** Stores, once per run, the tokens of every window an example points at. */
 function storeExampleWindows({ inputs, settings, referenced }: WindowRequest, context: RunContext): void {
   const windows = collectWindowTokens(inputs, referenced);
-  context.store.saveExampleWindows({ perFeature: exampleCount(settings), windows });
+  context.store.saveExampleWindows({ perFeature: settings.examples, windows });
   if (windows.size > 0) context.progress.stage(`Stored the tokens of ${windows.size} example windows`);
 }
