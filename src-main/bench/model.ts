@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption, integerOption } from '../cli/command.js';
 import { writeDemoModel, type DemoModelOptions } from '../engine/demo/model.js';
 import { InputError } from '../shared/errors.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
@@ -10,7 +8,7 @@ import { openModel } from '../engine/model/open.js';
 import { DEVICES, type Device } from '../shared/settings/run-settings.js';
 import { type LanguageModel, type ModelConfig } from '../engine/model/types.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
-import { countList, measureInChild, megabytes, openPeakMatMul, peakRss, replyToParent, seconds, type PeakMatMul } from './shared.js';
+import { countList, countOption, deviceOption, measureInChild, megabytes, openPeakMatMul, peakRss, replyToParent, seconds, type BenchOptions, type PeakMatMul } from './shared.js';
 
 /** What the benchmark's child process measures: a GPT-2 with random weights, forwards of each size, the MatMul peak. */
 interface ModelBenchConfiguration {
@@ -40,14 +38,14 @@ interface ModelMeasurement {
 }
 
 /** Prints forward throughput, its share of the machine's MatMul peak, and peak memory against the weight bytes. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
+export async function runBenchmark(options: BenchOptions): Promise<void> {
   const shape = modelShape(options);
   const configuration: ModelBenchConfiguration = {
     folder: benchModelFolder(shape),
-    device: choiceOption(options, 'device', DEVICES, 'auto'),
+    device: deviceOption(options),
     runs: forwardRuns(options, shape.context),
-    repeats: count(options, 'repeats'),
-    peakSize: count(options, 'peak-size'),
+    repeats: countOption(options, 'repeats'),
+    peakSize: countOption(options, 'peak-size'),
   };
   ensureModel(configuration.folder, shape);
   printMeasurement(await measureInChild<ModelMeasurement>(import.meta.filename, configuration, 'the model'), configuration.peakSize);
@@ -58,18 +56,13 @@ export function benchModelFolder(shape: DemoModelOptions): string {
   return join(tmpdir(), `sae-studio-bench-gpt2-${shape.layers}x${shape.width}-h${shape.heads}-c${shape.context}-s${shape.seed}`);
 }
 
-/** A whole-number flag; the bench command declares every default. */
-function count(options: ParsedOptions, name: string, minimum = 1): number {
-  return integerOption(options, name, minimum) as number;
-}
-
-export function modelShape(options: ParsedOptions): DemoModelOptions {
-  const [layers, width, heads, context] = ['layers', 'width', 'heads', 'context'].map((name) => count(options, `model-${name}`));
-  return { layers, width, heads, context, seed: count(options, 'model-seed', 0) };
+export function modelShape(options: BenchOptions): DemoModelOptions {
+  const [layers, width, heads, context] = ['layers', 'width', 'heads', 'context'].map((name) => countOption(options, `model-${name}`));
+  return { layers, width, heads, context, seed: countOption(options, 'model-seed', 0) };
 }
 
 /** --contexts paired with --batches (one batch serves them all); the defaults give each forward about a thousand tokens. */
-function forwardRuns(options: ParsedOptions, modelContext: number): ForwardRun[] {
+function forwardRuns(options: BenchOptions, modelContext: number): ForwardRun[] {
   const contexts = countList(options, 'contexts');
   const batches = countList(options, 'batches');
   if (batches.length !== 1 && batches.length !== contexts.length) {
