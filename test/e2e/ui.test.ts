@@ -45,7 +45,7 @@ function view(name: string) {
 function recordedSettings(): RunSettings {
   const db = openDatabase(host.databasePath);
   try {
-    return getRun(db, 'latest').settings;
+    return getRun(db, 'latest').settings as RunSettings;
   } finally {
     db.close();
   }
