@@ -82,7 +82,7 @@ describe('residual stream in the UI', () => {
     await page.locator(`input[type="checkbox"][value="${sae}"]`).check();
     await page.getByLabel(/^Device/).selectOption('cpu');
     await page.getByLabel(/^Text/).fill('The cat sat on a mat.');
-    await page.getByRole('button', { name: 'Inspect' }).click();
+    await page.getByRole('button', { name: 'Inspect', exact: true }).click();
     const table = page.getByRole('table', { name: 'Residual norms' });
     await table.waitFor({ timeout: 120_000 });
     expect(await table.locator('tbody tr').count()).toBe(8);
