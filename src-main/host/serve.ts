@@ -4,6 +4,7 @@ import { Studio } from '../api/studio.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import { BrowserHost } from './browser-host.js';
 import { createToken } from './security.js';
+import { pruneUploads } from './uploads.js';
 
 export interface ServeOptions {
   databasePath: string;
@@ -30,10 +31,12 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     parallelRuns: options.parallelRuns,
   });
   try {
+    const uploadDir = join(dirname(options.databasePath), 'uploads');
+    pruneUploads(uploadDir, studio.library.list().map((item) => item.path));
     const host = await BrowserHost.start({
       studio,
       rendererDir: options.rendererDir,
-      uploadDir: join(dirname(options.databasePath), 'uploads'),
+      uploadDir,
       port: options.port,
       token: createToken(),
     });

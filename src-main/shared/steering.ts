@@ -12,6 +12,8 @@ export interface FeatureTrace {
 export interface Continuation {
   text: string;
   tokens: number[];
+  /** Each token decoded alone, for showing tokens one by one. */
+  pieces: string[];
   features: FeatureTrace[];
 }
 

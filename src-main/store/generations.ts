@@ -12,15 +12,18 @@ interface GenerationRow {
   prompt: string;
   text: string;
   tokens: string;
+  pieces: string;
   features: string;
 }
 
 /** Stores one prompt's continuations as they finish, so a cancelled run keeps nothing half-written per prompt. */
 export function saveContinuations(db: Database.Database, runId: string, entry: { index: number; prompt: string; outputs: Partial<Record<Variant, Continuation>> }): void {
-  const insert = db.prepare('INSERT OR REPLACE INTO generations (run_id, prompt_index, variant, prompt, text, tokens, features) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO generations (run_id, prompt_index, variant, prompt, text, tokens, pieces, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     for (const [variant, output] of Object.entries(entry.outputs)) {
-      insert.run(runId, entry.index, variant, entry.prompt, output.text, JSON.stringify(output.tokens), JSON.stringify(output.features));
+      insert.run(runId, entry.index, variant, entry.prompt, output.text, JSON.stringify(output.tokens), JSON.stringify(output.pieces), JSON.stringify(output.features));
     }
   })();
 }
@@ -50,6 +53,7 @@ function groupByPrompt(rows: GenerationRow[]): { prompt: string; outputs: Partia
     prompts[row.prompt_index]!.outputs[row.variant] = {
       text: row.text,
       tokens: JSON.parse(row.tokens) as number[],
+      pieces: JSON.parse(row.pieces) as string[],
       features: JSON.parse(row.features) as FeatureTrace[],
     };
   }

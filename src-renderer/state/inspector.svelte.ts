@@ -41,6 +41,15 @@ export class InspectorState {
     if (!run) this.#error = runs.error;
   }
 
+  /** Shows a finished inspect-text run from the Runs list. */
+  async show(runId: string): Promise<void> {
+    this.#runId = runId;
+    this.#inspection = undefined;
+    this.#cell = undefined;
+    this.#error = undefined;
+    await this.load();
+  }
+
   async load(): Promise<void> {
     if (!this.#runId || this.#inspection) return;
     try {

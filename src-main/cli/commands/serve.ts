@@ -38,7 +38,7 @@ export const serveCommand: Command = {
     const serving = await startServing({ databasePath, rendererDir, port, parallelRuns });
     console.log(`SAE Studio is serving ${databasePath}`);
     console.log(`Open ${serving.host.url}`);
-    if (options['no-open'] !== true) openInBrowser(serving.host.url);
+    if (options['no-open'] !== true) openInBrowser(serving.host.openUrl());
     await untilStopped();
     await serving.close();
     return 0;

@@ -1,4 +1,5 @@
 import { InputError } from '../../shared/errors.js';
+import { openDataset } from '../data/registry.js';
 import { openModel } from '../model/open.js';
 import type { LanguageModel, TextTokenizer } from '../model/types.js';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';
@@ -21,7 +22,8 @@ export interface SteerContext {
 const PROMPTS_BAR = 'Prompts';
 
 /** Continues every prompt with the model alone. */
-export async function runGeneration(settings: GenerateSettings, context: SteerContext): Promise<GenerationOutput[]> {
+export async function runGeneration(given: GenerateSettings, context: SteerContext): Promise<GenerationOutput[]> {
+  const settings = await withDatasetPrompts(given);
   checkGeneration(settings);
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: 'none', cache: true });
   try {
@@ -29,7 +31,7 @@ export async function runGeneration(settings: GenerateSettings, context: SteerCo
     for (const prompt of settings.prompts) {
       throwIfCancelled(context.cancel);
       const tokens = await generateTokens(model, promptIds(prompt, tokenizer, model), settings);
-      outputs.push({ prompt, output: { text: tokenizer.decode(tokens), tokens, features: [] } });
+      outputs.push({ prompt, output: { text: tokenizer.decode(tokens), tokens, pieces: piecesOf(tokens, tokenizer), features: [] } });
       context.progress.bar(PROMPTS_BAR, outputs.length, settings.prompts.length);
     }
     return outputs;
@@ -39,7 +41,8 @@ export async function runGeneration(settings: GenerateSettings, context: SteerCo
 }
 
 /** Continues every prompt twice from the same seed, by default and steered, and traces the steered features on both. */
-export async function runSteering(settings: SteerSettings, context: SteerContext): Promise<SteeringResult> {
+export async function runSteering(given: SteerSettings, context: SteerContext): Promise<SteeringResult> {
+  const settings = await withDatasetPrompts(given);
   checkGeneration(settings);
   if (settings.features.length === 0) throw new InputError('Name at least one feature to steer with, as FEATURE:COEFFICIENT.');
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: 'none', cache: true });
@@ -59,6 +62,14 @@ export async function runSteering(settings: SteerSettings, context: SteerContext
     await Promise.all(tracers.map((tracer) => tracer.encoder.dispose()));
     await model.dispose();
   }
+}
+
+/** The listed prompts, then the dataset's rows when the settings name one. */
+async function withDatasetPrompts<S extends GenerateSettings>(settings: S): Promise<S> {
+  if (!settings.dataset) return settings;
+  const dataset = await openDataset(settings.dataset, { textColumn: settings.textColumn });
+  const rows = dataset.rows.slice(0, settings.samples ?? dataset.rows.length).map((row) => row.text);
+  return { ...settings, prompts: [...settings.prompts, ...rows] };
 }
 
 function checkGeneration(settings: GenerateSettings): void {
@@ -128,7 +139,11 @@ async function traceContinuation(run: ContinuationRun): Promise<Continuation> {
   };
   const tokens = await generateTokens(run.model, run.ids, run.settings, generation);
   const features = await traceFeatures(run.tracers, rows);
-  return { text: run.tokenizer.decode(tokens), tokens, features };
+  return { text: run.tokenizer.decode(tokens), tokens, pieces: piecesOf(tokens, run.tokenizer), features };
+}
+
+function piecesOf(tokens: number[], tokenizer: TextTokenizer): string[] {
+  return tokens.map((token) => tokenizer.decode([token]));
 }
 
 function keepRows(kept: Float32Array[], activation: Float32Array, rows: { first: number; count: number; width: number }): void {

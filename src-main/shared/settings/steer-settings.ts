@@ -27,6 +27,10 @@ export interface SteeringFeature {
 export interface GenerateSettings extends GenerationSettings {
   model: string;
   prompts: string[];
+  /** More prompts: the rows of this dataset, in file order, `samples` of them (all when absent). */
+  dataset?: string;
+  textColumn?: string;
+  samples?: number;
   device: Device;
 }
 
@@ -59,9 +63,16 @@ export const GENERATION_LIMITS = {
 
 function readGeneration(reader: PayloadReader): GenerateSettings {
   const { maxNewTokens, temperature, topP } = GENERATION_LIMITS;
+  const dataset = reader.optional('dataset', (key) => reader.string(key));
+  const textColumn = reader.optional('textColumn', (key) => reader.string(key));
+  const samples = reader.optional('samples', (key) => reader.integer(key, 1));
+  const prompts = dataset && !reader.has('prompts') ? [] : reader.strings('prompts');
   return {
+    ...(dataset ? { dataset } : {}),
+    ...(textColumn ? { textColumn } : {}),
+    ...(samples ? { samples } : {}),
+    prompts,
     model: reader.string('model'),
-    prompts: reader.strings('prompts'),
     maxNewTokens: reader.integer('maxNewTokens', maxNewTokens.min),
     temperature: reader.number('temperature', temperature.min, temperature.max),
     topP: reader.number('topP', topP.min, topP.max),

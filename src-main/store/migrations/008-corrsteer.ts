@@ -28,6 +28,7 @@ export const corrsteer: Migration = {
         prompt TEXT NOT NULL,
         text TEXT NOT NULL,
         tokens TEXT NOT NULL,
+        pieces TEXT NOT NULL,
         features TEXT NOT NULL,
         PRIMARY KEY (run_id, prompt_index, variant)
       );
