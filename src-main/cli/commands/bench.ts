@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOpt
   model: () => import('../../bench/model.js'),
   stats: () => import('../../bench/stats.js'),
   match: () => import('../../bench/match.js'),
+  residual: () => import('../../bench/residual.js'),
 };
 
 export const benchCommand: Command = {
@@ -13,7 +14,7 @@ export const benchCommand: Command = {
   positionals: 'NAME [options]',
   options: {
     device: deviceFlag(),
-    samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },
+    samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats, residual)', default: '100,400' },
     layers: { type: 'string', value: 'N', description: 'Comma-separated layer counts with SAEs (stats)', default: '1,12' },
     contexts: { type: 'string', value: 'N', description: 'Comma-separated window lengths to time (model)', default: '128,1024' },
     batches: { type: 'string', value: 'N', description: 'Windows per forward, one per context (model)', default: '8,1' },
