@@ -54,7 +54,7 @@ describe('residual stream in the UI', () => {
     expect(await page.getByRole('group', { name: 'SAEs' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Start run' }).click();
     const run = page.getByTestId('run').first();
-    await expect.poll(() => run.getAttribute('data-state'), { timeout: 120_000 }).toBe('finished');
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: 240_000 }).toBe('finished');
     const db = openDatabase(host.databasePath);
     try {
       const recorded = getRun(db, 'latest');
@@ -63,7 +63,7 @@ describe('residual stream in the UI', () => {
     } finally {
       db.close();
     }
-  });
+  }, 300_000);
 
   it('opens every residual figure of the finished run', async () => {
     await page.getByRole('button', { name: 'Open figures' }).first().click();
@@ -84,7 +84,7 @@ describe('residual stream in the UI', () => {
     await page.getByLabel(/^Text/).fill('The cat sat on a mat.');
     await page.getByRole('button', { name: 'Inspect', exact: true }).click();
     const table = page.getByRole('table', { name: 'Residual norms' });
-    await table.waitFor({ timeout: 120_000 });
+    await table.waitFor({ timeout: 240_000 });
     expect(await table.locator('tbody tr').count()).toBe(8);
     await page.getByRole('button', { name: /^Layer 1, token 2: norm / }).click();
     const detail = page.getByRole('complementary', { name: 'Cell detail' });
@@ -92,7 +92,7 @@ describe('residual stream in the UI', () => {
     expect(await detail.getByText('blocks.1.hook_resid_pre').count()).toBe(1);
     expect(await detail.locator('ol.features li').count()).toBeGreaterThan(0);
     await saveScreenshot(page, 'ui-inspector');
-  });
+  }, 300_000);
 
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([]);
