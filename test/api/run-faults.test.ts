@@ -93,7 +93,7 @@ describe('a run that does not finish leaves nothing to serve', () => {
     const databasePath = join(root, 'kill-compute.db');
     const { launcher, kill } = killableLauncher();
     const run = await faultedRun(databasePath, isProgress, kill, launcher);
-    expect(run).toMatchObject({ state: 'failed', message: "The analyze job's process stopped unexpectedly (signal SIGKILL)." });
+    expect(run).toMatchObject({ state: 'failed', message: "The statistics job's process stopped unexpectedly (signal SIGKILL)." });
     expect(statisticRows(databasePath, run.id)).toBe(0);
     expect(refusal(databasePath, run.id)).toBe(`Run '${run.id}' has no results: it is failed, not finished.`);
   });
