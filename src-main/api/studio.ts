@@ -86,14 +86,14 @@ export class Studio {
     const residual = getRun(this.#db, request.runId).kind === 'residual';
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = residual
-      ? await exportFigure(request, loadResidualStats(this.#db, request.runId), RESIDUAL_FIGURE_FAMILIES)
-      : await exportFigure(request, loadRunStats(this.#db, request.runId));
+      ? await exportFigure(loadResidualStats(this.#db, request.runId), request, RESIDUAL_FIGURE_FAMILIES)
+      : await exportFigure(loadRunStats(this.#db, request.runId), request);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 
   async #exportMatchFigure(request: MatchFigureRequest): Promise<ResponseOf<'matches.figure'>> {
     const { renderPairFigure, renderSetFigure } = await import('../engine/figures/match-export.js');
-    const options = { fontScale: request.fontScale, scale: request.scale, settings: request.settings };
+    const options = { settings: request.settings, output: request.output };
     const set = request.pair ? undefined : matchOverview(this.#db, request.runId).set;
     if (!request.pair && !set) throw new InputError(`Match '${request.runId}' is a single pair: name the pair for its figures.`);
     const figure = request.pair

@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption } from '../cli/command.js';
 import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { writeDemoModel } from '../engine/demo/model.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
-import { DEVICES } from '../shared/settings/run-settings.js';
 import type { ResidualBenchConfiguration, ResidualBenchMeasurement } from './residual-child.js';
-import { countList, measureInChild, megabytes } from './shared.js';
+import { countList, deviceOption, measureInChild, megabytes, type BenchOptions } from './shared.js';
 
 /** GPT-2 small's shape with random weights, at the context the statistics benchmark uses. */
 const MODEL_SETTINGS = { layers: 12, width: 768, heads: 12, context: 128, seed: 11 };
@@ -17,8 +14,8 @@ const DATASET_PARAGRAPHS = 1200;
 const MODES: ResidualBenchConfiguration['mode'][] = ['forward', 'residual', 'lens'];
 
 /** Prints the residual job's tokens/s beside the forward alone's, with and without the logit lens, and peak memory per sample count. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
-  const device = choiceOption(options, 'device', DEVICES, 'auto');
+export async function runBenchmark(options: BenchOptions): Promise<void> {
+  const device = deviceOption(options);
   const { model, dataset } = prepareInputs();
   for (const samples of countList(options, 'samples')) {
     const results: ResidualBenchMeasurement[] = [];

@@ -37,11 +37,13 @@ beforeAll(() => {
     ablate: 'none',
     device: 'cpu',
     batchSize: 4,
+    quantileBuckets: 1024,
+    quantileAccuracy: 0.009,
   };
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** The real analyze job, whose process the test can kill. */
+/** The real statistics job, whose process the test can kill. */
 function killableLauncher(): { launcher: JobLauncher; kill(): void } {
   let worker: WorkerProcess | undefined;
   const inner = new ProcessJobLauncher({ spawn: () => (worker = spawnForkedWorker()) });
