@@ -1,13 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption, integerOption } from '../cli/command.js';
 import { openModel } from '../engine/model/open.js';
 import type { LanguageModel } from '../engine/model/types.js';
 import { generateTokens } from '../engine/steer/generate.js';
 import { greedyToken } from '../engine/steer/sampling.js';
-import { DEVICES, type Device } from '../shared/settings/run-settings.js';
+import type { Device } from '../shared/settings/run-settings.js';
 import { benchModelFolder, ensureModel, modelShape } from './model.js';
-import { measureInChild, replyToParent } from './shared.js';
+import { countOption, deviceOption, measureInChild, replyToParent, type BenchOptions } from './shared.js';
 
 interface GenerateBenchConfiguration {
   folder: string;
@@ -29,13 +27,13 @@ interface GenerateMeasurement {
 const REPORTED_BINS = 4;
 
 /** Greedy generation of --new-tokens on the random GPT-2 of the model benchmark's shape, with the KV cache and by recomputing every step. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
+export async function runBenchmark(options: BenchOptions): Promise<void> {
   const shape = modelShape(options);
   const configuration: GenerateBenchConfiguration = {
     folder: benchModelFolder(shape),
-    device: choiceOption(options, 'device', DEVICES, 'auto'),
-    promptTokens: integerOption(options, 'prompt-tokens') as number,
-    newTokens: integerOption(options, 'new-tokens') as number,
+    device: deviceOption(options),
+    promptTokens: countOption(options, 'prompt-tokens'),
+    newTokens: countOption(options, 'new-tokens'),
   };
   ensureModel(configuration.folder, shape);
   printMeasurement(await measureInChild<GenerateMeasurement>(import.meta.filename, configuration, 'generation'), configuration);

@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption, integerOption } from '../cli/command.js';
 import { GENERATED_FAMILIES, writeFamilyModel } from '../engine/demo/families.js';
 import { GPT2_VOCAB_SIZE, writeDemoModel, type DemoModelOptions } from '../engine/demo/model.js';
 import { openWeights } from '../engine/model/weights.js';
 import { InputError } from '../shared/errors.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
 import { openModel } from '../engine/model/open.js';
-import { DEVICES, type Device } from '../shared/settings/run-settings.js';
+import type { Device } from '../shared/settings/run-settings.js';
 import { type LanguageModel, type ModelConfig } from '../engine/model/types.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
-import { countList, measureInChild, megabytes, openPeakMatMul, peakRss, replyToParent, seconds, type PeakMatMul } from './shared.js';
+import { countList, countOption, deviceOption, measureInChild, megabytes, openPeakMatMul, peakRss, replyToParent, seconds, type BenchOptions, type PeakMatMul } from './shared.js';
 
 /** What the benchmark's child process measures: a model with random weights, forwards of each size, the MatMul peak. */
 interface ModelBenchConfiguration {
@@ -56,14 +54,14 @@ const SHAPE_DEFAULTS: Record<'gpt2' | 'decoder', Record<string, number>> = {
 };
 
 /** Prints forward throughput, its share of the machine's MatMul peak, and peak memory against the weight bytes. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
+export async function runBenchmark(options: BenchOptions): Promise<void> {
   const shape = modelShape(options);
   const configuration: ModelBenchConfiguration = {
     folder: benchModelFolder(shape),
-    device: choiceOption(options, 'device', DEVICES, 'auto'),
+    device: deviceOption(options),
     runs: forwardRuns(options, shape.context),
-    repeats: count(options, 'repeats'),
-    peakSize: count(options, 'peak-size'),
+    repeats: countOption(options, 'repeats'),
+    peakSize: countOption(options, 'peak-size'),
   };
   ensureModel(configuration.folder, shape);
   const target = shape.family === 'gpt2' ? GPT2_MEMORY_TARGET : DECODER_MEMORY_TARGET;
@@ -76,21 +74,22 @@ export function benchModelFolder(shape: BenchShape): string {
   return join(tmpdir(), `sae-studio-bench-${shape.family}-${shape.layers}x${shape.width}-h${shape.heads}${decoder}-c${shape.context}-s${shape.seed}`);
 }
 
-/** A whole-number flag; the bench command declares every default. */
-function count(options: ParsedOptions, name: string, minimum = 1): number {
-  return integerOption(options, name, minimum) as number;
+/** A whole-number flag that may be absent, for sizes whose default depends on the family. */
+function optionalCount(options: BenchOptions, name: string): number | undefined {
+  return options[name] === undefined ? undefined : countOption(options, name);
 }
 
-export function modelShape(options: ParsedOptions): BenchShape {
-  const family = choiceOption(options, 'family', BENCH_FAMILIES, 'gpt2');
+export function modelShape(options: BenchOptions): BenchShape {
+  const family = (options.family ?? 'gpt2') as BenchFamily;
+  if (!BENCH_FAMILIES.includes(family)) throw new InputError(`--family must be one of ${BENCH_FAMILIES.join(', ')}, not '${family}'.`);
   const defaults = SHAPE_DEFAULTS[family === 'gpt2' ? 'gpt2' : 'decoder'];
-  const size = (name: string) => integerOption(options, `model-${name}`) ?? defaults[name]!;
+  const size = (name: string) => optionalCount(options, `model-${name}`) ?? defaults[name]!;
   const shape = { layers: size('layers'), width: size('width'), heads: size('heads'), context: size('context'), vocabSize: size('vocab') };
-  return { family, ...shape, keyValueHeads: size('kv-heads'), seed: count(options, 'model-seed', 0) };
+  return { family, ...shape, keyValueHeads: size('kv-heads'), seed: countOption(options, 'model-seed', 0) };
 }
 
 /** --contexts paired with --batches (one batch serves them all); the defaults give each forward about a thousand tokens. */
-function forwardRuns(options: ParsedOptions, modelContext: number): ForwardRun[] {
+function forwardRuns(options: BenchOptions, modelContext: number): ForwardRun[] {
   const contexts = countList(options, 'contexts');
   const batches = countList(options, 'batches');
   if (batches.length !== 1 && batches.length !== contexts.length) {

@@ -9,7 +9,7 @@ import { CHANNELS } from '../../src-main/api/validate.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
 const MATCH = { saes: ['/a', '/b'], by: 'decoder', topK: 4, thresholds: [0.5, 0.7, 0.9], splitThreshold: 0.7, device: 'cpu' };
-const EXPORT = { runId: 'a', family: 'density', format: 'svg', fontScale: 1, scale: 1 };
+const EXPORT = { runId: 'a', family: 'density', format: 'svg' };
 
 /** For each channel, payloads that must be refused with the message fragment they must give. */
 const MALFORMED: Record<Channel, [unknown, string][]> = {
@@ -33,6 +33,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
+    [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number of at least 0, not -1'],
     [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, inspect-text, match, not "gossip"'],
     [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
     [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],
@@ -52,17 +53,28 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'runs.steering': [[{}, 'runId must be a non-empty string, not nothing']],
   'runs.generation': [[{ runId: 3 }, 'runId must be a non-empty string, not 3']],
   'figures.export': [
-    [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
-    [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],
+    [{ runId: 'a', family: 'density', format: 'gif' }, 'format must be one of svg, png'],
+    [{ ...EXPORT, settings: { fontScale: 0 } }, 'settings.fontScale must be a number from 0.5 to 4, not 0'],
+    [{ ...EXPORT, settings: { fontScale: 5 } }, 'settings.fontScale must be a number from 0.5 to 4, not 5'],
+    [{ ...EXPORT, output: { scale: 9 } }, 'output.scale must be a number from 0.5 to 8, not 9'],
+    [{ ...EXPORT, output: { rasterize: true } }, 'output.rasterize must be one of auto, on, off, not true'],
     [{ ...EXPORT, settings: 'wide' }, 'settings must be an object, not "wide"'],
-    [{ ...EXPORT, settings: { layerOpacity: 3 } }, 'settings.layerOpacity must be at most 1, not 3'],
-    [{ ...EXPORT, settings: { densityBins: 2.5 } }, 'settings.densityBins must be a whole number of at least 2, not 2.5'],
-    [{ ...EXPORT, settings: { rasterThreshold: -1 } }, 'settings.rasterThreshold must be a whole number of at least 0, not -1'],
-    [{ ...EXPORT, settings: { panelAspect: '1' } }, 'settings.panelAspect must be a number of at least 0.1, not "1"'],
+    [{ ...EXPORT, settings: { layerOpacity: 3 } }, 'settings.layerOpacity must be a number from 0.01 to 1, not 3'],
+    [{ ...EXPORT, settings: { densityBins: 2.5 } }, 'settings.densityBins must be a whole number from 2 to 1000, not 2.5'],
+    [{ ...EXPORT, settings: { rasterThreshold: -1 } }, 'settings.rasterThreshold must be a whole number from 0 to 1000000000, not -1'],
+    [{ ...EXPORT, settings: { panelAspect: '1' } }, 'settings.panelAspect must be a number from 0.1 to 4, not "1"'],
     [{ ...EXPORT, settings: { shareAxes: 1 } }, 'settings.shareAxes must be true or false, not 1'],
-    [{ ...EXPORT, settings: { fontScale: 2 } }, "unknown field 'settings.fontScale'"],
     [{ ...EXPORT, settings: { pointSise: 2 } }, "unknown field 'settings.pointSise'"],
+    [{ ...EXPORT, fontScale: 2 }, "unknown field 'fontScale'"],
   ],
+  'features.saes': [[{}, 'runId must be a non-empty string, not nothing']],
+  'features.table': [[{ runId: 'a', sae: -1 }, 'sae must be a whole number of at least 0, not -1']],
+  'features.page': [
+    [{ runId: 'a', sae: 0 }, 'feature must be a whole number of at least 0, not nothing'],
+    [{ runId: 'a', sae: 0, feature: 1.5 }, 'feature must be a whole number of at least 0, not 1.5'],
+  ],
+  'features.search': [[{ runId: 'a', sae: 0, token: '' }, 'token must be a non-empty string']],
+  'features.figure': [[{ runId: 'a', sae: 0, feature: 1 }, 'fontScale must be a number of at least 0.1, not nothing']],
 };
 
 let folder: string;

@@ -10,7 +10,7 @@ const TINY = ['--model-layers', '2', '--model-width', '32', '--model-heads', '4'
 function bench(args: string[]) {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-model-'));
   const env = { ...process.env, TMPDIR: scratch };
-  const result = spawnSync('node', ['src-main/cli/bin.js', 'bench', 'model', '--device', 'cpu', ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  const result = spawnSync('node', ['src-main/bench/bin.js', 'model', '--device', 'cpu', ...args], { encoding: 'utf8', env, timeout: 120_000 });
   const models = readdirSync(scratch).filter((name) => name.startsWith('sae-studio-bench-'));
   rmSync(scratch, { recursive: true, force: true });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, models };

@@ -1,10 +1,10 @@
 import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
-import { benchCommand } from './bench.js';
 import { correlateCommand } from './correlate.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
+import { featureCommand } from './feature.js';
 import { figuresCommand } from './figures.js';
 import { generateCommand } from './generate.js';
 import { inspectCommand } from './inspect.js';
@@ -23,6 +23,7 @@ export const COMMANDS: Command[] = [
   matchCommand,
   runsCommand,
   exportCommand,
+  featureCommand,
   figuresCommand,
   activationsCommand,
   correlateCommand,
@@ -31,7 +32,6 @@ export const COMMANDS: Command[] = [
   inspectCommand,
   serveCommand,
   demoCommand,
-  benchCommand,
   makeModelCommand,
   makeSaesCommand,
 ];

@@ -30,6 +30,14 @@ export interface HeaderSpace {
   panelHeader?: number;
 }
 
+/** The narrowest margin, at font scale 1: how far a panel's points may reach past it without covering text. */
+const EDGE = 24;
+
+/** How far past its panel an embedded point image reaches, so points on the edge are not cut. */
+export function panelBleed(settings: FigureSettings): number {
+  return EDGE * settings.fontScale;
+}
+
 /** Pixel margins grow with the font scale so larger text never collides. */
 export function margins(settings: FigureSettings, header: HeaderSpace = {}) {
   const scale = settings.fontScale;
@@ -37,7 +45,7 @@ export function margins(settings: FigureSettings, header: HeaderSpace = {}) {
   return {
     top: (header.hasLegend ? 84 : 64) * scale + panelHeader,
     left: 64 * scale,
-    right: 24 * scale,
+    right: EDGE * scale,
     bottom: 48 * scale,
     gapX: (settings.shareAxes ? 20 : 56) * scale,
     gapY: (settings.shareAxes ? 34 : 48) * scale + panelHeader,
