@@ -1,3 +1,4 @@
+import type { FeaturePage } from '../shared/features.js';
 import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
@@ -30,6 +31,34 @@ export interface FigureExportRequest {
   output: FormatOptions;
 }
 
+/** One SAE of a finished run, as the Features view lists them. */
+export interface RunSae {
+  index: number;
+  hook: string;
+  d_sae: number;
+}
+
+/** One SAE's per-feature statistics for the features table, arrays in feature order (statistics.md names). */
+export interface FeatureTable {
+  hook: string;
+  saeIndex: number;
+  features: StatsExport['saes'][number]['features'];
+}
+
+/** Features found for a token: those whose examples sit on it, and those whose decoder most promotes it. */
+export interface TokenSearch {
+  token: number;
+  text: string;
+  inExamples: number[];
+  promoting: [number, number][];
+}
+
+export interface FeatureRequest {
+  runId: string;
+  sae: number;
+  feature: number;
+}
+
 /** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
 export interface MatchFigureRequest {
   runId: string;
@@ -56,6 +85,11 @@ export interface ApiContract {
   'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
   'runs.generation': { request: { runId: string }; response: GenerationOutput[] };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'features.saes': { request: { runId: string }; response: RunSae[] };
+  'features.table': { request: { runId: string; sae: number }; response: FeatureTable };
+  'features.page': { request: FeatureRequest; response: FeaturePage };
+  'features.search': { request: { runId: string; sae: number; token: string }; response: TokenSearch };
+  'features.figure': { request: FeatureRequest & { fontScale: number }; response: { fileName: string; mimeType: string; base64: string } };
   'matches.get': { request: { runId: string }; response: MatchOverview };
   'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
   'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };

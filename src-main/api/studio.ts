@@ -8,10 +8,12 @@ import { loadInspection, loadResidualStats } from '../store/residual.js';
 import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, ResponseOf, RunRecord } from './contract.js';
+import { DEFAULT_FIGURE_SETTINGS } from '../shared/figures/settings.js';
+import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, RequestOf, ResponseOf, RunRecord } from './contract.js';
 import { matchOverview, matchPairView } from './match-service.js';
 import { InputError } from '../shared/errors.js';
 import type { Handlers } from './dispatch.js';
+import { FeatureService } from './feature-service.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
 
@@ -36,6 +38,7 @@ export function packageVersion(): string {
 export class Studio {
   readonly runs: RunService;
   readonly library: LibraryService;
+  readonly features: FeatureService;
   readonly handlers: Handlers;
   readonly #db: Database.Database;
   readonly #listeners = new Set<(event: AppEvent) => void>();
@@ -44,6 +47,7 @@ export class Studio {
     this.#db = openDatabase(options.databasePath);
     this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher, parallelRuns: options.parallelRuns });
     this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
+    this.features = new FeatureService(this.#db);
     this.runs.onEvent((event) => this.#emit(event));
     const info: AppInfo = { version: options.version ?? packageVersion(), host: options.host, databasePath: options.databasePath };
     this.handlers = this.#createHandlers(info);
@@ -75,6 +79,11 @@ export class Studio {
       'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
       'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
+      'features.saes': ({ runId }) => this.features.saes(this.runs.get(runId).id),
+      'features.table': ({ runId, sae }) => this.features.table(this.runs.get(runId).id, { sae }),
+      'features.page': ({ runId, sae, feature }) => this.features.page(this.runs.get(runId).id, { sae }, feature),
+      'features.search': ({ runId, sae, token }) => this.features.searchToken(this.runs.get(runId).id, { sae }, token),
+      'features.figure': (request) => this.#exportFeatureFigure(request),
       'matches.get': ({ runId }) => matchOverview(this.#db, runId),
       'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),
       'matches.figure': (request) => this.#exportMatchFigure(request),
@@ -100,6 +109,16 @@ export class Studio {
       ? renderPairFigure(request.family, matchPairView(this.#db, request.runId, request.pair.k, request.pair.l).figure, request.format, options)
       : renderSetFigure(set!, request.format, options);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
+  }
+
+  /** The page's charts as Figma-ready SVG, drawn by the same builder as the screen. */
+  async #exportFeatureFigure(request: RequestOf<'features.figure'>): Promise<ResponseOf<'features.figure'>> {
+    const page = this.features.page(this.runs.get(request.runId).id, { sae: request.sae }, request.feature);
+    const [{ figureSvg }, { buildFeaturePageOption }] = await Promise.all([import('../engine/figures/export.js'), import('../shared/figures/feature-page.js')]);
+    const settings = { ...DEFAULT_FIGURE_SETTINGS, fontScale: request.fontScale };
+    const svg = figureSvg(buildFeaturePageOption(page, settings), settings);
+    const fileName = `feature-${page.index}-${page.hook}.svg`;
+    return { fileName, mimeType: 'image/svg+xml', base64: Buffer.from(svg).toString('base64') };
   }
 
   #changed<T>(value: T): T {

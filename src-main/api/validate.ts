@@ -19,6 +19,10 @@ function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
   };
 }
 
+function readFeatureRequest(reader: PayloadReader): RequestOf<'features.page'> {
+  return { runId: reader.string('runId'), sae: reader.integer('sae', 0), feature: reader.integer('feature', 0) };
+}
+
 function readMatchFigure(reader: PayloadReader): RequestOf<'matches.figure'> {
   const pair = reader.optional('pair', (key) => readPair(reader.object(key)));
   return { ...readFigureExport(reader), ...(pair ? { pair } : {}) };
@@ -52,6 +56,11 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.steering': (reader) => ({ runId: reader.string('runId') }),
   'runs.generation': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
+  'features.saes': (reader) => ({ runId: reader.string('runId') }),
+  'features.table': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0) }),
+  'features.page': readFeatureRequest,
+  'features.search': (reader) => ({ runId: reader.string('runId'), sae: reader.integer('sae', 0), token: reader.string('token') }),
+  'features.figure': (reader) => ({ ...readFeatureRequest(reader), fontScale: reader.number('fontScale', 0.1) }),
   'matches.get': (reader) => ({ runId: reader.string('runId') }),
   'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),
   'matches.figure': readMatchFigure,

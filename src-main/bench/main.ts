@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: BenchOpti
   model: () => import('./model.js'),
   stats: () => import('./stats.js'),
   match: () => import('./match.js'),
+  pages: () => import('./pages.js'),
   generate: () => import('./generate.js'),
 };
 
@@ -21,6 +22,7 @@ const FLAGS: Record<string, Flag> = {
   device: { description: `Execution provider: ${DEVICES.join('|')}`, default: RUN_SETTINGS_SCHEMA.device.default },
   samples: { description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },
   layers: { description: 'Comma-separated layer counts with SAEs (stats)', default: '1,12' },
+  examples: { description: 'Examples per feature; the largest sample count also runs with none to show their cost (stats)', default: String(RUN_SETTINGS_SCHEMA.examples.default) },
   contexts: { description: 'Comma-separated window lengths to time (model)', default: '128,1024' },
   batches: { description: 'Windows per forward, one per context (model)', default: '8,1' },
   repeats: { description: 'Timed forwards per context; the fastest counts (model)', default: '5' },

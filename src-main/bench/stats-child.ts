@@ -19,10 +19,12 @@ export interface BenchConfiguration {
   dataset: string;
   samples: number;
   device: Device;
+  examples: number;
 }
 
 export interface BenchMeasurement {
   samples: number;
+  examples: number;
   device: string;
   milliseconds: number;
   tokensPerSecond: number;
@@ -52,6 +54,7 @@ async function measure(configuration: BenchConfiguration): Promise<BenchMeasurem
   const { provider } = await chooseDevice(configuration.device);
   return {
     samples: run.samples,
+    examples: configuration.examples,
     device: provider,
     milliseconds,
     tokensPerSecond: tokens / (milliseconds / 1000),

@@ -5,6 +5,7 @@ import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { writeDemoModel } from '../engine/demo/model.js';
 import { normalSampler } from '../engine/demo/random.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
+import { RUN_SETTINGS_SCHEMA } from '../shared/settings/run-settings.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
 import { countList, deviceOption, measureInChild, megabytes, type BenchOptions } from './shared.js';
@@ -24,17 +25,36 @@ export async function runBenchmark(options: BenchOptions): Promise<void> {
   const device = deviceOption(options);
   const sampleCounts = countList(options, 'samples');
   const layerCounts = countList(options, 'layers');
+  const examples = countList(options, 'examples')[0] ?? RUN_SETTINGS_SCHEMA.examples.default;
   const inputs = prepareInputs(Math.max(...layerCounts));
   for (const layers of layerCounts) {
     const results: BenchMeasurement[] = [];
+    // The last `layers` layers, so every configuration runs the whole model.
+    const base = { model: inputs.model, saes: inputs.saes.slice(inputs.saes.length - layers), dataset: inputs.dataset, device };
     for (const samples of sampleCounts) {
-      // The last `layers` layers, so every configuration runs the whole model.
-      const saes = inputs.saes.slice(inputs.saes.length - layers);
-      results.push(await measureConfiguration({ model: inputs.model, saes, dataset: inputs.dataset, samples, device }));
+      results.push(await measureConfiguration({ ...base, samples, examples }));
       printMeasurement(layers, results.at(-1)!);
     }
     printMemoryGrowth(results);
+    if (examples > 0) printExamplesCost(results.at(-1)!, await measureConfiguration({ ...base, samples: results.at(-1)!.samples, examples: 0 }));
   }
+}
+
+/** Streaming tokens/s: opening files and storing are fixed costs, not throughput. */
+function streamingRate(result: BenchMeasurement): number {
+  const streaming = (result.phases.model + result.phases.encode + result.phases.accumulate) / 1000;
+  return (result.tokensPerSecond * (result.milliseconds / 1000)) / streaming;
+}
+
+/** What keeping examples costs: the same run with and without them. */
+function printExamplesCost(kept: BenchMeasurement, none: BenchMeasurement): void {
+  const slower = 100 * (1 - streamingRate(kept) / streamingRate(none));
+  const storage = (kept.phases.storage - none.phases.storage) / 1000;
+  const memory = megabytes(kept.peakRss - none.peakRss);
+  console.log(
+    `Examples (${kept.examples} per feature) at ${kept.samples} windows: streaming ${slower.toFixed(1)}% slower than with none (target ≤ 10%), ` +
+      `storage +${storage.toFixed(1)} s, peak RSS ${memory} MB more`,
+  );
 }
 
 /** Writes the model, dataset and SAEs once into the temp folder; later runs reuse them. */
@@ -96,11 +116,10 @@ function printMeasurement(layers: number, result: BenchMeasurement): void {
   // FLOP/s over the streaming phases only: opening files is a fixed cost, not throughput.
   const streaming = (result.phases.model + result.phases.encode + result.phases.accumulate) / 1000;
   const gflops = result.flops / streaming / 1e9;
-  const tokens = result.tokensPerSecond * (result.milliseconds / 1000);
   console.log(
     [
-      `${layers} SAE(s) × ${FEATURE_COUNT} features, ${result.samples} windows of ${MODEL_SETTINGS.context} on ${result.device}:`,
-      `  ${result.tokensPerSecond.toFixed(0)} tokens/s over the whole run, ${(tokens / streaming).toFixed(0)} tokens/s while streaming`,
+      `${layers} SAE(s) × ${FEATURE_COUNT} features, ${result.samples} windows of ${MODEL_SETTINGS.context} on ${result.device}, ${result.examples} examples per feature:`,
+      `  ${result.tokensPerSecond.toFixed(0)} tokens/s over the whole run, ${streamingRate(result).toFixed(0)} tokens/s while streaming`,
       `  time in ${shares.join(', ')}`,
       `  ${gflops.toFixed(1)} GFLOP/s = ${((100 * gflops) / result.peakGflops).toFixed(0)}% of the MatMul peak`,
       `  (${result.peakGflops.toFixed(1)} GFLOP/s; target ≥ 50%)`,

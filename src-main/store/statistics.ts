@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
-import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import type { ExampleWindows, FeaturePages, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import { saveExampleWindows, saveFeaturePages } from './feature-pages.js';
 import { requireFinishedRun, writeWhileActive } from './runs.js';
 import type {
   FeatureStats,
@@ -51,6 +52,8 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
     saveFeatures: write((index: number, features: FeatureStats) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features))),
     savePositions: write((index: number, positions: PositionStats) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions))),
     saveSummary: write((index: number, summary: SaeSummary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} })),
+    saveFeaturePages: write((index: number, pages: FeaturePages) => saveFeaturePages(db, runId, index, pages)),
+    saveExampleWindows: write((windows: ExampleWindows) => saveExampleWindows(db, runId, windows)),
   };
 }
 
@@ -103,6 +106,19 @@ export function loadRunStats(db: Database.Database, idOrLatest: string): StatsEx
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
     .all(runId) as SaeRow[];
   return { run: { ...run }, saes: saes.map((sae) => loadSae(db, runId, sae)) };
+}
+
+/** One SAE's identity and feature statistics only: what a feature page or the features table needs. */
+export function loadSaeFeatures(db: Database.Database, runId: string, index: number): SaeIdentity & { features: FeatureStats } {
+  const sae = db.prepare('SELECT hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? AND sae_index = ?').get(runId, index) as SaeIdentity | undefined;
+  if (!sae) throw new InputError(`Run '${runId}' has no SAE ${index}.`);
+  return { ...sae, features: toFeatureStats(loadFamily(db, { runId, index, family: 'features' })) };
+}
+
+/** The SAEs of a finished run in order, by hook. */
+export function listRunSaes(db: Database.Database, runId: string): (SaeIdentity & { index: number })[] {
+  const rows = db.prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index').all(runId) as SaeRow[];
+  return rows.map(({ sae_index, ...identity }) => ({ index: sae_index, ...identity }));
 }
 
 function loadSae(db: Database.Database, runId: string, sae: SaeRow): SaeStats {

@@ -39,6 +39,7 @@ beforeAll(() => {
     batchSize: 4,
     quantileBuckets: 1024,
     quantileAccuracy: 0.009,
+    examples: 20,
   };
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

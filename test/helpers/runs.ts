@@ -18,6 +18,7 @@ export const RUN_SETTINGS: RunSettings = {
   batchSize: 2,
   quantileBuckets: 1024,
   quantileAccuracy: 0.009,
+  examples: 20,
 };
 
 /** Saves every family of an export under a run, as a finished analysis would. */

@@ -4,6 +4,7 @@ import { analyzeCommand } from './analyze.js';
 import { correlateCommand } from './correlate.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
+import { featureCommand } from './feature.js';
 import { figuresCommand } from './figures.js';
 import { generateCommand } from './generate.js';
 import { inspectCommand } from './inspect.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   matchCommand,
   runsCommand,
   exportCommand,
+  featureCommand,
   figuresCommand,
   activationsCommand,
   correlateCommand,

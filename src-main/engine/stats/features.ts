@@ -1,4 +1,5 @@
 import type { ActiveValues } from './active-values.js';
+import { sketchHistograms } from './histogram.js';
 import { Moments } from './moments.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { QUANTILE_LEVELS, type FeatureStats } from '../../shared/stats.js';
@@ -47,6 +48,11 @@ export class FeatureAccumulator {
     const std = Float64Array.from({ length }, (_, feature) => this.#moments.std(feature));
     const meanAll = Float64Array.from({ length }, (_, feature) => (tokens === 0 ? 0 : this.#moments.total(feature) / tokens));
     return { count, density, mean, std, max: Float64Array.from(this.#max), mean_all: meanAll, quantiles: this.#quantiles() };
+  }
+
+  /** Every feature's 32-bin histogram [featureCount × 32], binned against the max of the finished run. */
+  histograms(max: FeatureStats['max']): Uint32Array {
+    return sketchHistograms(this.#sketch, max);
   }
 
   #quantiles(): FeatureStats['quantiles'] {

@@ -65,6 +65,15 @@ export class QuantileSketch {
     });
   }
 
+  /** Visits the feature's non-empty buckets, lowest first, as (estimate, count); every value in a bucket is within α of its estimate. */
+  forEachBucket(feature: number, visit: (estimate: number, count: number) => void): void {
+    if (this.#totals[feature] === 0) return;
+    for (let offset = 0; offset < this.bucketCount; offset++) {
+      const count = this.#bucketCount(feature, offset);
+      if (count > 0) visit(this.#estimate(feature, offset), count);
+    }
+  }
+
   /** Estimates of the order statistics at the given ranks (0-based, any order). */
   #orderStatistics(feature: number, ranks: number[]): number[] {
     const order = ranks.map((rank, index) => ({ rank, index })).sort((a, b) => a.rank - b.rank);

@@ -2,6 +2,7 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progr
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
+import { collectWindowTokens, windowsOfExamples } from './example-windows.js';
 import { layerLabels, openRunInputs, openRunSae, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
@@ -43,10 +44,13 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
     await checkCancel(context.cancel);
     context.store.saveRun(description);
+    const referenced = new Set<number>();
     for (const layer of layers) {
       await checkCancel(context.cancel);
-      await clock.time('storage', () => storeLayer(layer, context));
+      await clock.time('storage', () => storeLayer(layer, context).forEach((window) => referenced.add(window)));
     }
+    await checkCancel(context.cancel);
+    await clock.time('storage', () => storeExampleWindows({ inputs, settings, referenced }, context));
     return description;
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
@@ -75,6 +79,7 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       quantileBuckets: settings.quantileBuckets,
       relativeAccuracy: settings.quantileAccuracy,
       withLosses: settings.ce,
+      examples: settings.examples,
     });
     layers.push({ index, label: labels[index], encoder, accumulator });
   }
@@ -158,15 +163,31 @@ function describeRun(settings: RunSettings, inputs: RunInputs, samples: number):
   return { model: settings.model, dataset: settings.dataset, samples, context: inputs.plan.context, packing: settings.packing };
 }
 
-/** Stores one family at a time, each announced only once it is written. */
-function storeLayer(layer: Layer, context: RunContext): void {
+/** Stores one family at a time, each announced only once it is written; returns the windows its examples point at. */
+function storeLayer(layer: Layer, context: RunContext): Set<number> {
   const { store, progress } = context;
   const features = layer.accumulator.features();
   store.saveSae(layer.index, layer.accumulator.identity());
   store.saveFeatures(layer.index, features);
+  const pages = layer.accumulator.pages(features);
+  store.saveFeaturePages(layer.index, pages);
   progress.stage(`${layer.label} - Computed and stored feature-level stats`);
   store.savePositions(layer.index, layer.accumulator.positions());
   progress.stage(`${layer.label} - Computed and stored position-level stats`);
   store.saveSummary(layer.index, layer.accumulator.summary(features));
   progress.stage(`${layer.label} - Computed and stored summary stats`);
+  return windowsOfExamples([pages.examples]);
+}
+
+interface WindowRequest {
+  inputs: RunInputs;
+  settings: RunSettings;
+  referenced: ReadonlySet<number>;
+}
+
+/** Stores, once per run, the tokens of every window an example points at. */
+function storeExampleWindows({ inputs, settings, referenced }: WindowRequest, context: RunContext): void {
+  const windows = collectWindowTokens(inputs, referenced);
+  context.store.saveExampleWindows({ perFeature: settings.examples, windows });
+  if (windows.size > 0) context.progress.stage(`Stored the tokens of ${windows.size} example windows`);
 }

@@ -2,9 +2,10 @@ import type { EncodedBatch } from '../sae/types.js';
 import { ActiveValues } from './active-values.js';
 import { FeatureAccumulator } from './features.js';
 import { PositionAccumulator, type TokenError } from './positions.js';
-import type { SaeIdentity } from './stats-store.js';
+import type { FeaturePages, SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
 import type { SaeStats } from '../../shared/stats.js';
+import { TopExamples, type WindowRows } from './top-examples.js';
 import type { WindowBatch } from './windows.js';
 
 export interface SaeAccumulatorOptions {
@@ -15,6 +16,8 @@ export interface SaeAccumulatorOptions {
   quantileBuckets: number;
   relativeAccuracy: number;
   withLosses: boolean;
+  /** Examples kept per feature; 0 keeps none. */
+  examples: number;
 }
 
 /** Per-token losses of one batch [batch·sequence]: the clean model, x spliced to x̂, x zeroed. */
@@ -31,6 +34,10 @@ export class SaeAccumulator {
   #features: FeatureAccumulator;
   #positions: PositionAccumulator;
   #summary: SummaryAccumulator;
+  #examples: TopExamples | undefined;
+  /** Windows folded so far: the run-order index of the next batch's first window. */
+  #windows = 0;
+  #rows: WindowRows;
 
   constructor(options: SaeAccumulatorOptions) {
     this.options = options;
@@ -38,19 +45,32 @@ export class SaeAccumulator {
     this.#features = new FeatureAccumulator(options);
     this.#positions = new PositionAccumulator(options);
     this.#summary = new SummaryAccumulator(options.inputSize);
+    if (options.examples > 0) this.#examples = new TopExamples(options.featureCount, options.examples);
+    this.#rows = { features: new Float32Array(0), featureCount: options.featureCount, firstRow: 0, length: 0 };
   }
 
   /** Folds every valid token of the batch; position 0 counts for positions only, padding for nothing. */
   addEncoded(encoded: EncodedBatch, batch: WindowBatch): void {
     const { inputSize, featureCount } = this.options;
-    forEachToken(batch, (row, position) => {
+    forEachToken(batch, (row, position, length) => {
       const active = this.#active.collect(encoded.features, row * featureCount, featureCount);
       const error = tokenError(encoded.input, encoded.reconstruction, row * inputSize, inputSize);
       this.#positions.addToken(position, active, error);
       if (position === 0) return;
       this.#features.add(active);
+      if (this.#examples) this.#addExamples(active, { encoded, batch, row, position, length });
       this.#summary.addToken(encoded.input, row * inputSize, error);
     });
+    this.#windows += batch.batch;
+  }
+
+  /** The kept examples copy their context from the token's window, described once per token without allocating. */
+  #addExamples(active: ActiveValues, token: { encoded: EncodedBatch; batch: WindowBatch; row: number; position: number; length: number }): void {
+    const rows = this.#rows;
+    rows.features = token.encoded.features;
+    rows.firstRow = token.row - token.position;
+    rows.length = token.length;
+    this.#examples!.add(active, this.#windows + Math.floor(token.row / token.batch.sequence), token.position, rows);
   }
 
   /** Folds the losses of every position that has a next token within its window. */
@@ -69,6 +89,11 @@ export class SaeAccumulator {
 
   features(): SaeStats['features'] {
     return this.#features.result(this.#summary.tokens);
+  }
+
+  /** The kept examples (none when examples are off) and the histograms, binned against the finished features' max. */
+  pages(features: SaeStats['features']): FeaturePages {
+    return { examples: this.#examples?.result(), histograms: this.#features.histograms(features.max) };
   }
 
   positions(): SaeStats['positions'] {

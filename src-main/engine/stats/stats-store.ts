@@ -1,6 +1,20 @@
 import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from '../../shared/stats.js';
+import type { FeatureExamples } from './top-examples.js';
 
 export type SaeIdentity = Pick<SaeStats, 'hook' | 'd_in' | 'd_sae'>;
+
+/** What a feature page reads from a run of one SAE: its kept examples (absent when off) and 32-bin histograms. */
+export interface FeaturePages {
+  examples?: FeatureExamples;
+  /** [d_sae × 32] counts, binned against each feature's max (see histogram.ts). */
+  histograms: Uint32Array;
+}
+
+/** The token ids (valid length only) of every window some example points at, by window index; `perFeature` 0 means off. */
+export interface ExampleWindows {
+  perFeature: number;
+  windows: Map<number, Int32Array>;
+}
 
 /** Where a run puts its statistics, one family at a time so each stage line follows a real write. */
 export interface StatsStore {
@@ -9,12 +23,16 @@ export interface StatsStore {
   saveFeatures(index: number, features: FeatureStats): void;
   savePositions(index: number, positions: PositionStats): void;
   saveSummary(index: number, summary: SaeSummary): void;
+  saveFeaturePages(index: number, pages: FeaturePages): void;
+  saveExampleWindows(windows: ExampleWindows): void;
 }
 
 /** Keeps a run's statistics in memory: for tests and for runs that only export. */
 export class MemoryStatsStore implements StatsStore {
   #run: RunDescription | undefined;
   #saes: Partial<SaeStats>[] = [];
+  readonly pages: FeaturePages[] = [];
+  windows: ExampleWindows | undefined;
 
   saveRun(description: RunDescription): void {
     this.#run = description;
@@ -34,6 +52,14 @@ export class MemoryStatsStore implements StatsStore {
 
   saveSummary(index: number, summary: SaeSummary): void {
     this.#saes[index].summary = summary;
+  }
+
+  saveFeaturePages(index: number, pages: FeaturePages): void {
+    this.pages[index] = pages;
+  }
+
+  saveExampleWindows(windows: ExampleWindows): void {
+    this.windows = windows;
   }
 
   /** The stored run; throws if a family is missing, since that means the run did not finish. */

@@ -19,7 +19,7 @@ function meanStdSeries(sae: SaeStats, color: string, settings: FigureSettings): 
   const { mean, std, count } = sae.features;
   const data = packTriples(mean.length, (feature) => (count[feature] > 0 ? [mean[feature], std[feature]] : undefined));
   const formatter = (value: number[]) => featureTooltip(sae, value[2]);
-  return largeScatter({ name: layerLabel(sae.hook), panel: 0, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['mean', 'std', 'feature'], formatter });
+  return largeScatter({ name: layerLabel(sae.hook), panel: 0, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['mean', 'std', 'feature'], formatter, hook: sae.hook });
 }
 
 function rankedMeanSeries(sae: SaeStats, color: string, settings: FigureSettings): ScatterSeriesOption {
@@ -27,7 +27,7 @@ function rankedMeanSeries(sae: SaeStats, color: string, settings: FigureSettings
   const order = liveOrder(mean, count);
   const data = packRanked(order, (feature) => mean[feature]);
   const formatter = (value: number[]) => featureTooltip(sae, value[2]);
-  return largeScatter({ name: layerLabel(sae.hook), panel: 1, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['rank', 'mean', 'feature'], formatter });
+  return largeScatter({ name: layerLabel(sae.hook), panel: 1, data, color, size: settings.pointSize, opacity: settings.layerOpacity, dimensions: ['rank', 'mean', 'feature'], formatter, hook: sae.hook });
 }
 
 export function buildLayersCombinedOption(stats: StatsExport, settings: FigureSettings): EChartsOption {

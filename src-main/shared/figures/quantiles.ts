@@ -31,7 +31,7 @@ function panelSeries(sae: SaeStats, panel: number, settings: FigureSettings): Sc
   return levels.map((level, k) => {
     const data = packRanked(order, (feature) => (values[k][feature] > 0 ? values[k][feature] : undefined));
     const formatter = (value: number[]) => describeFeature(sae, value[2]);
-    return largeScatter({ name: levelName(level), panel, data, color: colors[k], size: settings.pointSize, dimensions: ['rank', 'value', 'feature'], formatter });
+    return largeScatter({ name: levelName(level), panel, data, color: colors[k], size: settings.pointSize, dimensions: ['rank', 'value', 'feature'], formatter, hook: sae.hook });
   });
 }
 

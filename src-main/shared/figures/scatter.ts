@@ -10,9 +10,12 @@ export function largeScatter(options: {
   opacity?: number;
   dimensions: string[];
   formatter: (value: number[]) => string;
+  /** The SAE whose features the triples index: makes each point a link to its feature page (see feature-links.ts). */
+  hook?: string;
 }): ScatterSeriesOption {
   return {
     type: 'scatter',
+    ...(options.hook ? { id: featureSeriesId(options.hook, options.panel, options.name) } : {}),
     name: options.name,
     xAxisIndex: options.panel,
     yAxisIndex: options.panel,
@@ -28,6 +31,19 @@ export function largeScatter(options: {
     emphasis: { disabled: true },
     tooltip: { formatter: (params) => options.formatter((params as { value: number[] }).value) },
   };
+}
+
+const FEATURE_SERIES = 'features';
+
+/** A series id naming the SAE whose feature indices its triples carry third. */
+export function featureSeriesId(hook: string, panel: number, name: string): string {
+  return [FEATURE_SERIES, hook, panel, name].join('|');
+}
+
+/** The hook a feature series id names, or undefined for any other series. */
+export function hookOfSeries(id: unknown): string | undefined {
+  const parts = typeof id === 'string' ? id.split('|') : [];
+  return parts[0] === FEATURE_SERIES && parts.length >= 4 ? parts[1] : undefined;
 }
 
 /** Packs [x, y, index] triples for the indices where point(index) gives a point. */

@@ -58,6 +58,8 @@ export const RUN_SETTINGS_SCHEMA = {
     value: 'X',
     group: 'Forward pass',
   },
+  // Twenty fill a page; each costs 46 bytes per feature (with its ±8 activations) while the run lasts, so past 1,000 they outweigh the sketch.
+  examples: { type: 'integer', min: 0, max: 1000, default: 20, label: 'Examples per feature', hint: 'Top activating examples kept per feature for feature pages (0: none)', group: 'Forward pass' },
   ce: { type: 'boolean', default: false, label: 'LM losses', hint: 'Also compute LM losses: clean, spliced and zero-ablated', group: 'Forward pass' },
 } as const satisfies SettingsSchema;
 

@@ -114,6 +114,7 @@ describe('run settings', () => {
       'Layer 1 - Computed and stored feature-level stats',
       'Layer 1 - Computed and stored position-level stats',
       'Layer 1 - Computed and stored summary stats',
+      expect.stringMatching(/^Stored the tokens of \d+ example windows$/),
     ]);
   });
 
