@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: BenchOpti
   match: () => import('./match.js'),
   pages: () => import('./pages.js'),
   generate: () => import('./generate.js'),
+  residual: () => import('./residual.js'),
 };
 
 interface Flag {
@@ -20,7 +21,7 @@ interface Flag {
 /** Every benchmark's flags, with the defaults the benchmarks rely on. */
 const FLAGS: Record<string, Flag> = {
   device: { description: `Execution provider: ${DEVICES.join('|')}`, default: RUN_SETTINGS_SCHEMA.device.default },
-  samples: { description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },
+  samples: { description: 'Comma-separated sample counts to compare (stats, residual)', default: '100,400' },
   layers: { description: 'Comma-separated layer counts with SAEs (stats)', default: '1,12' },
   examples: { description: 'Examples per feature; the largest sample count also runs with none to show their cost (stats)', default: String(RUN_SETTINGS_SCHEMA.examples.default) },
   contexts: { description: 'Comma-separated window lengths to time (model)', default: '128,1024' },

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RESIDUAL_LENS_KEYS, RESIDUAL_MATRIX_KEYS, type MassiveDims, type ResidualRunDescription, type ResidualStats, type Series, type TextInspection } from '../shared/residual.js';
-import { requireFinishedRun } from './runs.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 
 type ArrayKey = (typeof RESIDUAL_MATRIX_KEYS)[number] | (typeof RESIDUAL_LENS_KEYS)[number];
 
@@ -30,7 +30,7 @@ export function saveResidualStats(db: Database.Database, runId: string, stats: R
     }
   }
   const header: ResidualHeader = { run: stats.run, layers: stats.layers, massive: stats.massive, arrays };
-  db.prepare('INSERT OR REPLACE INTO residual_statistics (run_id, header, data) VALUES (?, ?, ?)').run(runId, JSON.stringify(header), Buffer.from(data.buffer));
+  writeRow(db, runId, { header: JSON.stringify(header), data: Buffer.from(data.buffer) });
 }
 
 /** A finished residual run's statistics ('latest': the newest residual run). */
@@ -53,7 +53,7 @@ export function loadResidualStats(db: Database.Database, idOrLatest: string): Re
 
 /** Stores one inspected text as its run's header (see migration 010), replacing an earlier attempt's. */
 export function saveInspection(db: Database.Database, runId: string, inspection: TextInspection): void {
-  db.prepare('INSERT OR REPLACE INTO residual_statistics (run_id, header, data) VALUES (?, ?, ?)').run(runId, JSON.stringify(inspection), Buffer.alloc(0));
+  writeRow(db, runId, { header: JSON.stringify(inspection), data: Buffer.alloc(0) });
 }
 
 /** A finished inspect run's answer ('latest': the newest inspect run). */
@@ -62,4 +62,11 @@ export function loadInspection(db: Database.Database, idOrLatest: string): TextI
   const row = db.prepare('SELECT header FROM residual_statistics WHERE run_id = ?').get(run.id) as { header: string } | undefined;
   if (!row) throw new Error(`Inspect run '${run.id}' finished without a stored answer.`);
   return JSON.parse(row.header) as TextInspection;
+}
+
+/** Only while the run is active, so a late write from a cancelled job cannot bring its row back. */
+function writeRow(db: Database.Database, runId: string, row: { header: string; data: Buffer }): void {
+  writeWhileActive(db, runId, () => {
+    db.prepare('INSERT OR REPLACE INTO residual_statistics (run_id, header, data) VALUES (?, ?, ?)').run(runId, row.header, row.data);
+  });
 }

@@ -28,8 +28,21 @@ export function runSummary(run: RunRecord): { title: string; details: string } {
       const name = run.kind === 'steer' ? 'Steering' : 'Generation';
       return { title: `${name} · ${model}${saes ? ` · ${saes}` : ''}`, details: `${s.prompts.length} prompt${s.prompts.length === 1 ? '' : 's'} · ${s.maxNewTokens} new tokens · ${sampling}${steering}` };
     }
-    default:
-      return { title: `${run.kind} · ${model}`, details: 'samples' in run.settings ? `${run.settings.samples} samples` : '' };
+    case 'residual': {
+      const s = run.settings;
+      const extras = `${s.ablate !== 'none' ? ` · ${s.ablate}` : ''}${s.logitLens ? '' : ' · no logit lens'}`;
+      return { title: `Residual stream · ${model} · ${fileName(s.dataset)}`, details: `${s.samples} samples · context ${s.context ?? 'auto'} · ${s.packing} · device ${s.device} · batch ${s.batchSize}${extras}` };
+    }
+    case 'inspect-text': {
+      const s = run.settings;
+      const text = s.text.length > 60 ? `${s.text.slice(0, 57)}…` : s.text;
+      return { title: `Text inspector · ${model}${saes ? ` · ${saes}` : ''}`, details: `"${text}" · device ${s.device}` };
+    }
+    default: {
+      // Kinds added later read here until they get a case of their own.
+      const other = run as RunRecord;
+      return { title: `${other.kind} · ${model}`, details: 'samples' in other.settings ? `${other.settings.samples} samples` : '' };
+    }
   }
 }
 
@@ -38,5 +51,6 @@ export function openLabel(run: RunRecord): string {
   if (run.kind === 'match') return 'Open match';
   if (run.kind === 'correlate') return 'Open correlation';
   if (run.kind === 'steer' || run.kind === 'generate') return 'Open continuations';
+  if (run.kind === 'inspect-text') return 'Open in the inspector';
   return 'Open figures';
 }

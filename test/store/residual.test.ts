@@ -37,3 +37,13 @@ describe('residual store', () => {
     expect(() => loadResidualStats(db, other.id)).toThrow(`Run '${other.id}' is a statistics run, not a residual run.`);
   });
 });
+
+describe('residual store writes', () => {
+  it('refuses a late write for a cancelled run, so its results never come back', () => {
+    const db = openDatabase(':memory:');
+    const run = createRun(db, 'residual', RESIDUAL_SETTINGS);
+    setRunState(db, run.id, 'cancelled');
+    expect(() => saveResidualStats(db, run.id, sampleResidualStats())).toThrow('Cancelled by the user.');
+    expect(db.prepare('SELECT COUNT(*) AS rows FROM residual_statistics').get()).toEqual({ rows: 0 });
+  });
+});

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { writeWholeFile } from '../../engine/files.js';
 import { residualToJson } from '../../engine/residual/export.js';
 import { DEFAULT_RESIDUAL_SETTINGS, type ResidualSettings } from '../../shared/settings/residual-settings.js';
 import { EMBEDDING_ABLATIONS, PACKINGS } from '../../shared/settings/run-settings.js';
@@ -60,7 +60,7 @@ function settingsFromOptions(options: ParsedOptions): ResidualSettings {
 export function writeResidualExport(databasePath: string, runName: string, path: string): void {
   const db = openDatabase(databasePath);
   try {
-    writeFileSync(path, residualToJson(loadResidualStats(db, runName)));
+    writeWholeFile(path, residualToJson(loadResidualStats(db, runName)));
   } finally {
     db.close();
   }
