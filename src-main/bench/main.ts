@@ -7,11 +7,13 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: BenchOpti
   model: () => import('./model.js'),
   stats: () => import('./stats.js'),
   match: () => import('./match.js'),
+  generate: () => import('./generate.js'),
 };
 
 interface Flag {
   description: string;
-  default: string;
+  /** Absent where the default depends on another flag, such as the model sizes on --family. */
+  default?: string;
 }
 
 /** Every benchmark's flags, with the defaults the benchmarks rely on. */
@@ -23,16 +25,21 @@ const FLAGS: Record<string, Flag> = {
   batches: { description: 'Windows per forward, one per context (model)', default: '8,1' },
   repeats: { description: 'Timed forwards per context; the fastest counts (model)', default: '5' },
   'peak-size': { description: 'Side of the square MatMul that gives the peak (model)', default: '2048' },
-  'model-layers': { description: 'Transformer blocks of the random GPT-2 (model)', default: '12' },
-  'model-width': { description: 'Width (d_model) of the random GPT-2 (model), and of the SAEs (match)', default: '768' },
+  family: { description: 'Architecture of the random model: gpt2|llama|gemma2|neox (model)', default: 'gpt2' },
+  'model-layers': { description: 'Transformer blocks of the random model (model; 12 for gpt2, 16 otherwise)' },
+  'model-width': { description: 'Width (d_model) of the random model (model; 768 for gpt2, 2048 otherwise), and of the SAEs (match)' },
+  'model-heads': { description: 'Attention heads of the random model (model; 12 for gpt2, 32 otherwise)' },
+  'model-kv-heads': { description: 'Key-value heads of a llama or gemma2 model (model; 8)' },
+  'model-context': { description: 'Context length of the random model (model; 1024)' },
+  'model-vocab': { description: 'Vocabulary of a llama, gemma2 or neox model (model; 32000)' },
   features: { description: 'Features of each SAE (match)', default: '24576' },
-  'model-heads': { description: 'Attention heads of the random GPT-2 (model)', default: '12' },
-  'model-context': { description: 'Context length of the random GPT-2 (model)', default: '1024' },
-  'model-seed': { description: "Seed of the random GPT-2's weights (model)", default: '7' },
+  'new-tokens': { description: 'Tokens to generate greedily (generate)', default: '256' },
+  'prompt-tokens': { description: 'Tokens of the prompt they follow (generate)', default: '8' },
+  'model-seed': { description: "Seed of the random model's weights (model)", default: '7' },
 };
 
 function help(): string {
-  const rows = Object.entries(FLAGS).map(([name, flag]) => `  ${`--${name} N`.padEnd(22)} ${flag.description} (default: ${flag.default})`);
+  const rows = Object.entries(FLAGS).map(([name, flag]) => `  ${`--${name} N`.padEnd(22)} ${flag.description}${flag.default === undefined ? '' : ` (default: ${flag.default})`}`);
   const usage = `Usage: npm run bench -- NAME [options]   (NAME: ${Object.keys(BENCHMARKS).join(', ')})`;
   return [usage, '', 'Prints figures against the targets; tests check correctness only.', '', 'Options:', ...rows].join('\n');
 }

@@ -27,6 +27,15 @@ describe('sae-studio bench model', () => {
     expect(stdout).toMatch(/^Peak memory: \d+ MB RSS for \d+ MB of float32 weights \([\d.]+×; target < 2×\)$/m);
   });
 
+  it('benchmarks a Llama-shaped model of the sizes asked for, against the tighter memory target', () => {
+    const flags = [...TINY, '--family', 'llama', '--model-kv-heads', '2', '--model-vocab', '300', '--batches', '2'];
+    const { code, stdout, models } = bench(flags);
+    expect(code).toBe(0);
+    expect(models).toEqual(['sae-studio-bench-llama-2x32-h4-kv2-v300-c64-s7']);
+    expect(stdout).toMatch(/^Context 32, batch 2, losses on: \d+ tokens\/s, [\d.]+ GFLOP\/s$/m);
+    expect(stdout).toMatch(/^Peak memory: \d+ MB RSS for \d+ MB of float32 weights \([\d.]+×; target < 1.3×\)$/m);
+  });
+
   it.each([
     [['--contexts', '8,16,32', '--batches', '4,1'], '--batches needs one batch, or one per context in --contexts (3), not 2.'],
     [['--contexts', '128', '--batches', '1'], '--contexts must stay within --model-context (64), not 128.'],

@@ -30,7 +30,9 @@ export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   if (saes.length === 0) throw new InputError('Name at least one SAE to analyze.');
   const shape = listedModelShape(settings.model);
   for (const sae of saes) checkSaeFitsModel({ ...sae, source: sae.path }, shape);
-  const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate });
+  // Without LM losses nothing after the deepest SAE's block runs, so those blocks are never loaded.
+  const layers = settings.ce ? undefined : Math.max(...saes.map((sae) => parseHookName(sae.hook).layer)) + 1;
+  const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate, layers });
   try {
     const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
     return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config) };
