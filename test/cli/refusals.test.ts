@@ -37,7 +37,7 @@ describe('the CLI names the file and the cause', () => {
     const { code, output, errors } = await runCli(args);
     expect(code).toBe(1);
     expect(output).toBe('');
-    expect(errors).toBe("Error: --quantile-buckets must be a number from 2 to 8192, not '1000000000'.");
+    expect(errors).toBe("Error: --quantile-buckets must be a whole number from 2 to 8192, not '1000000000'.");
   });
 
   it('inspect answers a spreadsheet as an unsupported file type', async () => {
