@@ -33,7 +33,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
-    [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number of at least 0, not -1'],
+    [{ settings: { ...RUN_SETTINGS, examples: -1 } }, 'settings.examples must be a whole number from 0 to 1000, not -1'],
     [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, inspect-text, match, not "gossip"'],
     [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
     [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],

@@ -119,7 +119,7 @@ describe('feature examples kept during a statistics run', () => {
   });
 
   it('refuse a negative or fractional number of examples', async () => {
-    await expect(streamed({ ...base, examples: -1 })).rejects.toThrow('The examples per feature must be a whole number from 0 to 1000, not -1.');
+    await expect(streamed({ ...base, examples: -1 })).rejects.toThrow('Examples per feature must be a whole number from 0 to 1000, not -1.');
     await expect(streamed({ ...base, examples: 2.5 })).rejects.toThrow('not 2.5.');
   });
 });
