@@ -56,11 +56,12 @@ function databaseError(path: string, error: unknown): InputError {
   return new InputError(`Cannot open the database ${path}: ${cause}.`, path);
 }
 
-/** Applies, in version order, each migration newer than the database's user_version, one transaction each. */
+/** Applies, in version order, each migration the database has not recorded, one transaction each. */
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((migration) => migration.version > current);
+  // Recorded versions, not user_version: a lower-numbered migration that lands later must still apply.
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version));
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((migration) => !applied.has(migration.version));
   for (const migration of pending) {
     db.transaction(() => {
       migration.up(db);
@@ -69,7 +70,7 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
         migration.name,
         new Date().toISOString(),
       );
-      db.pragma(`user_version = ${migration.version}`);
+      db.pragma(`user_version = ${Math.max(migration.version, db.pragma('user_version', { simple: true }) as number)}`);
     })();
   }
   return pending.map((migration) => migration.version);

@@ -49,6 +49,18 @@ describe('applyMigrations', () => {
     db.close();
   });
 
+  it('applies a lower-numbered migration that arrives after a higher one, once', () => {
+    const db = openDatabase(join(folder, 'studio.db'));
+    const order: string[] = [];
+    const late = { version: 905, name: 'late', up: () => order.push('late') };
+    expect(applyMigrations(db, [{ version: 910, name: 'early', up: () => order.push('early') }])).toEqual([910]);
+    expect(applyMigrations(db, [late])).toEqual([905]);
+    expect(applyMigrations(db, [late])).toEqual([]);
+    expect(order).toEqual(['early', 'late']);
+    expect(db.pragma('user_version', { simple: true })).toBe(910);
+    db.close();
+  });
+
   it('rolls a failing migration back and leaves the version unchanged', () => {
     const db = openDatabase(join(folder, 'studio.db'));
     const before = db.pragma('user_version', { simple: true });
