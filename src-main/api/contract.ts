@@ -10,6 +10,14 @@ export interface RunRecord {
   createdAt: string;
   finishedAt?: string;
   message?: string;
+  /** The user's name or note for the run. */
+  note?: string;
+  /** Windows the run used (fewer than settings.samples when the dataset ran out), once its statistics are stored. */
+  windows?: number;
+  /** The context the run resolved (settings.context, else the SAE's, else the model's). */
+  context?: number;
+  /** The execution provider that ran it. */
+  device?: string;
   /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
   stages: string[];
 }

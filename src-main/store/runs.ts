@@ -13,6 +13,20 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   message: string | null;
+  note: string | null;
+}
+
+/** What a finished run measured about itself: windows used, resolved context, execution provider. */
+interface OutcomeRow {
+  samples: number;
+  context: number;
+  device: string | null;
+}
+
+function outcomeOf(db: Database.Database, id: string): Pick<RunRecord, 'windows' | 'context' | 'device'> {
+  const row = db.prepare('SELECT samples, context, device FROM run_statistics WHERE run_id = ?').get(id) as OutcomeRow | undefined;
+  if (!row) return {};
+  return { windows: row.samples, context: row.context, ...(row.device ? { device: row.device } : {}) };
 }
 
 function stagesOf(db: Database.Database, id: string): string[] {
@@ -28,6 +42,8 @@ function toRecord(db: Database.Database, row: RunRow): RunRecord {
     createdAt: row.created_at,
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     ...(row.message ? { message: row.message } : {}),
+    ...(row.note ? { note: row.note } : {}),
+    ...outcomeOf(db, row.id),
     stages: stagesOf(db, row.id),
   };
 }

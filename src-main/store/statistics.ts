@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../engine/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
-import type { SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import type { RunDetails, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -32,10 +32,10 @@ const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 /** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
   return {
-    saveRun(run: RunDescription) {
+    saveRun(run: RunDescription, details: RunDetails) {
       db.prepare(
-        'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing);
+        'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing, device) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing, details.device);
     },
     saveSae(index: number, sae: SaeIdentity) {
       db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(

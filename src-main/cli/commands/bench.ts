@@ -9,7 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOpt
 export const benchCommand: Command = {
   name: 'bench',
   summary: `Run a benchmark and print its figures: ${Object.keys(BENCHMARKS).join(', ')}`,
-  positionals: 'NAME [options]',
+  positionals: 'NAME',
   options: {
     device: deviceFlag(),
     samples: { type: 'string', value: 'N', description: 'Comma-separated sample counts to compare (stats)', default: '100,400' },

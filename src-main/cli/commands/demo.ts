@@ -5,7 +5,7 @@ import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
-import { choiceOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
 import { loadStats, writeExport } from './export.js';
 
@@ -13,7 +13,6 @@ import { loadStats, writeExport } from './export.js';
 const DEMO_SAMPLES = 96;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
-const DEMO_DATABASE_FILE = 'resources/demo/studio.db';
 /** PNGs at twice the figure size stay sharp on high-density screens. */
 const DEMO_PNG_SCALE = 2;
 
@@ -29,11 +28,12 @@ export const demoCommand: Command = {
     'font-scale': numberFlag('Multiply figure font sizes, e.g. 2 for slides', 1, 'X'),
     scale: numberFlag('PNG pixels per figure pixel', DEMO_PNG_SCALE, 'X'),
     out: { type: 'string', value: 'DIR', description: `Where stats.json and the figures go (default: ${DEMO_OUTPUT_FOLDER} in the package)` },
-    db: { type: 'string', value: 'FILE', description: `Studio database (default: ${DEMO_DATABASE_FILE} in the package)` },
+    db: databaseFlag(),
   },
   async run(options) {
     const outDir = pathOption(options, 'out', DEMO_OUTPUT_FOLDER);
-    const databasePath = pathOption(options, 'db', DEMO_DATABASE_FILE);
+    // The CLI's own database, so the README's next commands (runs, export latest, figures latest) find this run.
+    const databasePath = databaseOption(options);
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
     const run = await analyzeInJob(demoSettings(options), databasePath);
     mkdirSync(outDir, { recursive: true });

@@ -4,7 +4,7 @@ import { openDatabase } from '../../store/database.js';
 import { listRuns } from '../../store/runs.js';
 import { databaseFlag, databaseOption, type Command } from '../command.js';
 
-const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
+const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE'] as const;
 
 function rowOf(run: RunRecord): string[] {
   return [
@@ -13,9 +13,17 @@ function rowOf(run: RunRecord): string[] {
     run.createdAt.slice(0, 19).replace('T', ' '),
     basename(run.settings.model),
     String(run.settings.saes.length),
-    String(run.settings.samples),
+    samplesCell(run),
+    run.device ?? '',
     run.message ?? '',
   ];
+}
+
+/** The windows used, and the request beside them when the dataset held fewer. */
+function samplesCell(run: RunRecord): string {
+  const requested = run.settings.samples;
+  if (run.windows === undefined || run.windows === requested) return String(requested);
+  return `${run.windows} of ${requested}`;
 }
 
 /** Left-aligned columns as wide as their widest cell. */
