@@ -1,5 +1,6 @@
-import type { FigureExportSettings } from '../engine/figures/export-settings.js';
-import type { RunSettings, StatsExport } from '../engine/stats/types.js';
+import type { FigureExportSettings } from '../shared/figures/export-settings.js';
+import type { RunSettings } from '../shared/settings/run-settings.js';
+import type { StatsExport } from '../shared/stats.js';
 
 export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 

@@ -1,4 +1,4 @@
-import { describeError, InputError } from '../engine/errors.js';
+import { describeError, InputError } from '../shared/errors.js';
 import type { Channel, RequestOf, ResponseOf } from './contract.js';
 import { isChannel, validateRequest } from './validate.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { describeError } from '../engine/errors.js';
+import { describeError } from '../shared/errors.js';
 import { listLibraryItems, removeLibraryItem, saveLibraryItem, type LibraryEntry } from '../store/library.js';
 import type { LibraryItem, LibraryKind } from './contract.js';
 

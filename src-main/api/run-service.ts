@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { describeError, InputError } from '../engine/errors.js';
+import { describeError, InputError } from '../shared/errors.js';
 import { CancelledError } from '../engine/progress.js';
-import type { RunSettings } from '../engine/stats/types.js';
+import type { RunSettings } from '../shared/settings/run-settings.js';
 import { openDatabase } from '../store/database.js';
 import { appendStage, createRun, getRun, INTERRUPTED_MESSAGE, listRuns, markInterruptedRuns, setRunState } from '../store/runs.js';
 import { JobFailedError, ProcessJobLauncher, type JobHandle, type JobLauncher } from '../workers/process-adapter.js';

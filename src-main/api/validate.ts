@@ -1,7 +1,6 @@
-import { InputError } from '../engine/errors.js';
-import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../engine/figures/export-settings.js';
-import { DEVICES, EMBEDDING_ABLATIONS } from '../engine/model/types.js';
-import { PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../engine/stats/types.js';
+import { InputError } from '../shared/errors.js';
+import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../shared/figures/export-settings.js';
+import { DEVICES, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../shared/settings/run-settings.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
 import { PayloadReader } from './payload-reader.js';
 

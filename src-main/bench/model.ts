@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { ParsedOptions } from '../cli/command.js';
 import { choiceOption, integerOption } from '../cli/command.js';
 import { writeDemoModel, type DemoModelOptions } from '../engine/demo/model.js';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
 import { openModel } from '../engine/model/open.js';
-import { DEVICES, type Device, type LanguageModel, type ModelConfig } from '../engine/model/types.js';
+import { DEVICES, type Device } from '../shared/settings/run-settings.js';
+import { type LanguageModel, type ModelConfig } from '../engine/model/types.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { countList, measureInChild, megabytes, openPeakMatMul, peakRss, replyToParent, seconds, type PeakMatMul } from './shared.js';
 

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ParsedOptions } from '../cli/command.js';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
 import { createSession, floatTensor } from '../engine/onnx/session.js';

@@ -7,7 +7,7 @@ import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { writeDemoModel } from '../engine/demo/model.js';
 import { normalSampler } from '../engine/demo/random.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
-import { DEVICES } from '../engine/model/types.js';
+import { DEVICES } from '../shared/settings/run-settings.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
 import { countList, measureInChild, megabytes } from './shared.js';

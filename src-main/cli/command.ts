@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../engine/errors.js';
-import { DEVICES, type Device } from '../engine/model/types.js';
-import { DEFAULT_RUN_SETTINGS } from '../engine/stats/types.js';
+import { InputError } from '../shared/errors.js';
+import { DEFAULT_RUN_SETTINGS, DEVICES, type Device } from '../shared/settings/run-settings.js';
 import { defaultDatabasePath } from '../store/database.js';
 
 export interface OptionSpec {

@@ -1,4 +1,4 @@
-import { describeError } from '../engine/errors.js';
+import { describeError } from '../shared/errors.js';
 import { VERBOSE_VARIABLE } from '../engine/verbose.js';
 import { commandHelp, parseCommandLine, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';

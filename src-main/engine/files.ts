@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { InputError } from './errors.js';
+import { InputError } from '../shared/errors.js';
 
 export function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();

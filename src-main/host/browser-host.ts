@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { describeError, InputError } from '../engine/errors.js';
+import { describeError, InputError } from '../shared/errors.js';
 import { dispatch, type ApiReply } from '../api/dispatch.js';
 import type { Studio } from '../api/studio.js';
-import { EVENTS_PATH, TOKEN_QUERY } from './protocol.js';
+import { EVENTS_PATH, TOKEN_QUERY } from '../shared/host-protocol.js';
 import { refusal, tokenCookieName, type Gate } from './security.js';
 import { rendererIndex, sendFile, staticFile } from './static-files.js';
 import { storeUpload } from './uploads.js';

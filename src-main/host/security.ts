@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_HEADER, TOKEN_QUERY } from './protocol.js';
+import { TOKEN_HEADER, TOKEN_QUERY } from '../shared/host-protocol.js';
 
 export function createToken(): string {
   return randomBytes(24).toString('base64url');

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 
 export interface UploadTarget {
   /** Groups the files of one dropped folder; absent for a single file. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 /** Set by the Electron main to a better-sqlite3 build for Electron's ABI; job processes inherit it. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { RunRecord, RunState } from '../api/contract.js';
-import { InputError } from '../engine/errors.js';
-import type { RunSettings } from '../engine/stats/types.js';
+import { InputError } from '../shared/errors.js';
+import type { RunSettings } from '../shared/settings/run-settings.js';
 
 export const ACTIVE_STATES: readonly RunState[] = ['queued', 'running'];
 

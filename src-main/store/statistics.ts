@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { RunDetails, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import type {
@@ -10,7 +10,7 @@ import type {
   SaeStats,
   SaeSummary,
   StatsExport,
-} from '../engine/stats/types.js';
+} from '../shared/stats.js';
 
 export type StatisticFamily = 'features' | 'positions' | 'summary';
 

@@ -1,5 +1,5 @@
 import type { AnalyzePayload } from '../api/run-service.js';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { runStatistics } from '../engine/stats/run.js';
 import { openDatabase } from '../store/database.js';
 import { createStatsStore } from '../store/statistics.js';

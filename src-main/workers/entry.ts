@@ -1,4 +1,4 @@
-import { describeError } from '../engine/errors.js';
+import { describeError } from '../shared/errors.js';
 import { CancelledError } from '../engine/progress.js';
 import { loadJob, type JobContext } from './jobs.js';
 import type { ParentMessage, WorkerMessage } from './protocol.js';

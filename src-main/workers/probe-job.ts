@@ -1,4 +1,4 @@
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../shared/errors.js';
 import { throwIfCancelled } from '../engine/progress.js';
 import type { JobHandler } from './jobs.js';
 

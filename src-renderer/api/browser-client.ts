@@ -1,6 +1,6 @@
 import type { AppEvent, Channel, RequestOf, ResponseOf, WindowApi } from '../../src-main/api/contract.js';
 import type { ApiReply } from '../../src-main/api/dispatch.js';
-import { EVENTS_PATH, TOKEN_HEADER, TOKEN_QUERY } from '../../src-main/host/protocol.js';
+import { EVENTS_PATH, TOKEN_HEADER, TOKEN_QUERY } from '../../src-main/shared/host-protocol.js';
 import { relativePathOf } from './drop-files.js';
 import { ApiError } from './errors.js';
 

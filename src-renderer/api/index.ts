@@ -1,5 +1,5 @@
 import type { WindowApi } from '../../src-main/api/contract.js';
-import { TOKEN_QUERY } from '../../src-main/host/protocol.js';
+import { TOKEN_QUERY } from '../../src-main/shared/host-protocol.js';
 import { BrowserClient } from './browser-client.js';
 import { walkDrop } from './drop-files.js';
 

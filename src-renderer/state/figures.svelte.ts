@@ -1,8 +1,8 @@
 import type { FigureExportRequest, FigureFormat } from '../../src-main/api/contract.js';
-import { DEFAULT_EXPORT_SETTINGS, rasterizeFlag, type FigureExportSettings, type RasterizeMode } from '../../src-main/engine/figures/export-settings.js';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import { DEFAULT_EXPORT_SETTINGS, rasterizeFlag, type FigureExportSettings, type RasterizeMode } from '../../src-main/shared/figures/export-settings.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { getApi } from '../api/index.js';
-import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../figures/settings.js';
+import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../src-main/shared/figures/settings.js';
 import { messageOf } from './errors.js';
 
 export interface ExportChoices {

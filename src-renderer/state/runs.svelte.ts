@@ -1,5 +1,5 @@
 import type { AppEvent, RunRecord } from '../../src-main/api/contract.js';
-import type { RunSettings } from '../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { getApi } from '../api/index.js';
 import { messageOf } from './errors.js';
 

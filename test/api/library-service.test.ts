@@ -3,7 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expandPath, LibraryService, type Recognizer } from '../../src-main/api/library-service.js';
-import { InputError } from '../../src-main/engine/errors.js';
+import { InputError } from '../../src-main/shared/errors.js';
 import { openDatabase } from '../../src-main/store/database.js';
 
 /** Small real recognisers over real files, standing in for the engine's loaders. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch.js';
 import { Studio } from '../../src-main/api/studio.js';
-import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
 import { RUN_SETTINGS, storeFinishedRun } from '../helpers/runs.js';
 

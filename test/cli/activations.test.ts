@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allHookNames } from '../../src-main/engine/model/hooks.js';
+import { allHookNames } from '../../src-main/shared/hooks.js';
 import { maxDifference, reference } from '../engine/model/onnx-helpers.js';
 import { writeTinyModel } from '../engine/model/tiny-model.js';
 

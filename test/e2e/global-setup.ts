@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { describeError } from '../../src-main/engine/errors.js';
+import { describeError } from '../../src-main/shared/errors.js';
 import { ensureRenderer } from '../../src-main/host/renderer-build.js';
 
 declare module 'vitest' {

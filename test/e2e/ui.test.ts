@@ -5,10 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src-main/engine/demo/model.js';
 import { ensureDemoSaes } from '../../src-main/engine/demo/saes.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/engine/stats/types.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, type RunSettings } from '../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
-import { FIGURE_FAMILIES } from '../../src-renderer/figures/families.js';
+import { FIGURE_FAMILIES } from '../../src-main/shared/figures/families.js';
 import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
 
 // The demo's generators, into a folder of this test's own, so a fresh clone needs no earlier `npm run demo`.

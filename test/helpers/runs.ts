@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { RunSettings, StatsExport } from '../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore } from '../../src-main/store/statistics.js';

@@ -1,6 +1,6 @@
 import { standardNormal, uniformSampler } from '../../src-main/engine/demo/random.js';
 import { DENSE_DENSITY } from '../../src-main/engine/stats/summary.js';
-import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../src-main/engine/stats/types.js';
+import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../src-main/shared/stats.js';
 
 export interface SyntheticOptions {
   layers?: number;

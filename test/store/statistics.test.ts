@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/store/database.js';
 import { createRun } from '../../src-main/store/runs.js';
 import { loadRunStats } from '../../src-main/store/statistics.js';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../../src-main/shared/stats.js';
 import { sampleExport } from '../engine/stats/sample-stats.js';
 import { RUN_SETTINGS, saveStats } from '../helpers/runs.js';
 

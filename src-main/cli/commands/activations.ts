@@ -1,8 +1,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { InputError } from '../../engine/errors.js';
-import { allHookNames, hookName, parseHookName } from '../../engine/model/hooks.js';
+import { InputError } from '../../shared/errors.js';
+import { allHookNames, hookName, parseHookName } from '../../shared/hooks.js';
 import { openModel } from '../../engine/model/open.js';
-import { EMBEDDING_ABLATIONS, type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
+import { EMBEDDING_ABLATIONS } from '../../shared/settings/run-settings.js';
+import { type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
 import { choiceOption, deviceFlag, deviceOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 interface Activations {

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { RunService } from '../../api/run-service.js';
 import type { RunRecord } from '../../api/contract.js';
-import { InputError } from '../../engine/errors.js';
-import { EMBEDDING_ABLATIONS } from '../../engine/model/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../engine/stats/types.js';
+import { InputError } from '../../shared/errors.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { terminalProgress } from '../progress.js';
 import { loadStats, writeExport } from './export.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { deviceFlag, type Command, type ParsedOptions } from '../command.js';
 
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
-import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../engine/stats/types.js';
+import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { analyzeInJob } from './analyze.js';
 import { loadStats, writeExport } from './export.js';

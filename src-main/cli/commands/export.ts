@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { statsToJson } from '../../engine/stats/export.js';
-import type { StatsExport } from '../../engine/stats/types.js';
+import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
-import { InputError } from '../../engine/errors.js';
-import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../engine/figures/export-settings.js';
-import type { StatsExport } from '../../engine/stats/types.js';
+import { InputError } from '../../shared/errors.js';
+import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../shared/figures/export-settings.js';
+import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
-import { FIGURE_FAMILIES } from '../../../src-renderer/figures/families.js';
+import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
 import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 const PNG_SCALE = 1;

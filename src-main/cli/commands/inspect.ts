@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { engineRecognizers } from '../../api/recognizers.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { inspectSae } from '../../engine/sae/registry.js';
 import type { Command } from '../command.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { DEMO_MODEL_SETTINGS } from '../../engine/demo/model.js';
 import { demoActivationSamples, DEMO_SAE_SETTINGS, writeDemoSaes, type DemoSaeOptions } from '../../engine/demo/saes.js';
 import { integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';

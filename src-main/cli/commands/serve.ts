@@ -1,4 +1,4 @@
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../shared/errors.js';
 import { openInBrowser } from '../../host/open-browser.js';
 import { ensureRenderer } from '../../host/renderer-build.js';
 import { startServing } from '../../host/serve.js';

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isFile } from '../files.js';
 import type { DatasetAdapter } from './adapter.js';
 import { csvAdapter } from './formats/csv.js';

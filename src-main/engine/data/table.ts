@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { Dataset, DatasetFormat, DatasetOpenOptions, DatasetRow, LabelValue } from './types.js';
 
 /** What every format parses to before the text column is chosen: named columns and one record per row. */

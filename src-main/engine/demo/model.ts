@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { gpt2TensorShapes, GPT2_KEY_PREFIX } from '../model/families/gpt2/weights.js';
 import { CONFIG_FILE } from '../model/folder.js';
 import { TORCH_DTYPES, type SafetensorsDtype, type TensorToWrite, writeSafetensors } from '../model/safetensors.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hookName } from '../model/hooks.js';
+import { hookName } from '../../shared/hooks.js';
 import { matchModelFolder, readModelFolder } from '../model/folder.js';
 import { referenceForward } from '../model/reference.js';
 import { transpose } from '../sae/files.js';

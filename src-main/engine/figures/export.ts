@@ -2,18 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
-import type { StatsExport } from '../stats/types.js';
-import { InputError } from '../errors.js';
-import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../../src-renderer/figures/families.js';
-import { figureSize } from '../../../src-renderer/figures/frame.js';
-import type { PanelRect } from '../../../src-renderer/figures/grid.js';
-import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from './export-settings.js';
+import type { StatsExport } from '../../shared/stats.js';
+import { InputError } from '../../shared/errors.js';
+import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../shared/figures/families.js';
+import { figureSize } from '../../shared/figures/frame.js';
+import type { PanelRect } from '../../shared/figures/grid.js';
+import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from '../../shared/figures/export-settings.js';
 import { figureParts, pinAxes, pointCount, type FigurePart } from './parts.js';
 import { rasterImage, svgToPng } from './raster.js';
 import { renderSvg, staticOption, withChart, type FigureSize } from './render.js';
 import { group, svgPieces } from './svg.js';
-
-export { DEFAULT_EXPORT_SETTINGS, type ExportSettings };
 
 export interface ExportedFigure {
   fileName: string;

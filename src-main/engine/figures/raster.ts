@@ -1,5 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import type { PanelRect } from '../../../src-renderer/figures/grid.js';
+import type { PanelRect } from '../../shared/figures/grid.js';
 import type { SvgPieces } from './svg.js';
 
 /** System fonts, so PNGs use the same faces a designer's machine would. */

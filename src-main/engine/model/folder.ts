@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isDirectory, isFile, readJsonFile } from '../files.js';
 import { findFamily, MODEL_TYPES, type ModelFamily } from './families/index.js';
 import { loadTokenizer } from './tokenizer.js';

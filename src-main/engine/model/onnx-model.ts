@@ -1,9 +1,9 @@
 import type * as ort from 'onnxruntime-node';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
 import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
 import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
-import { hookName, parseHookName, type HookKind } from './hooks.js';
+import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
 import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
 
 export interface OnnxModelOptions extends PieceContext {

@@ -1,5 +1,6 @@
-import { hookName } from './hooks.js';
-import type { EmbeddingAblation, ModelConfig, WeightSource } from './types.js';
+import { hookName } from '../../shared/hooks.js';
+import type { EmbeddingAblation } from '../../shared/settings/run-settings.js';
+import type { ModelConfig, WeightSource } from './types.js';
 
 export interface ReferenceOptions {
   ablation?: EmbeddingAblation;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isDirectory, readJsonFile } from '../files.js';
 import type { TextTokenizer } from './types.js';
 

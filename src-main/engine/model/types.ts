@@ -1,8 +1,4 @@
-export const DEVICES = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
-export type Device = (typeof DEVICES)[number];
-
-export const EMBEDDING_ABLATIONS = ['none', 'positions-only', 'tokens-only'] as const;
-export type EmbeddingAblation = (typeof EMBEDDING_ABLATIONS)[number];
+import type { Device, EmbeddingAblation } from '../../shared/settings/run-settings.js';
 
 /** Architecture facts every model family provides, in our own names. */
 export interface ModelConfig {

@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { isFile, readJsonFile } from '../files.js';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
 import type { WeightSource } from './types.js';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { InputError } from '../errors.js';
-import type { Device } from '../model/types.js';
+import { InputError } from '../../shared/errors.js';
+import type { Device } from '../../shared/settings/run-settings.js';
 import { probeInChildProcess } from './probe.js';
 
 export type ExecutionProvider = Exclude<Device, 'auto'>;

@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js';
-import { parseHookName } from '../model/hooks.js';
+import { InputError } from '../../shared/errors.js';
+import { parseHookName } from '../../shared/hooks.js';
 import type { ModelConfig } from '../model/types.js';
 import type { SaeDescription } from './types.js';
 

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { float16ToFloat32 } from '../model/safetensors.js';
 import { displayName } from './files.js';
 

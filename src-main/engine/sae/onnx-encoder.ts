@@ -2,7 +2,7 @@ import type * as ort from 'onnxruntime-node';
 import { chooseDevice } from '../onnx/devices.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { createSession, floatTensor, tensorFloats } from '../onnx/session.js';
-import type { Device } from '../model/types.js';
+import type { Device } from '../../shared/settings/run-settings.js';
 import { LAYER_NORM_EPSILON } from './reference.js';
 import { describeSae, type EncodedBatch, type SaeDescription, type SaeEncoder, type SaeParams } from './types.js';
 

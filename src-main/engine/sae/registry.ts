@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, isInputError } from '../errors.js';
+import { InputError, isInputError } from '../../shared/errors.js';
 import { isDirectory } from '../files.js';
-import { hookOrder, parseHookName } from '../model/hooks.js';
+import { hookOrder, parseHookName } from '../../shared/hooks.js';
 import type { SaeAdapter, SaeFacts } from './adapter.js';
 import { dictionaryLearningAdapter } from './formats/dictionary-learning.js';
 import { gemmaScopeAdapter } from './formats/gemma-scope.js';

@@ -1,4 +1,4 @@
-import type { FeatureStats, NullableSeries, PositionStats, SaeStats, SaeSummary, StatsExport } from './types.js';
+import type { FeatureStats, NullableSeries, PositionStats, SaeStats, SaeSummary, StatsExport } from '../../shared/stats.js';
 
 const SUMMARY_KEYS = ['tokens', 'l0', 'dead', 'dense', 'mse', 'explained_variance', 'cosine'] as const;
 const LOSS_SUMMARY_KEYS = ['ce_clean', 'ce_spliced', 'ce_zero', 'ce_recovered'] as const;

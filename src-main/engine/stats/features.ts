@@ -1,7 +1,7 @@
 import type { ActiveValues } from './active-values.js';
 import { Moments } from './moments.js';
 import { QuantileSketch } from './quantile-sketch.js';
-import { QUANTILE_LEVELS, type FeatureStats } from './types.js';
+import { QUANTILE_LEVELS, type FeatureStats } from '../../shared/stats.js';
 
 export interface FeatureAccumulatorOptions {
   featureCount: number;

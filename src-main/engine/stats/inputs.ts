@@ -1,15 +1,15 @@
 import { basename } from 'node:path';
 import { openDataset } from '../data/registry.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import { inspectModelFolder } from '../model/folder.js';
 import { openModel } from '../model/open.js';
-import { parseHookName } from '../model/hooks.js';
+import { parseHookName } from '../../shared/hooks.js';
 import { chooseDevice, type DeviceChoice } from '../onnx/devices.js';
 import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from './types.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */

@@ -1,6 +1,6 @@
 import type { ActiveValues } from './active-values.js';
 import { Moments } from './moments.js';
-import type { PositionStats } from './types.js';
+import type { PositionStats } from '../../shared/stats.js';
 
 /** What one token adds to its position besides its features; losses only where it has a next token. */
 export interface TokenError {

@@ -4,7 +4,8 @@ import type { SaeEncoder } from '../sae/types.js';
 import { openRunInputs, openRunSae } from './inputs.js';
 import { exactQuantile } from './exact-quantile.js';
 import { DENSE_DENSITY } from './summary.js';
-import { QUANTILE_LEVELS, type FeatureStats, type PositionStats, type RunSettings, type SaeStats, type StatsExport } from './types.js';
+import { QUANTILE_LEVELS, type FeatureStats, type PositionStats, type SaeStats, type StatsExport } from '../../shared/stats.js';
+import type { RunSettings } from '../../shared/settings/run-settings.js';
 import { windowBatches, type WindowBatch } from './windows.js';
 
 /** One valid token as the brute force keeps it: everything, copied out of its batch. */

@@ -8,7 +8,8 @@ import { layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBucke
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
-import type { RunDescription, RunSettings } from './types.js';
+import type { RunDescription } from '../../shared/stats.js';
+import type { RunSettings } from '../../shared/settings/run-settings.js';
 import { countWindows, windowBatches, type WindowBatch } from './windows.js';
 
 export type EncoderFactory = (params: SaeParams) => Promise<SaeEncoder>;

@@ -4,7 +4,7 @@ import { FeatureAccumulator } from './features.js';
 import { PositionAccumulator, type TokenError } from './positions.js';
 import type { SaeIdentity } from './stats-store.js';
 import { SummaryAccumulator, type TokenLosses } from './summary.js';
-import type { SaeStats } from './types.js';
+import type { SaeStats } from '../../shared/stats.js';
 import type { WindowBatch } from './windows.js';
 
 export interface SaeAccumulatorOptions {

@@ -1,4 +1,4 @@
-import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from './types.js';
+import type { FeatureStats, PositionStats, RunDescription, SaeStats, SaeSummary, StatsExport } from '../../shared/stats.js';
 
 export type SaeIdentity = Pick<SaeStats, 'hook' | 'd_in' | 'd_sae'>;
 

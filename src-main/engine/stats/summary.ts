@@ -1,5 +1,5 @@
 import type { TokenError } from './positions.js';
-import type { FeatureStats, SaeSummary } from './types.js';
+import type { FeatureStats, SaeSummary } from '../../shared/stats.js';
 
 /** Dense features fire on more than this share of tokens (the spec's threshold). */
 export const DENSE_DENSITY = 0.1;

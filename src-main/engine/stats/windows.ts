@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../shared/errors.js';
 import type { TextTokenizer, TokenBatch } from '../model/types.js';
-import type { Packing } from './types.js';
+import type { Packing } from '../../shared/settings/run-settings.js';
 
 export interface WindowPlan {
   context: number;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunSettings } from '../../../src-main/engine/stats/types.js';
+import type { RunSettings } from '../../../src-main/shared/settings/run-settings.js';
 import { openDatabase } from '../../../src-main/store/database.js';
 import { createRun, setRunState } from '../../../src-main/store/runs.js';
 import { runCli } from '../../helpers/cli.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../src-main/engine/errors.js';
+import { isInputError } from '../../../src-main/shared/errors.js';
 import { inspectDataset, matchDataset, openDataset } from '../../../src-main/engine/data/registry.js';
 import { writeParquet } from '../../helpers/parquet.js';
 import { BROKEN_DATASETS } from './broken-datasets.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../src-main/engine/errors.js';
+import { isInputError } from '../../../src-main/shared/errors.js';
 import { decodeUtf8 } from '../../../src-main/engine/data/text.js';
 
 function messageFor(bytes: number[]): string {

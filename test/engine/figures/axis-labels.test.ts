@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_SETTINGS, figureSvg } from '../../../src-main/engine/figures/index.js';
-import { FIGURE_FAMILIES, findFamily } from '../../../src-renderer/figures/families.js';
+import { figureSvg } from '../../../src-main/engine/figures/index.js';
+import { DEFAULT_EXPORT_SETTINGS } from '../../../src-main/shared/figures/export-settings.js';
+import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
 import { syntheticStats } from '../../helpers/synthetic-stats.js';
 
 const stats = syntheticStats({ layers: 4, features: 200, context: 24, samples: 8, seed: 3, ce: true });

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_SETTINGS, exportAllFigures, exportFigure, figureSvg } from '../../../src-main/engine/figures/index.js';
+import { exportAllFigures, exportFigure, figureSvg } from '../../../src-main/engine/figures/index.js';
+import { DEFAULT_EXPORT_SETTINGS } from '../../../src-main/shared/figures/export-settings.js';
 import { renderSvg, staticOption } from '../../../src-main/engine/figures/render.js';
-import { FIGURE_FAMILIES, findFamily } from '../../../src-renderer/figures/families.js';
-import { figureSize } from '../../../src-renderer/figures/frame.js';
+import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
+import { figureSize } from '../../../src-main/shared/figures/frame.js';
 import { syntheticStats } from '../../helpers/synthetic-stats.js';
 import { xmlProblems } from '../../helpers/xml.js';
 

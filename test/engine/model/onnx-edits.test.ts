@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allHookNames, hookOrder, parseHookName } from '../../../src-main/engine/model/hooks.js';
+import { allHookNames, hookOrder, parseHookName } from '../../../src-main/shared/hooks.js';
 import { openModel } from '../../../src-main/engine/model/open.js';
 import type { ReferenceResult } from '../../../src-main/engine/model/reference.js';
 import type { LanguageModel } from '../../../src-main/engine/model/types.js';

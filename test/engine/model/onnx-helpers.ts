@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { readModelFolder } from '../../../src-main/engine/model/folder.js';
 import { referenceForward, type ReferenceResult } from '../../../src-main/engine/model/reference.js';
-import type { EmbeddingAblation, TokenBatch } from '../../../src-main/engine/model/types.js';
+import type { EmbeddingAblation } from '../../../src-main/shared/settings/run-settings.js';
+import type { TokenBatch } from '../../../src-main/engine/model/types.js';
 
 /** GPT-2 ids of " The quick brown fox jumps over the lazy", after BOS. */
 export const WINDOW = [50256, 383, 2068, 7586, 21831, 18045, 625, 262, 16931];

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemoModelOptions } from '../../../src-main/engine/demo/model.js';
-import { allHookNames } from '../../../src-main/engine/model/hooks.js';
+import { allHookNames } from '../../../src-main/shared/hooks.js';
 import { openModel } from '../../../src-main/engine/model/open.js';
-import type { EmbeddingAblation, LanguageModel } from '../../../src-main/engine/model/types.js';
+import type { EmbeddingAblation } from '../../../src-main/shared/settings/run-settings.js';
+import type { LanguageModel } from '../../../src-main/engine/model/types.js';
 import { writeTinyModel } from './tiny-model.js';
 import { batchOf, maxDifference, OTHER_WINDOW, reference, referenceLosses, WINDOW, windowSlice } from './onnx-helpers.js';
 

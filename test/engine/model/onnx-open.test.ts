@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isInputError } from '../../../src-main/engine/errors.js';
+import { isInputError } from '../../../src-main/shared/errors.js';
 import { graphFamily } from '../../../src-main/engine/model/families/index.js';
 import { openModel } from '../../../src-main/engine/model/open.js';
 import type { ForwardOptions, LanguageModel, TokenBatch } from '../../../src-main/engine/model/types.js';

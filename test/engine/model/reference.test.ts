@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allHookNames, hookOrder, parseHookName } from '../../../src-main/engine/model/hooks.js';
+import { allHookNames, hookOrder, parseHookName } from '../../../src-main/shared/hooks.js';
 import { readModelFolder } from '../../../src-main/engine/model/folder.js';
 import { conv1d, referenceForward } from '../../../src-main/engine/model/reference.js';
 import type { ModelConfig, WeightSource } from '../../../src-main/engine/model/types.js';

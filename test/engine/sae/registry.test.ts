@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../src-main/engine/errors.js';
+import { isInputError } from '../../../src-main/shared/errors.js';
 import { inspectSae, listSaes, matchSae, openSae, openSaes } from '../../../src-main/engine/sae/registry.js';
 import { sampleSaeParams, writeDictionaryLearningFolder, writeGemmaScopeFile, writeSaeLensFolder, writeSparsifyFolder } from '../../helpers/sae-files.js';
 import { BROKEN_SAES } from './broken-saes.js';

@@ -8,7 +8,8 @@ import type { SaeParams } from '../../../src-main/engine/sae/types.js';
 import { referenceStatistics } from '../../../src-main/engine/stats/reference.js';
 import { runStatistics, type RunContext } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
-import { DEFAULT_RUN_SETTINGS, type RunSettings, type SaeStats, type Series } from '../../../src-main/engine/stats/types.js';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../../src-main/shared/settings/run-settings.js';
+import { type SaeStats, type Series } from '../../../src-main/shared/stats.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../../helpers/sae-files.js';
 import { perfectSaeParams, SAE_SPECS, TINY_MODEL, writeSpecSae, writeTinyModel, writeWordDataset } from './fixtures.js';
 

@@ -1,4 +1,4 @@
-import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../../src-main/engine/stats/types.js';
+import { QUANTILE_LEVELS, type SaeStats, type StatsExport } from '../../../src-main/shared/stats.js';
 
 /** A two-feature, three-position SAE whose values are easy to spot in the JSON. */
 export function sampleSae(withLosses: boolean): SaeStats {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../src-main/engine/errors.js';
+import { isInputError } from '../../../src-main/shared/errors.js';
 import type { TextTokenizer } from '../../../src-main/engine/model/types.js';
 import {
   batchWindows,

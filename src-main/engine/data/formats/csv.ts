@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import type { DatasetAdapter } from '../adapter.js';
 import type { RawTable } from '../table.js';
 import { readText } from '../text.js';

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import type { DatasetAdapter } from '../adapter.js';
 import type { RawTable } from '../table.js';
 

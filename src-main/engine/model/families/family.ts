@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../../onnx/graph.js';
-import type { HookKind } from '../hooks.js';
-import type { EmbeddingAblation, ModelConfig, WeightSource } from '../types.js';
+import type { HookKind } from '../../../shared/hooks.js';
+import type { EmbeddingAblation } from '../../../shared/settings/run-settings.js';
+import type { ModelConfig, WeightSource } from '../types.js';
 import type { CheckpointWeights } from '../weights.js';
 
 /** Tensor names every piece uses at its edges, so the runner needs no family knowledge. */

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import type { ModelFamily } from './family.js';
 import { gpt2Family } from './gpt2/index.js';
 

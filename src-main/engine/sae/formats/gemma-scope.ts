@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { isDirectory, isFile } from '../../files.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
 import { displayName, withFile } from '../files.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile, TORCH_DTYPES, writeSafetensors, type SafetensorsDtype, type TensorToWrite } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter, type SaeFacts } from '../adapter.js';

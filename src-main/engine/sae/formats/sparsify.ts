@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';

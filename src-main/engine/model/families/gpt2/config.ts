@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../../../errors.js';
+import { InputError } from '../../../../shared/errors.js';
 import type { ModelConfig } from '../../types.js';
 
 /** Both names Hugging Face uses for the tanh approximation of GELU that GPT-2 was trained with. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InputError } from '../../../errors.js';
+import { InputError } from '../../../../shared/errors.js';
 import type { TensorInfo } from '../../safetensors.js';
 import type { ModelConfig, WeightSource } from '../../types.js';
 import type { CheckpointWeights } from '../../weights.js';

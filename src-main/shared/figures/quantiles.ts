@@ -1,5 +1,5 @@
 import type { EChartsOption, ScatterSeriesOption } from 'echarts';
-import type { SaeStats, StatsExport } from '../../src-main/engine/stats/types.js';
+import type { SaeStats, StatsExport } from '../stats.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { decadeExtent, extentOf, formatNumber, liveCount, liveOrder, mergeExtents, roundOutward, type Extent } from './numbers.js';

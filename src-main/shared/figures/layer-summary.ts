@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts';
-import type { SaeStats, SaeSummary, StatsExport } from '../../src-main/engine/stats/types.js';
+import type { SaeStats, SaeSummary, StatsExport } from '../stats.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerOf, saesByLayer } from './layers.js';
 import { formatNumber } from './numbers.js';

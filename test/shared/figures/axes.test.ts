@@ -1,9 +1,9 @@
 import type { EChartsOption } from 'echarts';
 import { describe, expect, it } from 'vitest';
-import { FIGURE_FAMILIES, findFamily } from '../../src-renderer/figures/families.js';
-import { formatLogTick } from '../../src-renderer/figures/numbers.js';
-import { DEFAULT_FIGURE_SETTINGS, fontSizes, type FigureSettings } from '../../src-renderer/figures/settings.js';
-import { syntheticStats } from '../helpers/synthetic-stats.js';
+import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
+import { formatLogTick } from '../../../src-main/shared/figures/numbers.js';
+import { DEFAULT_FIGURE_SETTINGS, fontSizes, type FigureSettings } from '../../../src-main/shared/figures/settings.js';
+import { syntheticStats } from '../../helpers/synthetic-stats.js';
 
 // Few windows leave many features dead, as a short real run does.
 const stats = syntheticStats({ layers: 4, features: 200, context: 24, samples: 8, seed: 3 });

@@ -1,5 +1,5 @@
-import { parseHookName } from '../../src-main/engine/model/hooks.js';
-import type { SaeStats } from '../../src-main/engine/stats/types.js';
+import { parseHookName } from '../hooks.js';
+import type { SaeStats } from '../stats.js';
 
 /** The block index of a TransformerLens hook, or undefined for a name outside blocks.N.…. */
 export function layerOf(hook: string): number | undefined {

@@ -1,4 +1,4 @@
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../stats.js';
 
 /** The last part of a path, either separator: the folder or file a user would recognise. */
 export function fileName(path: string): string {

@@ -1,4 +1,4 @@
-import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../../src-renderer/figures/settings.js';
+import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from './settings.js';
 
 /** Light on purpose: the renderer and the API's checks read it without loading the exporter. */
 export interface ExportSettings extends FigureSettings {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FLARE_LUT, MAKO_LUT, VIRIDIS_LUT } from '../../src-renderer/figures/colormaps.js';
-import { LAYER_PALETTE, lookupColor, POSITION_PALETTE, QUANTILE_PALETTE } from '../../src-renderer/figures/palettes.js';
+import { FLARE_LUT, MAKO_LUT, VIRIDIS_LUT } from '../../../src-main/shared/figures/colormaps.js';
+import { LAYER_PALETTE, lookupColor, POSITION_PALETTE, QUANTILE_PALETTE } from '../../../src-main/shared/figures/palettes.js';
 
 describe('palettes', () => {
   it('samples viridis as seaborn.color_palette("viridis", 12)', () => {

@@ -1,4 +1,4 @@
-import type { Series } from '../../src-main/engine/stats/types.js';
+import type { Series } from '../stats.js';
 
 export interface Extent {
   min: number;

@@ -1,11 +1,11 @@
 import type { EChartsOption } from 'echarts';
 import { describe, expect, it } from 'vitest';
-import { FIGURE_FAMILIES, findFamily } from '../../src-renderer/figures/families.js';
-import { gridShape } from '../../src-renderer/figures/grid.js';
-import { LAYER_PALETTE, POSITION_PALETTE, QUANTILE_PALETTE } from '../../src-renderer/figures/palettes.js';
-import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../src-renderer/figures/settings.js';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
-import { syntheticStats } from '../helpers/synthetic-stats.js';
+import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
+import { gridShape } from '../../../src-main/shared/figures/grid.js';
+import { LAYER_PALETTE, POSITION_PALETTE, QUANTILE_PALETTE } from '../../../src-main/shared/figures/palettes.js';
+import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../../src-main/shared/figures/settings.js';
+import type { StatsExport } from '../../../src-main/shared/stats.js';
+import { syntheticStats } from '../../helpers/synthetic-stats.js';
 
 const stats = syntheticStats({ layers: 12, features: 512, context: 48, seed: 11, ce: true });
 

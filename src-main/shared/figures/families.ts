@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import type { StatsExport } from '../../src-main/engine/stats/types.js';
+import type { StatsExport } from '../stats.js';
 import { buildDensityOption } from './density.js';
 import { buildLayerSummaryOption } from './layer-summary.js';
 import { buildLayersCombinedOption } from './layers-combined.js';
