@@ -2,7 +2,7 @@ import type { BarSeriesOption, EChartsOption } from 'echarts';
 import type { SaeStats, StatsExport } from '../stats.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
-import { extentOf, formatNumber, mergeExtents, roundOutward, type Extent } from './numbers.js';
+import { extentOf, formatCount, formatNumber, mergeExtents, roundOutward, type Extent } from './numbers.js';
 import type { FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
 
@@ -63,9 +63,9 @@ export function buildDensityOption(stats: StatsExport, settings: FigureSettings)
     const range = ranges[index];
     const xAxis = { type: 'value' as const, name: 'log10 feature density', ...range };
     const yAxis = { type: 'value' as const, name: 'Features', min: 0, max: settings.shareAxes ? roundOutward(yMax, 1) : undefined };
-    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis, yAxis, topAxis: countAxis(range, sae.summary.tokens), note: `Dead: ${histograms[index].dead}` };
+    return { id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis, yAxis, topAxis: countAxis(range, sae.summary.tokens), note: `Dead: ${formatCount(histograms[index].dead)}` };
   });
-  const footnote = `Top axis: log10 active count (density × ${formatNumber(saes[0]?.summary.tokens ?? 0)} tokens). Dead features (never active) are counted in each panel, not binned.`;
+  const footnote = `Top axis: log10 active count (density × ${formatCount(saes[0]?.summary.tokens ?? 0)} tokens). Dead features (never active) are counted in each panel, not binned.`;
   const frame = smallMultiples({ title: figureTitle('Feature density and active count', stats), panels, settings, footnote });
   return { ...frame, series: saes.map((sae, panel) => histogramSeries(sae, histograms[panel], panel)) };
 }

@@ -71,10 +71,11 @@ export function buildPositionMeanStdOption(stats: StatsExport, settings: FigureS
   return { ...frame, series: saes.map((sae, panel) => meanStdSeries(sae, panel, settings)) };
 }
 
+/** The grey line goes above the markers (z 3 over 2), thin, so both the trend and every position's colour read. */
 function meanLineSeries(sae: SaeStats, panel: number, first: number, settings: FigureSettings): (LineSeriesOption | ScatterSeriesOption)[] {
   const colors = POSITION_PALETTE(sae.positions.n.length);
   const positions = reachedPositions(sae, first);
-  const line: LineSeriesOption = { type: 'line', name: `${layerLabel(sae.hook)} line`, xAxisIndex: panel, yAxisIndex: panel, data: positions.map((t) => [t, sae.positions.act_mean[t]]), showSymbol: false, lineStyle: { color: '#9aa0a8', width: 0.8 }, silent: true, z: 1 };
+  const line: LineSeriesOption = { type: 'line', name: `${layerLabel(sae.hook)} line`, xAxisIndex: panel, yAxisIndex: panel, data: positions.map((t) => [t, sae.positions.act_mean[t]]), showSymbol: false, lineStyle: { color: '#80868f', width: 0.8 }, silent: true, z: 3 };
   const points = positions.map((t) => ({ value: [t, sae.positions.act_mean[t], t], itemStyle: { color: colors[t] } }));
   const tooltip = { formatter: (params: unknown) => positionTooltip(sae, (params as { value: number[] }).value[2]) };
   const scatter: ScatterSeriesOption = { type: 'scatter', name: layerLabel(sae.hook), xAxisIndex: panel, yAxisIndex: panel, data: points, symbolSize: settings.pointSize * 3.5, tooltip, z: 2 };

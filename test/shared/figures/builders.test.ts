@@ -137,12 +137,13 @@ describe('mean activation per position', () => {
     expect(first('position-mean-no-bos')).toBe(1);
   });
 
-  it('draws a thin grey line under large points', () => {
-    const [line, points] = build('position-mean').series as { type: string; lineStyle?: { width: number; color: string }; symbolSize?: number }[];
+  it('draws a thin grey line above large points, so the line shows where they crowd', () => {
+    const [line, points] = build('position-mean').series as { type: string; lineStyle?: { width: number; color: string }; symbolSize?: number; z?: number }[];
     expect(line.type).toBe('line');
     expect(line.lineStyle?.width).toBeLessThan(1.5);
     expect(points.type).toBe('scatter');
     expect(points.symbolSize).toBeGreaterThanOrEqual(6);
+    expect(line.z).toBeGreaterThan(points.z ?? 0);
   });
 });
 
@@ -156,6 +157,12 @@ describe('density and count', () => {
       const dead = Array.from(sae.features.count).filter((count) => count === 0).length;
       expect(notes[layer].style.text).toBe(`Dead: ${dead}`);
     });
+  });
+
+  it('gives the token count in full in the footnote, never rounded', () => {
+    const counted = { ...stats, saes: stats.saes.map((sae) => ({ ...sae, summary: { ...sae.summary, tokens: 12_192 } })) };
+    const footnote = (build('density', {}, counted).graphic as { id: string; style: { text: string } }[]).find((item) => item.id === 'footnote');
+    expect(footnote?.style.text).toContain('density × 12,192 tokens');
   });
 
   it('bins every live feature once, in the requested number of bins', () => {
