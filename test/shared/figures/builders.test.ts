@@ -173,6 +173,49 @@ describe('density and count', () => {
   });
 });
 
+describe('active count', () => {
+  const option = build('count', { densityBins: 30 });
+
+  it('is its own histogram of log10 active count per layer, binning every live feature once', () => {
+    const series = option.series as { type: string; data: number[][] }[];
+    expect(series).toHaveLength(12);
+    expect(series[0].type).toBe('bar');
+    expect(series[0].data).toHaveLength(30);
+    stats.saes.forEach((sae, layer) => {
+      const live = Array.from(sae.features.count).filter((count) => count > 0).length;
+      expect(series[layer].data.reduce((sum, bin) => sum + bin[1], 0)).toBe(live);
+    });
+    expect((option.xAxis as { name: string }[]).at(-1)?.name).toBe('log10 active count');
+  });
+
+  it('puts the largest count in the last bin and the smallest in the first', () => {
+    const counts = Array.from(stats.saes[0].features.count).filter((count) => count > 0);
+    const axis = (option.xAxis as { min: number; max: number }[])[0];
+    expect(axis.min).toBeLessThanOrEqual(Math.log10(Math.min(...counts)));
+    expect(axis.max).toBeGreaterThanOrEqual(Math.log10(Math.max(...counts)));
+  });
+});
+
+describe('all layers', () => {
+  const option = build('layers-combined', { densityBins: 20, layerOpacity: 0.3 });
+
+  it('overlays a histogram of feature means per layer on a log x axis, in viridis with the layer opacity', () => {
+    const axis = (option.xAxis as { id: string; type: string; min: number; max: number }[]).find((each) => each.id === 'mean-histogram-x');
+    expect(axis?.type).toBe('log');
+    const histograms = (option.series as { type: string; xAxisIndex: number; areaStyle?: { color: string; opacity: number }; data: number[][] }[]).filter((each) => each.xAxisIndex === 2);
+    expect(histograms.map((each) => each.type)).toEqual(new Array(12).fill('line'));
+    expect(histograms.map((each) => each.areaStyle?.color)).toEqual(LAYER_PALETTE(12));
+    expect(histograms.every((each) => each.areaStyle?.opacity === 0.3)).toBe(true);
+    stats.saes.forEach((sae, layer) => {
+      const positive = Array.from(sae.features.mean).filter((mean) => mean > 0);
+      // Each bin is two points of the outline at its height.
+      const heights = histograms[layer].data.slice(1, -1).filter((_, index) => index % 2 === 0).map((point) => point[1]);
+      expect(heights.reduce((sum, height) => sum + height, 0)).toBe(positive.length);
+      for (const mean of positive) expect(mean >= axis!.min && mean <= axis!.max).toBe(true);
+    });
+  });
+});
+
 describe('layer summary', () => {
   it('draws L0, dead, dense, explained variance, MSE and CE recovered across layers', () => {
     const series = build('layer-summary').series as { name: string; data: number[] }[];
