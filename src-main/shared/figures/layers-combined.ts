@@ -47,7 +47,7 @@ export function buildLayersCombinedOption(stats: StatsExport, settings: FigureSe
   const panels: PanelSpec[] = [
     { id: 'mean-std', xAxis: { type: 'value', name: 'Feature mean (active values)' }, yAxis: { type: 'value', name: 'Feature std' } },
     { id: 'mean-rank', xAxis: { type: 'value', name: 'Feature rank by mean', min: 0, max: rankAxisMax(saes) }, yAxis: { type: 'log', name: 'Feature mean', ...positiveMeans } },
-    { id: 'mean-histogram', xAxis: { type: 'log', name: 'Feature mean (active values)', min: 10 ** meanRange.min, max: 10 ** meanRange.max }, yAxis: { type: 'value', name: 'Features', min: 0, minInterval: 1 } },
+    { id: 'mean-histogram', xAxis: { type: 'log', name: 'Feature mean (active values)', min: 10 ** meanRange.min, max: 10 ** meanRange.max }, yAxis: { type: 'value', name: 'Features', min: 0, minInterval: 1, hideMinLabel: true } },
   ];
   const legend = saes.map((sae, index) => ({ name: layerLabel(sae.hook), color: colors[index] }));
   const frame = smallMultiples({ title: figureTitle('All layers: feature mean and std', stats), panels, settings: { ...settings, shareAxes: false }, legend });

@@ -104,27 +104,31 @@ describe('quantiles per feature', () => {
 
 describe('position mean vs std', () => {
   const option = build('position-mean-std');
-  const series = option.series as { data: { value: number[]; label?: { show: boolean; formatter: string }; itemStyle: { color: string } }[] }[];
+  type Item = { value: number[]; label?: { show: boolean; formatter: string }; itemStyle: { color: string } };
+  const all = option.series as { name: string; data: Item[] }[];
+  const points = all.filter((each) => /^Layer \d+$/.test(each.name));
+  const labels = all.filter((each) => each.name.endsWith(' labels'));
 
   it('annotates BOS and the planted outlier, and no ordinary position', () => {
-    for (const each of series) {
+    expect(labels).toHaveLength(12);
+    for (const each of labels) {
       const labelled = each.data.filter((item) => item.label?.show).map((item) => item.value[2]);
       expect(labelled).toContain(0);
       expect(labelled).toContain(17);
       expect(labelled.length).toBeLessThanOrEqual(4);
     }
-    expect(series[0].data[0].label?.formatter).toBe('0 (BOS)');
+    expect(labels[0].data[0].label?.formatter).toBe('0 (BOS)');
   });
 
   it('states the outlier rule with its threshold in a note', () => {
     const notes = option.graphic as { id: string; style: { text: string } }[];
-    expect(notes.find((note) => note.id === 'footnote')?.style.text).toContain("MAD| > 3.5");
-    const strict = build('position-mean-std', { outlierThreshold: 1e9 }).series as typeof series;
-    expect(strict[0].data.filter((item) => item.label?.show).map((item) => item.value[2])).toEqual([0]);
+    expect(notes.find((note) => note.id === 'footnote')?.style.text.replace(/\n/g, ' ')).toContain('MAD| > 3.5');
+    const strict = (build('position-mean-std', { outlierThreshold: 1e9 }).series as typeof all).filter((each) => each.name.endsWith(' labels'));
+    expect(strict[0].data.map((item) => item.value[2])).toEqual([0]);
   });
 
   it('colours positions with flare, first and last distinct', () => {
-    const colors = series[0].data.map((item) => item.itemStyle.color);
+    const colors = points[0].data.map((item) => item.itemStyle.color);
     expect(colors[0]).not.toBe(colors[colors.length - 1]);
     expect(colors).toEqual(POSITION_PALETTE(48));
   });
@@ -271,8 +275,8 @@ describe('tooltips', () => {
   });
 
   it('name the position and its statistics on hover', () => {
-    const series = build('position-mean-std').series as { data: { value: number[] }[]; tooltip: { formatter: Formatter } }[];
-    const text = series[2].tooltip.formatter({ value: series[2].data[0].value });
+    const series = (build('position-mean-std').series as { name: string; data: { value: number[] }[]; tooltip: { formatter: Formatter } }[]).find((each) => each.name === 'Layer 2')!;
+    const text = series.tooltip.formatter({ value: series.data[0].value });
     expect(text).toContain('Position 0 (BOS)');
     expect(text).toContain(`mean: ${Number(stats.saes[2].positions.act_mean[0].toPrecision(4))}`);
   });
