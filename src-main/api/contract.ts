@@ -1,27 +1,16 @@
+import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureExportSettings } from '../shared/figures/export-settings.js';
-import type { RunSettings } from '../shared/settings/run-settings.js';
+import type { JobKindName, JobSettings } from '../shared/jobs.js';
+import type { ResidualStats } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
+import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
+import type { RunRecord } from '../store/runs.js';
+import type { MatchOverview, MatchPairView } from './match-service.js';
 
-export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 
-export interface RunRecord {
-  id: string;
-  state: RunState;
-  settings: RunSettings;
-  createdAt: string;
-  finishedAt?: string;
-  message?: string;
-  /** The user's name or note for the run. */
-  note?: string;
-  /** Windows the run used (fewer than settings.samples when the dataset ran out), once its statistics are stored. */
-  windows?: number;
-  /** The context the run resolved (settings.context, else the SAE's, else the model's). */
-  context?: number;
-  /** The execution provider that ran it. */
-  device?: string;
-  /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
-  stages: string[];
-}
+/** A job to queue: its kind (statistics when absent) and that kind's settings. */
+export type StartRequest = { [K in JobKindName]: { kind: K; settings: JobSettings[K] } }[JobKindName];
 
 export type LibraryKind = 'model' | 'sae' | 'dataset';
 
@@ -55,6 +44,17 @@ export interface FigureExportRequest {
   settings?: FigureExportSettings;
 }
 
+/** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
+export interface MatchFigureRequest {
+  runId: string;
+  family: string;
+  pair?: { k: number; l: number };
+  format: FigureFormat;
+  fontScale: number;
+  scale: number;
+  settings?: FigureExportSettings;
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -62,10 +62,17 @@ export interface ApiContract {
   'library.add': { request: { paths: string[] }; response: LibraryItem[] };
   'library.remove': { request: { id: string }; response: { removed: boolean } };
   'runs.list': { request: Record<string, never>; response: RunRecord[] };
-  'runs.start': { request: { settings: RunSettings }; response: RunRecord };
+  'runs.start': { request: StartRequest; response: RunRecord };
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
+  'runs.residual': { request: { runId: string }; response: ResidualStats };
+  'runs.correlation': { request: { runId: string }; response: CorrelationExport };
+  'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
+  'runs.generation': { request: { runId: string }; response: GenerationOutput[] };
   'figures.export': { request: FigureExportRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'matches.get': { request: { runId: string }; response: MatchOverview };
+  'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
+  'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
 }
 
 export type Channel = keyof ApiContract;

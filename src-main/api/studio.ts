@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
+import { RESIDUAL_FIGURE_FAMILIES } from '../shared/figures/residual/families.js';
+import { loadCorrelation } from '../store/correlations.js';
+import { loadGenerations, loadSteering } from '../store/generations.js';
+import { loadResidualStats } from '../store/residual.js';
+import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
-import type { AppEvent, AppInfo, FigureExportRequest, ResponseOf } from './contract.js';
+import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, ResponseOf, RunRecord } from './contract.js';
+import { matchOverview, matchPairView } from './match-service.js';
+import { InputError } from '../shared/errors.js';
 import type { Handlers } from './dispatch.js';
 import { LibraryService, type Recognizer } from './library-service.js';
 import { RunService } from './run-service.js';
@@ -13,6 +20,8 @@ export interface StudioOptions {
   host: AppInfo['host'];
   recognizers: Recognizer[];
   launcher?: JobLauncher;
+  /** How many runs may go at once; DEFAULT_PARALLEL_RUNS when absent. */
+  parallelRuns?: number;
   /** Electron knows its own version; elsewhere it comes from package.json. */
   version?: string;
 }
@@ -33,7 +42,7 @@ export class Studio {
 
   constructor(options: StudioOptions) {
     this.#db = openDatabase(options.databasePath);
-    this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher });
+    this.runs = new RunService({ databasePath: options.databasePath, launcher: options.launcher, parallelRuns: options.parallelRuns });
     this.library = new LibraryService({ db: this.#db, recognizers: options.recognizers });
     this.runs.onEvent((event) => this.#emit(event));
     const info: AppInfo = { version: options.version ?? packageVersion(), host: options.host, databasePath: options.databasePath };
@@ -57,18 +66,38 @@ export class Studio {
       'library.add': async ({ paths }) => this.#changed(await this.library.add(paths)),
       'library.remove': ({ id }) => this.#changed({ removed: this.library.remove(id) }),
       'runs.list': () => this.runs.list(),
-      'runs.start': ({ settings }) => this.runs.start(settings),
+      'runs.start': ({ kind, settings }) => this.runs.start(kind, settings) as RunRecord,
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
-      'runs.stats': ({ runId }) => loadRunStats(this.#db, this.runs.get(runId).id),
+      'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
+      'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
+      'runs.correlation': ({ runId }) => loadCorrelation(this.#db, runId),
+      'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
+      'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),
       'figures.export': (request) => this.#exportFigure(request),
+      'matches.get': ({ runId }) => matchOverview(this.#db, runId),
+      'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),
+      'matches.figure': (request) => this.#exportMatchFigure(request),
     };
   }
 
   /** Loaded on first use: the renderer for figures is heavy and most sessions never export. */
   async #exportFigure(request: FigureExportRequest): Promise<ResponseOf<'figures.export'>> {
-    const stats = loadRunStats(this.#db, this.runs.get(request.runId).id);
+    const residual = getRun(this.#db, request.runId).kind === 'residual';
     const { exportFigure } = await import('../engine/figures/export.js');
-    const figure = await exportFigure(request, stats);
+    const figure = residual
+      ? await exportFigure(request, loadResidualStats(this.#db, request.runId), RESIDUAL_FIGURE_FAMILIES)
+      : await exportFigure(request, loadRunStats(this.#db, request.runId));
+    return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
+  }
+
+  async #exportMatchFigure(request: MatchFigureRequest): Promise<ResponseOf<'matches.figure'>> {
+    const { renderPairFigure, renderSetFigure } = await import('../engine/figures/match-export.js');
+    const options = { fontScale: request.fontScale, scale: request.scale, settings: request.settings };
+    const set = request.pair ? undefined : matchOverview(this.#db, request.runId).set;
+    if (!request.pair && !set) throw new InputError(`Match '${request.runId}' is a single pair: name the pair for its figures.`);
+    const figure = request.pair
+      ? renderPairFigure(request.family, matchPairView(this.#db, request.runId, request.pair.k, request.pair.l).figure, request.format, options)
+      : renderSetFigure(set!, request.format, options);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 

@@ -1,44 +1,12 @@
 import { InputError } from '../shared/errors.js';
 import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../shared/figures/export-settings.js';
-import { DEVICES, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../shared/settings/run-settings.js';
 import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
-import { PayloadReader } from './payload-reader.js';
+import { PayloadReader } from '../shared/settings/payload-reader.js';
+import { jobKind, jobKindNames } from '../workers/kinds.js';
 
 type Validator<C extends Channel> = (reader: PayloadReader) => RequestOf<C>;
 
 const empty = () => ({}) as Record<string, never>;
-
-function optional<T>(reader: PayloadReader, key: string, read: (key: string) => T): T | undefined {
-  return reader.has(key) ? read(key) : undefined;
-}
-
-/** Every hyperparameter of a run, checked; optional fields stay absent rather than undefined. */
-export function readRunSettings(reader: PayloadReader): RunSettings {
-  const settings: RunSettings = {
-    model: reader.string('model'),
-    saes: reader.strings('saes'),
-    dataset: reader.string('dataset'),
-    samples: reader.integer('samples', 1),
-    packing: reader.choice('packing', PACKINGS),
-    ce: reader.boolean('ce'),
-    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
-    device: reader.choice('device', DEVICES),
-    batchSize: reader.integer('batchSize', 1),
-  };
-  const textColumn = optional(reader, 'textColumn', (key) => reader.string(key));
-  const context = optional(reader, 'context', (key) => reader.integer(key, 2));
-  const quantileBuckets = optional(reader, 'quantileBuckets', (key) => reader.integer(key, 2));
-  const { min, max } = QUANTILE_ACCURACY_LIMITS;
-  const quantileAccuracy = optional(reader, 'quantileAccuracy', (key) => reader.number(key, min, max));
-  reader.finish();
-  return {
-    ...settings,
-    ...(textColumn ? { textColumn } : {}),
-    ...(context ? { context } : {}),
-    ...(quantileBuckets ? { quantileBuckets } : {}),
-    ...(quantileAccuracy ? { quantileAccuracy } : {}),
-  };
-}
 
 function readLimited(reader: PayloadReader, key: string, limit: SettingLimit): number {
   const value = limit.integer ? reader.integer(key, limit.min) : reader.number(key, limit.min);
@@ -50,10 +18,10 @@ function readLimited(reader: PayloadReader, key: string, limit: SettingLimit): n
 export function readExportSettings(reader: PayloadReader): FigureExportSettings {
   const settings: Record<string, number | boolean> = {};
   for (const [key, limit] of Object.entries(EXPORT_SETTING_LIMITS)) {
-    const value = optional(reader, key, (name) => readLimited(reader, name, limit));
+    const value = reader.optional(key, (name) => readLimited(reader, name, limit));
     if (value !== undefined) settings[key] = value;
   }
-  const shareAxes = optional(reader, 'shareAxes', (key) => reader.boolean(key));
+  const shareAxes = reader.optional('shareAxes', (key) => reader.boolean(key));
   if (shareAxes !== undefined) settings.shareAxes = shareAxes;
   reader.finish();
   return settings as FigureExportSettings;
@@ -67,9 +35,35 @@ function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
     fontScale: reader.number('fontScale', 0.1),
     scale: reader.number('scale', 0.1),
   };
-  const rasterize = optional(reader, 'rasterize', (key) => reader.boolean(key));
-  const settings = optional(reader, 'settings', (key) => readExportSettings(reader.object(key)));
+  const rasterize = reader.optional('rasterize', (key) => reader.boolean(key));
+  const settings = reader.optional('settings', (key) => readExportSettings(reader.object(key)));
   return { ...request, ...(rasterize === undefined ? {} : { rasterize }), ...(settings ? { settings } : {}) };
+}
+
+function readMatchFigure(reader: PayloadReader): RequestOf<'matches.figure'> {
+  const request = {
+    runId: reader.string('runId'),
+    family: reader.string('family'),
+    format: reader.choice('format', FIGURE_FORMATS),
+    fontScale: reader.number('fontScale', 0.1),
+    scale: reader.number('scale', 0.1),
+  };
+  const pair = reader.optional('pair', (key) => readPair(reader.object(key)));
+  const settings = reader.optional('settings', (key) => readExportSettings(reader.object(key)));
+  return { ...request, ...(pair ? { pair } : {}), ...(settings ? { settings } : {}) };
+}
+
+function readPair(reader: PayloadReader): { k: number; l: number } {
+  const pair = { k: reader.integer('k', 0), l: reader.integer('l', 1) };
+  reader.finish();
+  return pair;
+}
+
+/** A run to queue: statistics unless `kind` names another kind, its settings checked by that kind. */
+function readStart(reader: PayloadReader): RequestOf<'runs.start'> {
+  const kind = reader.optional('kind', (key) => reader.choice(key, jobKindNames())) ?? 'statistics';
+  const settings = jobKind(kind).readSettings(reader.object('settings'));
+  return { kind, settings } as RequestOf<'runs.start'>;
 }
 
 const VALIDATORS: { [C in Channel]: Validator<C> } = {
@@ -78,10 +72,17 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'library.add': (reader) => ({ paths: reader.strings('paths') }),
   'library.remove': (reader) => ({ id: reader.string('id') }),
   'runs.list': empty,
-  'runs.start': (reader) => ({ settings: readRunSettings(reader.object('settings')) }),
+  'runs.start': readStart,
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
+  'runs.residual': (reader) => ({ runId: reader.string('runId') }),
+  'runs.correlation': (reader) => ({ runId: reader.string('runId') }),
+  'runs.steering': (reader) => ({ runId: reader.string('runId') }),
+  'runs.generation': (reader) => ({ runId: reader.string('runId') }),
   'figures.export': readFigureExport,
+  'matches.get': (reader) => ({ runId: reader.string('runId') }),
+  'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),
+  'matches.figure': readMatchFigure,
 };
 
 export function isChannel(name: string): name is Channel {

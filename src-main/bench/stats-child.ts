@@ -43,7 +43,7 @@ async function measure(configuration: BenchConfiguration): Promise<BenchMeasurem
   const settings: RunSettings = { ...DEFAULT_RUN_SETTINGS, ...configuration, context: 128 };
   const clock = new PhaseClock();
   const started = performance.now();
-  const run = await runStatistics(settings, { progress: silentProgress, store: createStatsStore(db, createRun(db, settings).id), clock });
+  const run = await runStatistics(settings, { progress: silentProgress, store: createStatsStore(db, createRun(db, 'statistics', settings).id), clock });
   const milliseconds = performance.now() - started;
   const peakBytes = peakRss();
   db.close();

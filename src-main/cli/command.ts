@@ -93,6 +93,15 @@ export function boundedNumberOption(options: ParsedOptions, name: string, limits
   return value;
 }
 
+/** Reads a flag that must be a whole number within inclusive bounds, naming the flag and the bounds when it is not. */
+export function boundedIntegerOption(options: ParsedOptions, name: string, limits: { min: number; max: number }): number | undefined {
+  const value = boundedNumberOption(options, name, limits);
+  if (value !== undefined && !Number.isInteger(value)) {
+    throw new InputError(`--${name} must be a whole number from ${limits.min} to ${limits.max}, not '${options[name]}'.`);
+  }
+  return value;
+}
+
 export function stringOption(options: ParsedOptions, name: string): string | undefined {
   const raw = options[name];
   return typeof raw === 'string' ? raw : undefined;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { dispatch } from '../api/dispatch.js';
 import { engineRecognizers } from '../api/recognizers.js';
@@ -9,6 +10,7 @@ import { NATIVE_BINDING_VARIABLE } from '../store/database.js';
 import { ProcessJobLauncher, utilityWorkerSpawner } from '../workers/process-adapter.js';
 import { EVENT_CHANNEL } from './ipc.js';
 import { installMenu } from './menu.js';
+import { isOwnPage } from './own-page.js';
 import { createMainWindow, lockDownSession } from './window.js';
 
 /** This file is out/main/index.js once built; every other built file is found from here. */
@@ -34,10 +36,11 @@ function openStudio(): Studio {
 
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 
-/** Only our own page may call in, never a frame that found its way elsewhere. */
+const pageFile = join(here, '../renderer/index.html');
+
+/** Only our own page may call in: the app's index.html (or the dev server's origin), in the top frame, never any other file:// page. */
 function fromOwnPage(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith('file://') || (devServerUrl !== undefined && url.startsWith(devServerUrl));
+  return isOwnPage(event.senderFrame?.url ?? '', { page: pathToFileURL(pageFile).href, devServerUrl }) && event.senderFrame?.parent === null;
 }
 
 function serve(studio: Studio): void {
@@ -53,14 +56,24 @@ function serve(studio: Studio): void {
 function openWindow(): void {
   createMainWindow({
     preload: join(here, '../preload/index.cjs'),
-    page: join(here, '../renderer/index.html'),
+    page: pageFile,
     devServerUrl,
   });
 }
 
+// One instance per user: a second would open the same database and race the first one's runs.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+  process.exit(0);
+}
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
 useElectronSqlite();
 await app.whenReady();
-lockDownSession();
+lockDownSession(devServerUrl);
 installMenu();
 const studio = openStudio();
 serve(studio);

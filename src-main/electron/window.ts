@@ -1,4 +1,5 @@
 import { BrowserWindow, session, shell } from 'electron';
+import { contentSecurityPolicy } from './own-page.js';
 
 export interface MainWindowOptions {
   preload: string;
@@ -8,15 +9,14 @@ export interface MainWindowOptions {
   devServerUrl?: string;
 }
 
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'";
-
-/** Every page gets the CSP as a header too (the dev server's pages have no meta tag we control), and no permissions. */
-export function lockDownSession(): void {
+/** Every page gets the CSP as a header too (the dev server's pages have no meta tag we control), and no permissions, asked or checked. */
+export function lockDownSession(devServerUrl?: string): void {
+  const policy = contentSecurityPolicy(devServerUrl);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
 /** The one window: isolated, sandboxed, no Node; it may not navigate away or open others. */

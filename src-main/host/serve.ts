@@ -4,6 +4,7 @@ import { Studio } from '../api/studio.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import { BrowserHost } from './browser-host.js';
 import { createToken } from './security.js';
+import { pruneUploads } from './uploads.js';
 
 export interface ServeOptions {
   databasePath: string;
@@ -11,6 +12,7 @@ export interface ServeOptions {
   /** 0 picks a free port. */
   port: number;
   launcher?: JobLauncher;
+  parallelRuns?: number;
 }
 
 export interface Serving {
@@ -26,12 +28,15 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     host: 'browser',
     recognizers: engineRecognizers(),
     launcher: options.launcher,
+    parallelRuns: options.parallelRuns,
   });
   try {
+    const uploadDir = join(dirname(options.databasePath), 'uploads');
+    pruneUploads(uploadDir, studio.library.list().map((item) => item.path));
     const host = await BrowserHost.start({
       studio,
       rendererDir: options.rendererDir,
-      uploadDir: join(dirname(options.databasePath), 'uploads'),
+      uploadDir,
       port: options.port,
       token: createToken(),
     });

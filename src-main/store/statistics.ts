@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
 import type { RunDetails, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 import type {
   FeatureStats,
   NullableSeries,
@@ -29,15 +30,16 @@ interface FamilyHeader {
 
 const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 
-/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left. */
+/** Stores one run's statistics in SQLite, replacing whatever an earlier attempt left; each write checks the run is still active. */
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
+  const write = <A extends unknown[]>(save: (...args: A) => void) => (...args: A) => writeWhileActive(db, runId, () => save(...args));
   return {
-    saveRun(run: RunDescription, details: RunDetails) {
+    saveRun: write((run: RunDescription, details: RunDetails) => {
       db.prepare(
         'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing, device) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing, details.device);
-    },
-    saveSae(index: number, sae: SaeIdentity) {
+    }),
+    saveSae: write((index: number, sae: SaeIdentity) => {
       db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(
         runId,
         index,
@@ -45,10 +47,10 @@ export function createStatsStore(db: Database.Database, runId: string): StatsSto
         sae.d_in,
         sae.d_sae,
       );
-    },
-    saveFeatures: (index, features) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features)),
-    savePositions: (index, positions) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions)),
-    saveSummary: (index, summary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} }),
+    }),
+    saveFeatures: write((index: number, features: FeatureStats) => saveFamily(db, { runId, index, family: 'features' }, featureRecord(features))),
+    savePositions: write((index: number, positions: PositionStats) => saveFamily(db, { runId, index, family: 'positions' }, positionRecord(positions))),
+    saveSummary: write((index: number, summary: SaeSummary) => saveFamily(db, { runId, index, family: 'summary' }, { scalars: { ...summary }, arrays: {} })),
   };
 }
 
@@ -90,12 +92,13 @@ interface SaeRow extends SaeIdentity {
   sae_index: number;
 }
 
-/** A finished run's statistics, arrays as Float64Array (null where a loss is undefined). */
-export function loadRunStats(db: Database.Database, runId: string): StatsExport {
+/** A finished statistics run's results ('latest': the newest such run), arrays as Float64Array (null where a loss is undefined). */
+export function loadRunStats(db: Database.Database, idOrLatest: string): StatsExport {
+  const runId = requireFinishedRun(db, idOrLatest, 'statistics').id;
   const run = db
     .prepare('SELECT model, dataset, samples, context, packing FROM run_statistics WHERE run_id = ?')
     .get(runId) as RunDescription | undefined;
-  if (!run) throw new InputError(`Run '${runId}' has no statistics: it has not finished.`);
+  if (!run) throw new InputError(`Run '${runId}' finished without statistics.`);
   const saes = db
     .prepare('SELECT sae_index, hook, d_in, d_sae FROM sae_statistics WHERE run_id = ? ORDER BY sae_index')
     .all(runId) as SaeRow[];
@@ -148,4 +151,25 @@ function toPositionStats(record: FamilyRecord): PositionStats {
     if (arrays[name]) stats[name] = Array.from(arrays[name], (value) => (Number.isNaN(value) ? null : value));
   }
   return stats;
+}
+
+/** An SAE as a match names it: its file, hook and size. */
+export interface SaeLocator {
+  source: string;
+  hook: string;
+  featureCount: number;
+}
+
+/** Density and mean per feature from the newest finished statistics run that read this SAE, if any did. */
+export function findFeatureStats(db: Database.Database, sae: SaeLocator): { density: Float64Array; mean: Float64Array } | undefined {
+  const runs = db.prepare("SELECT id, settings FROM runs WHERE kind = 'statistics' AND state = 'finished' ORDER BY created_at DESC, rowid DESC").all() as { id: string; settings: string }[];
+  for (const run of runs) {
+    const paths = (JSON.parse(run.settings) as { saes?: string[] }).saes ?? [];
+    if (!paths.some((path) => sae.source === path || sae.source.startsWith(`${path.replace(/[\\/]+$/, '')}/`))) continue;
+    const row = db.prepare('SELECT sae_index FROM sae_statistics WHERE run_id = ? AND hook = ? AND d_sae = ?').get(run.id, sae.hook, sae.featureCount) as { sae_index: number } | undefined;
+    if (!row) continue;
+    const { arrays } = loadFamily(db, { runId: run.id, index: row.sae_index, family: 'features' });
+    return { density: arrays.density as Float64Array, mean: arrays.mean as Float64Array };
+  }
+  return undefined;
 }

@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { utilityProcess } from 'electron';
 import { ALLOCATOR_ENV } from '../engine/onnx/allocator.js';
 import { CancelledError } from '../engine/progress.js';
-import type { JobKind, ParentMessage, WorkerMessage } from './protocol.js';
+import type { JobInput } from './handler.js';
+import type { ParentMessage, WorkerMessage } from './protocol.js';
 
 /** One job process as the launcher sees it, whichever kind of process carries it. */
 export interface WorkerProcess {
@@ -31,7 +32,7 @@ export interface JobHandle {
 }
 
 export interface JobLauncher {
-  launch(kind: JobKind, payload: unknown, listener?: JobListener): JobHandle;
+  launch(kind: string, input: JobInput<unknown>, listener?: JobListener): JobHandle;
 }
 
 export class JobFailedError extends Error {
@@ -102,7 +103,7 @@ interface Settle {
 
 interface RunningJobOptions {
   jobId: string;
-  kind: JobKind;
+  kind: string;
   worker: WorkerProcess;
   listener: JobListener;
   cancelGraceMs: number;
@@ -177,11 +178,11 @@ export class ProcessJobLauncher implements JobLauncher {
     this.#cancelGraceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
   }
 
-  launch(kind: JobKind, payload: unknown, listener: JobListener = {}): JobHandle {
+  launch(kind: string, input: JobInput<unknown>, listener: JobListener = {}): JobHandle {
     const jobId = randomUUID();
     const worker = this.#spawn();
     const job = new RunningJob({ jobId, kind, worker, listener, cancelGraceMs: this.#cancelGraceMs });
-    worker.send({ type: 'start', jobId, kind, payload });
+    worker.send({ type: 'start', jobId, kind, payload: input });
     return job;
   }
 }

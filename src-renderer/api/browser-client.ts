@@ -9,8 +9,8 @@ const RECONNECT_DELAY_MS = 1_000;
 export interface BrowserClientOptions {
   /** The host's origin, e.g. http://127.0.0.1:5173. */
   origin: string;
-  /** Absent once the page has its cookie: the browser then sends that instead. */
-  token?: string;
+  /** The session token, or the promise of it while the page trades its launch code. */
+  token?: string | Promise<string | undefined>;
 }
 
 function unwrap<T>(reply: ApiReply): T {
@@ -22,16 +22,18 @@ function unwrap<T>(reply: ApiReply): T {
 export class BrowserClient implements WindowApi {
   readonly #options: BrowserClientOptions;
   readonly #listeners = new Set<(event: AppEvent) => void>();
-  #socket: WebSocket | undefined;
+  readonly #token: Promise<string | undefined>;
+  #socket: Promise<WebSocket> | undefined;
 
   constructor(options: BrowserClientOptions) {
     this.#options = options;
+    this.#token = Promise.resolve(options.token);
   }
 
   async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
     const response = await fetch(`${this.#options.origin}/api/${channel}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.#tokenHeader() },
+      headers: { 'content-type': 'application/json', ...(await this.#tokenHeader()) },
       body: JSON.stringify(request),
     });
     return unwrap<ResponseOf<C>>((await response.json()) as ApiReply);
@@ -65,19 +67,21 @@ export class BrowserClient implements WindowApi {
     const query = new URLSearchParams({ path, ...(drop ? { drop } : {}) });
     const response = await fetch(`${this.#options.origin}/upload?${query}`, {
       method: 'POST',
-      headers: this.#tokenHeader(),
+      headers: await this.#tokenHeader(),
       body: file,
     });
     return unwrap<{ path: string }>((await response.json()) as ApiReply).path;
   }
 
-  #tokenHeader(): Record<string, string> {
-    return this.#options.token ? { [TOKEN_HEADER]: this.#options.token } : {};
+  async #tokenHeader(): Promise<Record<string, string>> {
+    const token = await this.#token;
+    return token ? { [TOKEN_HEADER]: token } : {};
   }
 
-  #connect(): WebSocket {
+  async #connect(): Promise<WebSocket> {
     const address = new URL(EVENTS_PATH, this.#options.origin.replace(/^http/, 'ws'));
-    if (this.#options.token) address.searchParams.set(TOKEN_QUERY, this.#options.token);
+    const token = await this.#token;
+    if (token) address.searchParams.set(TOKEN_QUERY, token);
     const socket = new WebSocket(address);
     socket.onmessage = (message) => {
       const event = JSON.parse(String(message.data)) as AppEvent;

@@ -17,7 +17,8 @@ export interface ExportChoices {
 
 export const DEFAULT_EXPORT_CHOICES: ExportChoices = { fontScale: 1, scale: 2, rasterize: 'auto', rasterThreshold: DEFAULT_EXPORT_SETTINGS.rasterThreshold, rasterResolution: DEFAULT_EXPORT_SETTINGS.rasterResolution };
 
-function download(fileName: string, mimeType: string, base64: string): void {
+/** Saves a file the host sent as base64, through a temporary link. */
+export function download(fileName: string, mimeType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });

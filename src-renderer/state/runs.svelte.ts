@@ -1,5 +1,5 @@
-import type { AppEvent, RunRecord } from '../../src-main/api/contract.js';
-import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
+import type { AppEvent, RunRecord, StartRequest } from '../../src-main/api/contract.js';
+import type { JobKindName, JobSettings } from '../../src-main/shared/jobs.js';
 import { getApi } from '../api/index.js';
 import { messageOf } from './errors.js';
 
@@ -39,10 +39,10 @@ export class RunsState {
     }
   }
 
-  async start(settings: RunSettings): Promise<RunRecord | undefined> {
+  async start<K extends JobKindName>(kind: K, settings: JobSettings[K]): Promise<RunRecord | undefined> {
     this.#error = undefined;
     try {
-      const run = await getApi().invoke('runs.start', { settings });
+      const run = await getApi().invoke('runs.start', { kind, settings } as StartRequest);
       this.#upsert(run);
       return run;
     } catch (error) {

@@ -8,6 +8,7 @@ import { Studio } from '../../src-main/api/studio.js';
 import { CHANNELS } from '../../src-main/api/validate.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
+const MATCH = { saes: ['/a', '/b'], by: 'decoder', topK: 4, thresholds: [0.5, 0.7, 0.9], splitThreshold: 0.7, device: 'cpu' };
 const EXPORT = { runId: 'a', family: 'density', format: 'svg', fontScale: 1, scale: 1 };
 
 /** For each channel, payloads that must be refused with the message fragment they must give. */
@@ -32,9 +33,23 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, match, not "gossip"'],
+    [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
+    [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],
+    [{ kind: 'match', settings: { ...MATCH, by: 'both' } }, 'settings.by must be one of decoder, encoder, not "both"'],
   ],
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
+  'runs.residual': [[{ runId: 7 }, 'runId must be a non-empty string, not 7']],
+  'matches.get': [[{}, 'runId must be a non-empty string, not nothing']],
+  'matches.pair': [[{ runId: 'a', k: 0, l: 0 }, 'l must be a whole number of at least 1, not 0']],
+  'matches.figure': [
+    [{ ...EXPORT, pair: { k: -1, l: 1 } }, 'pair.k must be a whole number of at least 0, not -1'],
+    [{ ...EXPORT, pair: { k: 0, l: 1, m: 2 } }, "unknown field 'pair.m'"],
+  ],
+  'runs.correlation': [[{ runId: '' }, 'runId must be a non-empty string, not ""']],
+  'runs.steering': [[{}, 'runId must be a non-empty string, not nothing']],
+  'runs.generation': [[{ runId: 3 }, 'runId must be a non-empty string, not 3']],
   'figures.export': [
     [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
     [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],

@@ -22,6 +22,7 @@ interface BuilderConfig {
   linux: { target: string[] };
   win: { target: string[] };
   mac: { target: string[] };
+  electronFuses: Record<string, boolean>;
 }
 
 /** electron-builder's own loader and schema check, so a typo fails here rather than at release time. */
@@ -37,6 +38,17 @@ describe('electron-builder configuration', () => {
   let config: BuilderConfig;
   beforeAll(async () => {
     config = await loadBuilderConfig();
+  });
+
+  it('turns off run-as-node, NODE_OPTIONS and --inspect, and turns on cookie encryption and asar integrity', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('targets AppImage and deb, NSIS, and dmg', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { storeFinishedResidualRun } from '../helpers/residual-runs.js';
 import { storeFinishedRun } from '../helpers/runs.js';
 import { syntheticStats } from '../helpers/synthetic-stats.js';
 
@@ -29,6 +30,18 @@ describe('sae-studio figures', () => {
     expect(readdirSync(out).sort()).toEqual(['density.png', 'density.svg', 'layer-summary.png', 'layer-summary.svg']);
     expect(readFileSync(join(out, 'density.png')).readUInt32BE(16)).toBe(2560);
     expect(readFileSync(join(out, 'density.svg'), 'utf8')).toContain('<g id="panel-layer-3">');
+  });
+
+  it('writes a residual run’s figures when named by its id, and refuses a statistics figure for it', async () => {
+    const runId = storeFinishedResidualRun(databasePath);
+    const out = join(folder, 'figures');
+    const result = await runCli(['figures', runId, '--out', out, '--db', databasePath, '--format', 'svg']);
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['residual-cosines.svg', 'residual-logit-lens.svg', 'residual-massive.svg', 'residual-norm-heatmap.svg', 'residual-norm.svg']);
+    expect(readFileSync(join(out, 'residual-norm.svg'), 'utf8')).toContain('<g id="panel-without-bos">');
+    const wrong = await runCli(['figures', runId, '--out', out, '--db', databasePath, '--families', 'density']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.errors).toContain("Unknown figure 'density': expected one of residual-norm, residual-norm-heatmap, residual-cosines, residual-massive, residual-logit-lens.");
   });
 
   it('passes figure settings through as flags', async () => {

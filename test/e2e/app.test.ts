@@ -72,7 +72,7 @@ describe('the app in the browser host', () => {
   });
 
   it('lists earlier runs after the host restarts', async () => {
-    const started = await invokeFromPage<RunRecord>(page, 'runs.start', { settings: RUN_SETTINGS });
+    const started = await invokeFromPage<RunRecord>(page, 'runs.start', { kind: 'statistics', settings: RUN_SETTINGS });
     if (!started.ok) throw new Error(started.error.message);
     await expect.poll(async () => (await listRuns(page))[0]?.state, { timeout: 30_000 }).toBe('finished');
     await host.restart();

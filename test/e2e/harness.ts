@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { RENDERER_OUT_DIR } from '../../src-main/host/renderer-build.js';
 import { startServing, type Serving } from '../../src-main/host/serve.js';
 import { ProcessJobLauncher, type JobLauncher } from '../../src-main/workers/process-adapter.js';
-import type { ProbePayload } from '../../src-main/workers/probe-job.js';
+import { enableProbeJobs, type ProbeSettings } from '../workers/probe-job.js';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -40,9 +40,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Runs the real probe job in a real process wherever the app would start an analysis, so runs finish in moments. */
-export function probeLauncher(probe: Partial<ProbePayload> = { steps: 3 }): JobLauncher {
+export function probeLauncher(probe: Partial<ProbeSettings> = { steps: 3 }): JobLauncher {
+  enableProbeJobs();
   const inner = new ProcessJobLauncher();
-  return { launch: (_kind, _payload, listener) => inner.launch('probe', probe, listener) };
+  return { launch: (_kind, input, listener) => inner.launch('probe', { ...input, settings: probe }, listener) };
 }
 
 export interface TestHostOptions {

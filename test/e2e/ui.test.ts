@@ -45,7 +45,9 @@ function view(name: string) {
 function recordedSettings(): RunSettings {
   const db = openDatabase(host.databasePath);
   try {
-    return getRun(db, 'latest').settings;
+    const run = getRun(db, 'latest');
+    if (run.kind !== 'statistics') throw new Error(`The newest run is a ${run.kind} run.`);
+    return run.settings;
   } finally {
     db.close();
   }

@@ -34,7 +34,7 @@ export function saveStats(db: Database.Database, runId: string, stats: StatsExpo
 export function storeFinishedRun(databasePath: string, stats: StatsExport, settings: RunSettings = RUN_SETTINGS): string {
   const db = openDatabase(databasePath);
   try {
-    const { id } = createRun(db, settings);
+    const { id } = createRun(db, 'statistics', settings);
     saveStats(db, id, stats);
     setRunState(db, id, 'finished');
     return id;

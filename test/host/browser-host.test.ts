@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Studio } from '../../src-main/api/studio.js';
 import { BrowserHost } from '../../src-main/host/browser-host.js';
+import { pruneUploads, UNUSED_UPLOAD_AGE_MS } from '../../src-main/host/uploads.js';
 
 const TOKEN = 'test-token-1234567890';
 let folder: string;
@@ -65,18 +67,34 @@ describe('browser host security', () => {
       expect(reply.status).toBe(403);
       expect(JSON.parse(reply.body).error.message).toBe('This request needs the token printed when the host started.');
     }
-    expect((await send('/')).status).toBe(403);
+    expect((await send('/upload?path=a.txt', { method: 'POST', body: 'x' })).status).toBe(403);
   });
 
-  it('accepts the token from the header, the query or the cookie set with the page', async () => {
-    expect((await invoke('app.info', {})).status).toBe(200);
-    const page = await send(`/?token=${TOKEN}`);
+  it('accepts the token from the header or the query, never from a cookie, and sets none', async () => {
+    expect((await send(`/api/app.info?token=${TOKEN}`, { method: 'POST' })).status).toBe(200);
+    const page = await send('/');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>SAE Studio</title>');
-    const cookie = String(page.headers['set-cookie']).split(';')[0];
-    expect(cookie).toBe(`sae-studio-token-${host.port}=${TOKEN}`);
-    const reply = await invoke('app.info', {}, { cookie });
-    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { host: 'browser' } });
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const reply = await invoke('app.info', {}, { cookie: `sae-studio-token-${host.port}=${TOKEN}; sae-studio-token=${TOKEN}` });
+    expect(reply.status).toBe(403);
+  });
+
+  it('opens the browser with a single-use launch code that trades for the token', async () => {
+    const opened = new URL(host.openUrl());
+    expect(opened.href).not.toContain(TOKEN);
+    const nonce = opened.searchParams.get('nonce');
+    const first = await send(`/session?nonce=${nonce}`, { method: 'POST' });
+    expect(JSON.parse(first.body)).toEqual({ ok: true, value: { token: TOKEN } });
+    const again = await send(`/session?nonce=${nonce}`, { method: 'POST' });
+    expect(again.status).toBe(403);
+    expect(JSON.parse(again.body).error.message).toBe('This launch code is spent or expired; open the address the host printed.');
+    expect((await send('/session?nonce=made-up', { method: 'POST' })).status).toBe(403);
+  });
+
+  it('answers a malformed address with a sentence, never a stack trace', async () => {
+    const reply = await send('/api/%E0%A4%A', { method: 'POST', headers: withToken, body: '{}' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body)).toEqual({ ok: false, error: { message: "'%E0%A4%A' is not a valid API address." } });
   });
 
   it('refuses a foreign Host header, as a DNS-rebinding page would send', async () => {
@@ -161,6 +179,41 @@ describe('browser host uploads', () => {
     expect(readFileSync(weights.value.path, 'utf8')).toBe('xyz');
   });
 
+  it('replaces an earlier upload to the same place, so the path holds the bytes of the hash returned', async () => {
+    const first = JSON.parse((await upload('drop=d2&path=m%2Fcfg.json', 'old')).body);
+    const second = JSON.parse((await upload('drop=d2&path=m%2Fcfg.json', 'new bytes')).body);
+    expect(second.value.path).toBe(first.value.path);
+    expect(second.value.hash).toBe(createHash('sha256').update('new bytes').digest('hex'));
+    expect(readFileSync(second.value.path, 'utf8')).toBe('new bytes');
+  });
+
+  it('refuses an upload over the size limit and keeps nothing of it', async () => {
+    const small = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: join(folder, 'small-uploads'), port: 0, token: TOKEN, maxUploadBytes: 4 });
+    try {
+      const reply = await fetch(`http://127.0.0.1:${small.port}/upload?path=big.txt`, { method: 'POST', headers: withToken, body: 'more than four bytes' });
+      expect(await reply.json()).toEqual({ ok: false, error: { message: 'The upload is larger than 4 bytes, the most the host accepts.' } });
+      expect(readdirSync(join(folder, 'small-uploads', 'blobs'))).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('prunes old drops no library item uses, and the contents nothing links to any more', async () => {
+    const uploads = join(folder, 'prune-uploads');
+    const prunable = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: uploads, port: 0, token: TOKEN });
+    try {
+      const at = (query: string) => fetch(`http://127.0.0.1:${prunable.port}/upload?${query}`, { method: 'POST', headers: withToken, body: query });
+      await at('drop=used&path=a%2Fcfg.json');
+      await at('drop=unused&path=b%2Fcfg.json');
+    } finally {
+      await prunable.close();
+    }
+    const later = Date.now() + 2 * UNUSED_UPLOAD_AGE_MS;
+    expect(pruneUploads(uploads, [join(uploads, 'drops', 'used', 'a')], later)).toBe(1);
+    expect(readdirSync(join(uploads, 'drops'))).toEqual(['used']);
+    expect(readdirSync(join(uploads, 'blobs'))).toHaveLength(1);
+  });
+
   it('refuses paths that would leave the upload folder', async () => {
     for (const query of ['path=..%2Fescape.txt', 'drop=..&path=a.txt', 'path=%2Fetc%2Fpasswd']) {
       const reply = await upload(query, 'x');
@@ -174,5 +227,25 @@ describe('browser host start', () => {
   it('names a port that is taken in one sentence', async () => {
     const second = BrowserHost.start({ studio, rendererDir: folder, uploadDir: folder, port: host.port, token: TOKEN });
     await expect(second).rejects.toThrow(`Port ${host.port} is in use; pick another with --port, or leave it out for a free one.`);
+  });
+});
+
+describe('browser host connections', () => {
+  it('closes a socket that never sends a request, and caps how many may be open', async () => {
+    const { connect } = await import('node:net');
+    const limited = await BrowserHost.start({ studio, rendererDir: folder, uploadDir: folder, port: 0, token: TOKEN, limits: { silentMs: 200, maxConnections: 2 } });
+    try {
+      const sockets = Array.from({ length: 3 }, () => connect(limited.port, '127.0.0.1'));
+      const closedAfter = sockets.map((socket) => new Promise<number>((resolve) => {
+        const start = Date.now();
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(Date.now() - start));
+      }));
+      const times = await Promise.all(closedAfter);
+      // All three end: the third at once (over the cap), the other two once they have stayed silent.
+      expect(times).toHaveLength(3);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunSettings } from '../../src-main/shared/settings/run-settings.js';
-import { openDatabase } from '../../src-main/store/database.js';
-import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, setRunState } from '../../src-main/store/runs.js';
+import { applyMigrations, openDatabase } from '../../src-main/store/database.js';
+import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
+import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, requireFinishedRun, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore } from '../../src-main/store/statistics.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
@@ -21,7 +23,7 @@ afterEach(() => rmSync(folder, { recursive: true, force: true }));
 describe('run registry', () => {
   it('adds the windows used, the resolved context and the device once the statistics are stored', () => {
     const db = openDatabase(path);
-    const { id } = createRun(db, { ...SETTINGS, samples: 5000 });
+    const { id } = createRun(db, 'statistics', { ...SETTINGS, samples: 5000 });
     expect(getRun(db, id)).not.toHaveProperty('device');
     createStatsStore(db, id).saveRun({ model: SETTINGS.model, dataset: SETTINGS.dataset, samples: 137, context: 128, packing: 'packed' }, { device: 'webgpu' });
     expect(getRun(db, id)).toMatchObject({ windows: 137, context: 128, device: 'webgpu', settings: { samples: 5000 } });
@@ -30,8 +32,8 @@ describe('run registry', () => {
 
   it('creates queued runs and lists them newest first', () => {
     const db = openDatabase(path);
-    const first = createRun(db, SETTINGS);
-    const second = createRun(db, { ...SETTINGS, samples: 32 });
+    const first = createRun(db, 'statistics', SETTINGS);
+    const second = createRun(db, 'statistics', { ...SETTINGS, samples: 32 });
     expect(first.state).toBe('queued');
     expect(first.settings).toEqual(SETTINGS);
     expect(listRuns(db).map((run) => run.id)).toEqual([second.id, first.id]);
@@ -41,7 +43,7 @@ describe('run registry', () => {
 
   it('records stage lines in order and state changes with a finish time', () => {
     const db = openDatabase(path);
-    const run = createRun(db, SETTINGS);
+    const run = createRun(db, 'statistics', SETTINGS);
     appendStage(db, run.id, 'Layer 0 - Computed and stored feature-level stats');
     appendStage(db, run.id, 'Layer 1 - Computed and stored feature-level stats');
     const failed = setRunState(db, run.id, 'failed', 'The model folder has no config.json.');
@@ -57,7 +59,7 @@ describe('run registry', () => {
 
   it('survives closing and reopening the database', () => {
     const db = openDatabase(path);
-    const run = createRun(db, SETTINGS);
+    const run = createRun(db, 'statistics', SETTINGS);
     appendStage(db, run.id, 'Tokenized 16 windows');
     setRunState(db, run.id, 'finished');
     db.close();
@@ -68,9 +70,9 @@ describe('run registry', () => {
 
   it('marks runs a previous process left active as interrupted', () => {
     const db = openDatabase(path);
-    const queued = createRun(db, SETTINGS);
-    const running = setRunState(db, createRun(db, SETTINGS).id, 'running');
-    const finished = setRunState(db, createRun(db, SETTINGS).id, 'finished');
+    const queued = createRun(db, 'statistics', SETTINGS);
+    const running = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'running');
+    const finished = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'finished');
     expect(markInterruptedRuns(db)).toBe(2);
     expect(getRun(db, queued.id).state).toBe('interrupted');
     expect(getRun(db, running.id).state).toBe('interrupted');
@@ -90,8 +92,8 @@ describe('run registry', () => {
 describe('markInterruptedRuns', () => {
   it('leaves runs of a live process alone', () => {
     const db = openDatabase(path);
-    const live = setRunState(db, createRun(db, SETTINGS).id, 'running');
-    const gone = setRunState(db, createRun(db, SETTINGS).id, 'running');
+    const live = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'running');
+    const gone = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'running');
     const parentPid = process.ppid;
     db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(parentPid, live.id);
     db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(2 ** 22 + 1, gone.id);
@@ -99,5 +101,47 @@ describe('markInterruptedRuns', () => {
     expect(getRun(db, live.id).state).toBe('running');
     expect(getRun(db, gone.id).state).toBe('interrupted');
     db.close();
+  });
+});
+
+describe('requireFinishedRun', () => {
+  it('gives a finished run of the asked kind, latest meaning the newest of that kind', () => {
+    const db = openDatabase(path);
+    const older = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'finished');
+    expect(requireFinishedRun(db, 'latest', 'statistics').id).toBe(older.id);
+    expect(requireFinishedRun(db, older.id, 'statistics').settings).toEqual(SETTINGS);
+    db.close();
+  });
+
+  it('refuses runs that have not finished, naming their state', () => {
+    const db = openDatabase(path);
+    for (const state of ['queued', 'running', 'failed', 'cancelled', 'interrupted'] as const) {
+      const run = setRunState(db, createRun(db, 'statistics', SETTINGS).id, state);
+      expect(() => requireFinishedRun(db, run.id, 'statistics')).toThrow(`Run '${run.id}' has no results: it is ${state}, not finished.`);
+    }
+    db.close();
+  });
+
+  it('refuses a run of another kind and says when a kind has no runs', () => {
+    const db = openDatabase(path);
+    expect(() => requireFinishedRun(db, 'latest', 'statistics')).toThrow('There are no statistics runs yet.');
+    const run = createRun(db, 'statistics', SETTINGS);
+    db.prepare("UPDATE runs SET kind = 'match' WHERE id = ?").run(run.id);
+    expect(() => requireFinishedRun(db, run.id, 'statistics')).toThrow(`Run '${run.id}' is a match run, not a statistics run.`);
+    db.close();
+  });
+});
+
+describe('migration 004 (job kinds)', () => {
+  it('makes every run recorded before kinds existed a statistics run', () => {
+    const db = new Database(path);
+    applyMigrations(db, MIGRATIONS.filter((migration) => migration.version < 4));
+    db.prepare("INSERT INTO runs (id, state, settings, created_at) VALUES ('old1', 'finished', ?, '2026-01-01T00:00:00Z')").run(JSON.stringify(SETTINGS));
+    applyMigrations(db, MIGRATIONS);
+    expect(db.prepare('SELECT id, kind FROM runs').all()).toEqual([{ id: 'old1', kind: 'statistics' }]);
+    db.close();
+    const reopened = openDatabase(path);
+    expect(getRun(reopened, 'old1')).toMatchObject({ kind: 'statistics', state: 'finished', settings: SETTINGS });
+    reopened.close();
   });
 });

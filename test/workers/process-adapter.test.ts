@@ -8,7 +8,9 @@ import {
   spawnForkedWorker,
   type WorkerProcess,
 } from '../../src-main/workers/process-adapter.js';
-import { PROBE_CRASH_EXIT_CODE } from '../../src-main/workers/probe-job.js';
+import { enableProbeJobs, PROBE_CRASH_EXIT_CODE, probeInput } from './probe-job.js';
+
+enableProbeJobs();
 
 function recordingLauncher(cancelGraceMs = 5_000) {
   const workers: WorkerProcess[] = [];
@@ -27,7 +29,7 @@ function recordingLauncher(cancelGraceMs = 5_000) {
 async function startHangingProbe(launcher: ProcessJobLauncher) {
   let started!: () => void;
   const firstStep = new Promise<void>((resolve) => (started = resolve));
-  const job = launcher.launch('probe', { steps: 2, behaviour: 'hang' }, { progress: () => started() });
+  const job = launcher.launch('probe', probeInput({ steps: 2, behaviour: 'hang' }), { progress: () => started() });
   await firstStep;
   return job;
 }
@@ -36,7 +38,7 @@ describe('ProcessJobLauncher', () => {
   it('runs the probe in a child process and streams its progress and stage lines', async () => {
     const progress: string[] = [];
     const lines: string[] = [];
-    const job = new ProcessJobLauncher().launch('probe', { steps: 4 }, {
+    const job = new ProcessJobLauncher().launch('probe', probeInput({ steps: 4 }), {
       progress: (label, done, total) => progress.push(`${label} ${done}/${total}`),
       log: (line) => lines.push(line),
     });
@@ -48,17 +50,25 @@ describe('ProcessJobLauncher', () => {
   });
 
   it("reports the job's own error message", async () => {
-    const job = new ProcessJobLauncher().launch('probe', { steps: 2, behaviour: 'fail' });
+    const job = new ProcessJobLauncher().launch('probe', probeInput({ steps: 2, behaviour: 'fail' }));
     await expect(job.result).rejects.toThrow(new JobFailedError('The probe was asked to fail.'));
   });
 
   it('rejects a malformed payload with a one-sentence message', async () => {
-    const job = new ProcessJobLauncher().launch('probe', { steps: -1 });
-    await expect(job.result).rejects.toThrow("The probe needs a whole number of steps, not '-1'.");
+    const job = new ProcessJobLauncher().launch('probe', probeInput({ steps: -1 }));
+    await expect(job.result).rejects.toThrow('The probe job: settings.steps must be a whole number of at least 1, not -1.');
+  });
+
+  it('refuses a payload without a run id, and a kind nobody registered', async () => {
+    const { runId: _, ...withoutRun } = probeInput({ steps: 1 });
+    const job = new ProcessJobLauncher().launch('probe', withoutRun as ReturnType<typeof probeInput>);
+    await expect(job.result).rejects.toThrow('The probe job: runId must be a non-empty string, not nothing.');
+    const unknown = new ProcessJobLauncher().launch('nonsense', probeInput());
+    await expect(unknown.result).rejects.toThrow("There is no job kind 'nonsense'; the kinds are statistics, residual, match, probe.");
   });
 
   it('turns a crashing worker into a failed job that names the exit', async () => {
-    const job = new ProcessJobLauncher().launch('probe', { steps: 2, behaviour: 'crash' });
+    const job = new ProcessJobLauncher().launch('probe', probeInput({ steps: 2, behaviour: 'crash' }));
     await expect(job.result).rejects.toThrow(`The probe job's process stopped unexpectedly (exit code ${PROBE_CRASH_EXIT_CODE}).`);
   });
 
@@ -72,7 +82,7 @@ describe('ProcessJobLauncher', () => {
   it('cancels a cooperative job between steps', async () => {
     const steps: number[] = [];
     const launcher = new ProcessJobLauncher();
-    const job = launcher.launch('probe', { steps: 1000, delayMs: 5 }, {
+    const job = launcher.launch('probe', probeInput({ steps: 1000, delayMs: 5 }), {
       progress: (_label, done) => {
         steps.push(done);
         if (done === 2) job.cancel();
@@ -101,7 +111,7 @@ async function probeVariable(variable: string, changes: Record<string, string | 
   };
   apply(changes);
   try {
-    const job = new ProcessJobLauncher().launch('probe', { steps: 1, variable });
+    const job = new ProcessJobLauncher().launch('probe', probeInput({ steps: 1, variable }));
     return ((await job.result) as { variableValue?: string }).variableValue;
   } finally {
     apply(saved);
@@ -120,7 +130,7 @@ describe('spawnForkedWorker', () => {
 
   it('turns a worker whose entry is missing into a failed job', async () => {
     const launcher = new ProcessJobLauncher({ spawn: () => spawnForkedWorker('/nonexistent/sae-studio-worker.js') });
-    const job = launcher.launch('probe', { steps: 1 });
+    const job = launcher.launch('probe', probeInput({ steps: 1 }));
     await expect(job.result).rejects.toThrow(/^The probe job's process stopped unexpectedly \(exit code 1\)\.$/);
   });
 });

@@ -1,6 +1,8 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openWritable } from '../../engine/files.js';
 import { InputError } from '../../shared/errors.js';
-import { allHookNames, hookName, parseHookName } from '../../shared/hooks.js';
+import { modelHookNames } from '../../engine/model/families/index.js';
+import { hookName, parseHookName } from '../../shared/hooks.js';
 import { openModel } from '../../engine/model/open.js';
 import { EMBEDDING_ABLATIONS } from '../../shared/settings/run-settings.js';
 import { type LanguageModel, type TextTokenizer } from '../../engine/model/types.js';
@@ -36,7 +38,7 @@ export const activationsCommand: Command = {
     });
     try {
       const tokens = tokenize(tokenizer, text, { prependBos: options['prepend-bos'] === true, model });
-      writeActivations(out, await collect(model, tokens, listed ?? allHookNames(model.config.layerCount)));
+      writeActivations(out, await collect(model, tokens, listed ?? modelHookNames(model.config)));
       console.log(`Wrote ${tokens.length} positions to ${out}.`);
     } finally {
       await model.dispose();
@@ -68,7 +70,7 @@ async function collect(model: LanguageModel, tokens: number[], hooks: string[]):
 
 /** Writes row by row: the logits of a long text are too large for one JSON string. */
 function writeActivations(file: string, activations: Activations): void {
-  const descriptor = openSync(file, 'w');
+  const descriptor = openWritable(file);
   const write = (text: string) => writeSync(descriptor, text);
   try {
     write(`{"tokens":${JSON.stringify(activations.tokens)},"hooks":{`);
@@ -84,10 +86,11 @@ function writeActivations(file: string, activations: Activations): void {
   }
 }
 
+/** JSON.stringify writes null for NaN and infinities, which bare join would leave as invalid JSON. */
 function writeRows(write: (text: string) => void, values: Float32Array, width: number): void {
   write('[');
   for (let row = 0; row * width < values.length; row++) {
-    write(`${row ? ',' : ''}[${values.subarray(row * width, (row + 1) * width).join(',')}]`);
+    write(`${row ? ',' : ''}${JSON.stringify(Array.from(values.subarray(row * width, (row + 1) * width)))}`);
   }
   write(']');
 }

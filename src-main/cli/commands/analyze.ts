@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
-import { RunService } from '../../api/run-service.js';
-import type { RunRecord } from '../../api/contract.js';
 import { InputError } from '../../shared/errors.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
-import { boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { terminalProgress } from '../progress.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, DEFAULT_RUN_SETTINGS, EMBEDDING_ABLATIONS, PACKINGS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
+import { boundedIntegerOption, boundedNumberOption, choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 export const analyzeCommand: Command = {
@@ -27,7 +25,7 @@ export const analyzeCommand: Command = {
     },
     device: deviceFlag(),
     'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
-    'quantile-buckets': numberFlag('Log-spaced buckets per feature for quantiles', DEFAULT_QUANTILE_BUCKETS),
+    'quantile-buckets': numberFlag(`Log-spaced buckets per feature for quantiles, from ${QUANTILE_BUCKET_LIMITS.min} to ${QUANTILE_BUCKET_LIMITS.max}`, DEFAULT_QUANTILE_BUCKETS),
     'quantile-accuracy': numberFlag(
       `Relative error of every quantile estimate, from ${QUANTILE_ACCURACY_LIMITS.min} to ${QUANTILE_ACCURACY_LIMITS.max}`,
       DEFAULT_QUANTILE_ACCURACY,
@@ -39,7 +37,7 @@ export const analyzeCommand: Command = {
   async run(options) {
     const settings = settingsFromOptions(options);
     const databasePath = databaseOption(options);
-    const run = await analyzeInJob(settings, databasePath);
+    const run = await runJobInTerminal('statistics', settings, databasePath);
     const exportPath = stringOption(options, 'export');
     if (exportPath) writeExport(loadStats(databasePath, run.id), resolve(exportPath));
     return 0;
@@ -61,26 +59,7 @@ function settingsFromOptions(options: ParsedOptions): RunSettings {
     ablate: choiceOption(options, 'ablate', EMBEDDING_ABLATIONS, DEFAULT_RUN_SETTINGS.ablate),
     device: deviceOption(options),
     batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
-    quantileBuckets: integerOption(options, 'quantile-buckets') ?? DEFAULT_QUANTILE_BUCKETS,
+    quantileBuckets: boundedIntegerOption(options, 'quantile-buckets', QUANTILE_BUCKET_LIMITS) ?? DEFAULT_QUANTILE_BUCKETS,
     quantileAccuracy: boundedNumberOption(options, 'quantile-accuracy', QUANTILE_ACCURACY_LIMITS) ?? DEFAULT_QUANTILE_ACCURACY,
   };
-}
-
-/** Runs the analyze job in a child process through the app's run service, rendering its progress here. */
-export async function analyzeInJob(settings: RunSettings, databasePath: string): Promise<RunRecord> {
-  const service = new RunService({ databasePath });
-  try {
-    const run = service.start(settings);
-    console.log(`Run ${run.id}`);
-    const progress = terminalProgress({ bars: process.stderr, lines: process.stdout });
-    service.onEvent((event) => {
-      if (event.type === 'run.progress' && event.runId === run.id) progress.bar(event.label, event.done, event.total);
-      if (event.type === 'run.stage' && event.runId === run.id) progress.stage(event.line);
-    });
-    const finished = await service.wait(run.id);
-    if (finished.state !== 'finished') throw new InputError(finished.message ?? `Run ${run.id} ended ${finished.state}.`);
-    return finished;
-  } finally {
-    service.close();
-  }
 }

@@ -4,6 +4,7 @@ import { deviceFlag, type Command, type ParsedOptions } from '../command.js';
 const BENCHMARKS: Record<string, () => Promise<{ runBenchmark(options: ParsedOptions): Promise<void> }>> = {
   model: () => import('../../bench/model.js'),
   stats: () => import('../../bench/stats.js'),
+  match: () => import('../../bench/match.js'),
 };
 
 export const benchCommand: Command = {
@@ -19,7 +20,8 @@ export const benchCommand: Command = {
     repeats: { type: 'string', value: 'N', description: 'Timed forwards per context; the fastest counts (model)', default: '5' },
     'peak-size': { type: 'string', value: 'N', description: 'Side of the square MatMul that gives the peak (model)', default: '2048' },
     'model-layers': { type: 'string', value: 'N', description: 'Transformer blocks of the random GPT-2 (model)', default: '12' },
-    'model-width': { type: 'string', value: 'N', description: 'Width (d_model) of the random GPT-2 (model)', default: '768' },
+    'model-width': { type: 'string', value: 'N', description: 'Width (d_model) of the random GPT-2 (model), and of the SAEs (match)', default: '768' },
+    features: { type: 'string', value: 'N', description: 'Features of each SAE (match)', default: '24576' },
     'model-heads': { type: 'string', value: 'N', description: 'Attention heads of the random GPT-2 (model)', default: '12' },
     'model-context': { type: 'string', value: 'N', description: 'Context length of the random GPT-2 (model)', default: '1024' },
     'model-seed': { type: 'string', value: 'N', description: 'Seed of the random GPT-2\'s weights (model)', default: '7' },

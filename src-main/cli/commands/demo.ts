@@ -3,14 +3,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.js';
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
-import { DEMO_SAES_FOLDER, ensureDemoSaes } from '../../engine/demo/saes.js';
+import { DEMO_SAES_FOLDER, ensureDemoSaes, ensureFamilyDemoSaes } from '../../engine/demo/saes.js';
+import { ensureFamilyDemoModel, familyDemoFolder, GENERATED_FAMILIES, type GeneratedFamily } from '../../engine/demo/families.js';
 import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../shared/settings/run-settings.js';
 import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { analyzeInJob } from './analyze.js';
+import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
 const DEMO_SAMPLES = 96;
+const DEMO_FAMILIES = ['gpt2', ...GENERATED_FAMILIES] as const;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
 /** PNGs at twice the figure size stay sharp on high-density screens. */
@@ -20,6 +22,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Generate the demo model and SAEs, analyse the bundled dataset, and write stats.json and every figure',
   options: {
+    family: { type: 'string', value: DEMO_FAMILIES.join('|'), description: 'Architecture of the generated demo model', default: 'gpt2' },
     samples: numberFlag('Windows to use', DEMO_SAMPLES),
     packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
     ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
@@ -31,11 +34,14 @@ export const demoCommand: Command = {
     db: databaseFlag(),
   },
   async run(options) {
-    const outDir = pathOption(options, 'out', DEMO_OUTPUT_FOLDER);
+    const family = choiceOption(options, 'family', DEMO_FAMILIES, 'gpt2');
+    const outDir = pathOption(options, 'out', family === 'gpt2' ? DEMO_OUTPUT_FOLDER : `${DEMO_OUTPUT_FOLDER}-${family}`);
     // The CLI's own database, so the README's next commands (runs, export latest, figures latest) find this run.
     const databasePath = databaseOption(options);
     const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
-    const run = await analyzeInJob(demoSettings(options), databasePath);
+    console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
+    const inputs = family === 'gpt2' ? gpt2DemoInputs() : await familyDemoInputs(family);
+    const run = await runJobInTerminal('statistics', demoSettings(options, inputs), databasePath);
     mkdirSync(outDir, { recursive: true });
     const stats = loadStats(databasePath, run.id);
     writeExport(stats, join(outDir, 'stats.json'));
@@ -53,14 +59,23 @@ function pathOption(options: ParsedOptions, name: string, fallback: string): str
   return typed ? resolve(typed) : resolve(PACKAGE_ROOT, fallback);
 }
 
-function demoSettings(options: ParsedOptions): RunSettings {
-  console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
+function gpt2DemoInputs(): { model: string; saes: string } {
   const model = ensureDemoModel(join(PACKAGE_ROOT, DEMO_MODEL_FOLDER));
-  const saes = ensureDemoSaes(join(PACKAGE_ROOT, DEMO_SAES_FOLDER), model);
+  return { model, saes: ensureDemoSaes(join(PACKAGE_ROOT, DEMO_SAES_FOLDER), model) };
+}
+
+/** A generated Llama, Gemma 2 or GPT-NeoX beside the GPT-2 demo, with SAEs fitted to it. */
+async function familyDemoInputs(family: GeneratedFamily): Promise<{ model: string; saes: string }> {
+  const model = join(PACKAGE_ROOT, familyDemoFolder(family));
+  const recipe = ensureFamilyDemoModel(model, family);
+  return { model, saes: await ensureFamilyDemoSaes(join(PACKAGE_ROOT, `${DEMO_SAES_FOLDER}-${family}`), { dir: model, recipe }) };
+}
+
+function demoSettings(options: ParsedOptions, inputs: { model: string; saes: string }): RunSettings {
   return {
     ...DEFAULT_RUN_SETTINGS,
-    model,
-    saes: [saes],
+    model: inputs.model,
+    saes: [inputs.saes],
     dataset: ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH))),
     samples: integerOption(options, 'samples') ?? DEMO_SAMPLES,
     packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),

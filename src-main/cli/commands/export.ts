@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { writeWholeFile } from '../../engine/files.js';
 import { statsToJson } from '../../engine/stats/export.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
-import { getRun } from '../../store/runs.js';
 import { loadRunStats } from '../../store/statistics.js';
 import { choiceOption, databaseFlag, databaseOption, stringOption, type Command } from '../command.js';
 
@@ -32,7 +31,7 @@ export const exportCommand: Command = {
 export function loadStats(databasePath: string, runName: string): StatsExport {
   const db = openDatabase(databasePath);
   try {
-    return loadRunStats(db, getRun(db, runName).id);
+    return loadRunStats(db, runName);
   } finally {
     db.close();
   }
@@ -40,6 +39,6 @@ export function loadStats(databasePath: string, runName: string): StatsExport {
 
 /** Writes a run's stats.json and says where. */
 export function writeExport(stats: StatsExport, path: string): void {
-  writeFileSync(path, statsToJson(stats));
+  writeWholeFile(path, statsToJson(stats));
   console.log(`Wrote ${path}`);
 }

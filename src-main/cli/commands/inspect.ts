@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { engineRecognizers } from '../../api/recognizers.js';
 import { InputError } from '../../shared/errors.js';
+import { inspectDataset } from '../../engine/data/registry.js';
+import { isFile } from '../../engine/files.js';
 import { inspectSae } from '../../engine/sae/registry.js';
 import type { Command } from '../command.js';
 
@@ -25,5 +27,7 @@ async function inspectPath(target: string): Promise<Record<string, string | numb
     if (!(await recognizer.match(target))) continue;
     return recognizer.kind === 'sae' ? inspectSae(target) : [await recognizer.inspect(target)];
   }
+  // A file nothing recognises is answered as a dataset, whose message lists the file types SAE Studio reads.
+  if (isFile(target)) return [await inspectDataset(target)];
   throw new InputError(`'${target}' is not a model folder, an SAE or a dataset that SAE Studio can read.`, target);
 }

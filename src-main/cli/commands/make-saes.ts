@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { DEMO_MODEL_SETTINGS } from '../../engine/demo/model.js';
-import { demoActivationSamples, DEMO_SAE_SETTINGS, writeDemoSaes, type DemoSaeOptions } from '../../engine/demo/saes.js';
+import { DEMO_SAE_SETTINGS, modelCalibration, writeDemoSaes, type DemoSaeOptions } from '../../engine/demo/saes.js';
 import { integerOption, numberFlag, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
 
 export const makeSaesCommand: Command = {
@@ -22,14 +22,14 @@ export const makeSaesCommand: Command = {
   },
   async run(options) {
     const out = resolve(requiredString(options, 'out', makeSaesCommand));
-    const settings = saeOptions(options);
+    const settings = await saeOptions(options);
     const folders = writeDemoSaes(out, settings);
     console.log(`Wrote ${folders.length} SAEs of ${settings.featureCount} features to ${out}`);
     return 0;
   },
 };
 
-function saeOptions(options: ParsedOptions): DemoSaeOptions {
+async function saeOptions(options: ParsedOptions): Promise<DemoSaeOptions> {
   const size = (name: string, minimum = 1) => integerOption(options, name, minimum) as number;
   const densityRange = [fractionOption(options, 'min-density'), fractionOption(options, 'max-density')] as const;
   if (densityRange[0] > densityRange[1]) throw new InputError(`--min-density (${densityRange[0]}) must not exceed --max-density (${densityRange[1]}).`);
@@ -41,8 +41,8 @@ function saeOptions(options: ParsedOptions): DemoSaeOptions {
     seed: size('seed', 0),
     densityRange,
     contextSize: size('context'),
-    samples: model ? demoActivationSamples(resolve(model), size('calibration-windows')) : undefined,
     syntheticRows: size('synthetic-rows'),
+    ...(model ? await modelCalibration(resolve(model), size('calibration-windows')) : {}),
   };
 }
 

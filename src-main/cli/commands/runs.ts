@@ -1,29 +1,31 @@
 import { basename } from 'node:path';
-import type { RunRecord } from '../../api/contract.js';
 import { openDatabase } from '../../store/database.js';
-import { listRuns } from '../../store/runs.js';
+import { listRuns, type RunRecord } from '../../store/runs.js';
 import { databaseFlag, databaseOption, type Command } from '../command.js';
 
-const COLUMNS = ['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE'] as const;
+const COLUMNS = ['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE'] as const;
 
 function rowOf(run: RunRecord): string[] {
   return [
     run.id,
+    run.kind,
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
-    basename(run.settings.model),
-    String(run.settings.saes.length),
-    samplesCell(run),
+    ...kindColumns(run),
     run.device ?? '',
     run.message ?? '',
   ];
 }
 
-/** The windows used, and the request beside them when the dataset held fewer. */
-function samplesCell(run: RunRecord): string {
-  const requested = run.settings.samples;
-  if (run.windows === undefined || run.windows === requested) return String(requested);
-  return `${run.windows} of ${requested}`;
+/** MODEL, SAES and SAMPLES, as far as the kind has them; SAMPLES says the windows used when fewer than requested. */
+function kindColumns(run: RunRecord): string[] {
+  const settings: { model?: string; saes?: string[]; samples?: number } = run.settings;
+  return [settings.model ? basename(settings.model) : '-', settings.saes ? String(settings.saes.length) : '-', samplesCell(settings.samples, run.windows)];
+}
+
+function samplesCell(requested: number | undefined, windows: number | undefined): string {
+  if (!requested) return '-';
+  return windows === undefined || windows === requested ? String(requested) : `${windows} of ${requested}`;
 }
 
 /** Left-aligned columns as wide as their widest cell. */
@@ -35,7 +37,7 @@ export function formatTable(header: readonly string[], rows: string[][]): string
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'List statistics runs with their state, newest first',
+  summary: 'List runs of every kind with their state, newest first',
   options: {
     db: databaseFlag(),
   },

@@ -1,3 +1,4 @@
+import { DEFAULT_PARALLEL_RUNS } from '../../api/run-service.js';
 import { InputError } from '../../shared/errors.js';
 import { openInBrowser } from '../../host/open-browser.js';
 import { ensureRenderer } from '../../host/renderer-build.js';
@@ -24,6 +25,7 @@ export const serveCommand: Command = {
   summary: 'Serve the app to a browser on 127.0.0.1 and print its address with the access token',
   options: {
     port: numberFlag('Port to listen on (0 picks a free one)', 0),
+    'parallel-runs': numberFlag('Runs that may go at once; the others wait in the queue', DEFAULT_PARALLEL_RUNS),
     db: databaseFlag(),
     'no-open': { type: 'boolean', description: 'Print the address without opening a browser' },
     rebuild: { type: 'boolean', description: 'Build the renderer even when it looks up to date' },
@@ -32,10 +34,11 @@ export const serveCommand: Command = {
     const port = portOption(options);
     const databasePath = databaseOption(options);
     const rendererDir = await ensureRenderer(options.rebuild === true);
-    const serving = await startServing({ databasePath, rendererDir, port });
+    const parallelRuns = integerOption(options, 'parallel-runs', 1) ?? DEFAULT_PARALLEL_RUNS;
+    const serving = await startServing({ databasePath, rendererDir, port, parallelRuns });
     console.log(`SAE Studio is serving ${databasePath}`);
     console.log(`Open ${serving.host.url}`);
-    if (options['no-open'] !== true) openInBrowser(serving.host.url);
+    if (options['no-open'] !== true) openInBrowser(serving.host.openUrl());
     await untilStopped();
     await serving.close();
     return 0;

@@ -1,12 +1,13 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/errors.js';
-import { isFile } from '../files.js';
+import { isDirectory, isFile, openReadable, pathExists, regularFileStats } from '../files.js';
 import type { DatasetAdapter } from './adapter.js';
 import { csvAdapter } from './formats/csv.js';
 import { jsonlAdapter } from './formats/jsonl.js';
 import { parquetAdapter } from './formats/parquet.js';
 import { txtAdapter } from './formats/txt.js';
+import { describeLabelColumns, labelColumnSummary } from './labels.js';
 import { toDataset } from './table.js';
 import type { Dataset, DatasetOpenOptions } from './types.js';
 
@@ -27,17 +28,20 @@ export async function openDataset(path: string, options: DatasetOpenOptions = {}
   return toDataset(await adapter.read(path), { path, format: adapter.format }, options);
 }
 
-/** Facts for the Library: format, row counts, columns and the text column that would be used. */
+/** Facts for the Library: format, row counts, columns, the text column that would be used and each label column's kind and values. */
 export async function inspectDataset(path: string): Promise<Record<string, string | number>> {
   const adapter = requireAdapter(path);
-  const { info } = toDataset(await adapter.read(path), { path, format: adapter.format });
+  const dataset = toDataset(await adapter.read(path), { path, format: adapter.format });
+  const { info } = dataset;
   const facts = { format: info.format, rows: info.rowCount, skipped_rows: info.skippedRows, columns: info.columns.join(', '), text_column: info.textColumn };
-  return adapter.rowRule ? { ...facts, row_rule: adapter.rowRule } : facts;
+  const labels = Object.fromEntries(describeLabelColumns(dataset).map((column) => [`label ${column.name}`, labelColumnSummary(column)]));
+  return { ...facts, ...(adapter.rowRule ? { row_rule: adapter.rowRule } : {}), ...labels };
 }
 
 function requireAdapter(path: string): DatasetAdapter {
-  if (!existsSync(path)) throw new InputError(`The dataset file ${path} does not exist.`, path);
-  if (!isFile(path)) throw new InputError(`${basename(path)} is a folder; pick one dataset file (${KNOWN_EXTENSIONS}).`, path);
+  if (!pathExists(path)) throw new InputError(`The dataset file ${path} does not exist.`, path);
+  if (isDirectory(path)) throw new InputError(`${basename(path)} is a folder; pick one dataset file (${KNOWN_EXTENSIONS}).`, path);
+  regularFileStats(path);
   const adapter = findAdapter(path);
   if (!adapter) throw new InputError(`${basename(path)} is not a dataset format SAE Studio reads: use ${KNOWN_EXTENSIONS}.`, path);
   return adapter;
@@ -49,7 +53,7 @@ function findAdapter(path: string): DatasetAdapter | undefined {
 }
 
 function readHead(path: string): Uint8Array {
-  const descriptor = openSync(path, 'r');
+  const descriptor = openReadable(path);
   try {
     const head = new Uint8Array(HEAD_BYTES);
     return head.subarray(0, readSync(descriptor, head, 0, HEAD_BYTES, 0));

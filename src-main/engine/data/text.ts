@@ -1,21 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { readWholeFile } from '../files.js';
+
+// A JavaScript string holds at most 2^29 − 24 UTF-16 units; a text file larger than that cannot be decoded at once.
+const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
 export function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new InputError(`Cannot open ${basename(path)}: the file is missing or unreadable.`, path);
-  }
+  return readWholeFile(path);
 }
 
 /** Decodes strict UTF-8, naming the first bad byte and its line so the user can find it. */
 export function decodeUtf8(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  } catch (error) {
     const offset = firstInvalidByte(bytes);
+    if (offset < 0) throw new InputError(`${basename(path)} could not be decoded as text: ${(error as Error).message}.`, path);
     const line = countLines(bytes, offset);
     const value = bytes[offset].toString(16).toUpperCase().padStart(2, '0');
     throw new InputError(`${basename(path)} is not UTF-8 text: byte 0x${value} at offset ${offset} (line ${line}) is invalid.`, path);
@@ -23,10 +23,10 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
 }
 
 export function readText(path: string): string {
-  return decodeUtf8(readBytes(path), path);
+  return decodeUtf8(readWholeFile(path, MAX_TEXT_BYTES), path);
 }
 
-/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or −1 if every byte does. */
 function firstInvalidByte(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
@@ -34,7 +34,7 @@ function firstInvalidByte(bytes: Uint8Array): number {
     if (length === 0) return i;
     i += length;
   }
-  return bytes.length - 1;
+  return -1;
 }
 
 /** Bytes in the valid sequence starting here, or 0; the second byte's range rules out overlong forms and surrogates. */

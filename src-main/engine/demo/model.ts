@@ -144,7 +144,7 @@ function headCheckpointExtras(config: ModelConfig, embedding: TensorToWrite): Re
   return extras;
 }
 
-function writeWeights(dir: string, layout: { tensors: Record<string, TensorToWrite>; shards: number }): void {
+export function writeWeights(dir: string, layout: { tensors: Record<string, TensorToWrite>; shards: number }): void {
   if (layout.shards <= 1) return writeSafetensors(join(dir, WEIGHTS_FILE), layout.tensors, { format: 'pt' });
   const names = Object.keys(layout.tensors);
   const perShard = Math.ceil(names.length / layout.shards);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hookName } from '../../shared/hooks.js';
-import { matchModelFolder, readModelFolder } from '../model/folder.js';
+import { inspectModelFolder, matchModelFolder, readModelFolder } from '../model/folder.js';
+import { openModel } from '../model/open.js';
 import { referenceForward } from '../model/reference.js';
 import { transpose } from '../sae/files.js';
 import { writeSaeLensSae } from '../sae/formats/saelens.js';
@@ -27,6 +28,10 @@ export interface DemoSaeOptions {
   samples?: (layer: number) => Float32Array;
   /** Isotropic rows drawn per layer when there are no samples. */
   syntheticRows?: number;
+  /** Written to each cfg.json; GPT-2 by default. */
+  modelName?: string;
+  /** Whether the SAEs centre their input (TransformerLens on GPT-2); SAEs of other families read raw activations. */
+  centerInput?: boolean;
 }
 
 /** 512 features per layer keeps a 12-layer demo run on the CPU well under a minute. */
@@ -57,14 +62,32 @@ export function writeDemoSaes(dir: string, options: DemoSaeOptions): string[] {
 export function ensureDemoSaes(dir = DEMO_SAES_FOLDER, modelDir = join(dirname(dir), 'model')): string {
   const calibrated = matchModelFolder(modelDir);
   const recipe = JSON.stringify({ saes: DEMO_SAE_SETTINGS, model: calibrated ? DEMO_MODEL_SETTINGS : null }, null, 2);
-  const recipeFile = join(dir, DEMO_RECIPE_FILE);
-  if (existsSync(recipeFile) && readFileSync(recipeFile, 'utf8') === recipe) return dir;
-  removeDemoLayers(dir);
+  if (recipeIsCurrent(dir, recipe)) return dir;
   const samples = calibrated ? demoActivationSamples(modelDir, DEMO_SAE_SETTINGS.calibrationWindows) : undefined;
-  writeDemoSaes(dir, { ...DEMO_SAE_SETTINGS, layers: DEMO_MODEL_SETTINGS.layers, width: DEMO_MODEL_SETTINGS.width, samples });
-  // The recipe goes last, so an interrupted write is redone rather than trusted.
-  writeFileSync(recipeFile, recipe);
+  replaceDemoSaes(dir, recipe, { ...DEMO_SAE_SETTINGS, layers: DEMO_MODEL_SETTINGS.layers, width: DEMO_MODEL_SETTINGS.width, samples });
   return dir;
+}
+
+/** The same for a generated model of another family, fitted to its ONNX forward. */
+export async function ensureFamilyDemoSaes(dir: string, model: { dir: string; recipe: unknown }): Promise<string> {
+  const recipe = JSON.stringify({ saes: DEMO_SAE_SETTINGS, model: model.recipe }, null, 2);
+  if (recipeIsCurrent(dir, recipe)) return dir;
+  const { layers, d_model: width } = inspectModelFolder(model.dir);
+  const calibration = await modelCalibration(model.dir, DEMO_SAE_SETTINGS.calibrationWindows);
+  replaceDemoSaes(dir, recipe, { ...DEMO_SAE_SETTINGS, layers: Number(layers), width: Number(width), ...calibration });
+  return dir;
+}
+
+function recipeIsCurrent(dir: string, recipe: string): boolean {
+  const recipeFile = join(dir, DEMO_RECIPE_FILE);
+  return existsSync(recipeFile) && readFileSync(recipeFile, 'utf8') === recipe;
+}
+
+function replaceDemoSaes(dir: string, recipe: string, options: DemoSaeOptions): void {
+  removeDemoLayers(dir);
+  writeDemoSaes(dir, options);
+  // The recipe goes last, so an interrupted write is redone rather than trusted.
+  writeFileSync(join(dir, DEMO_RECIPE_FILE), recipe);
 }
 
 /** Only the layer folders this module writes, so a wrong dir never loses anything else. */
@@ -99,9 +122,9 @@ function demoSaeParams(layer: number, options: DemoSaeOptions): SaeParams {
     subtractDecoderBias: true,
     normalization: 'constant_norm_rescale',
     rescaleByDecoderNorm: false,
-    centerInput: true,
+    centerInput: options.centerInput ?? true,
     contextSize: options.contextSize ?? DEMO_SAE_SETTINGS.contextSize,
-    modelName: 'sae-studio-demo-gpt2',
+    modelName: options.modelName ?? 'sae-studio-demo-gpt2',
     prependBos: true,
   };
 }
@@ -111,7 +134,8 @@ function fitDirections(layer: number, options: DemoSaeOptions) {
   const { width, featureCount } = options;
   const random = normalSampler(options.seed + layer * 7919);
   const decoderWeights = unitRows(featureCount, width, random);
-  const rows = normalizedRows(options.samples?.(layer) ?? gaussianRows(options.syntheticRows ?? DEMO_SAE_SETTINGS.syntheticRows, width, random), width);
+  const samples = options.samples?.(layer) ?? gaussianRows(options.syntheticRows ?? DEMO_SAE_SETTINGS.syntheticRows, width, random);
+  const rows = normalizedRows(samples, { width, center: options.centerInput ?? true });
   const decoderBias = columnMeans(rows, width);
   const densities = logUniform(featureCount, options.densityRange ?? DEMO_SAE_SETTINGS.densityRange, random);
   const thresholds = projectionQuantiles({ rows, decoderBias, decoderWeights, width }, densities);
@@ -139,12 +163,52 @@ export function demoActivationSamples(modelDir: string, windows: number): (layer
   }
 }
 
-/** Rows centred on their own mean and scaled to norm √width: what the encoder feeds a constant_norm_rescale SAE. */
-function normalizedRows(samples: Float32Array, width: number): Float32Array {
+/** What fitting SAEs to a model's activations takes from it: samples per layer, the model's name, and whether to centre. */
+export type ModelCalibration = Pick<DemoSaeOptions, 'samples' | 'modelName' | 'centerInput'>;
+
+/** GPT-2 calibrates on the float64 reference as before; the other families on their ONNX forward. */
+export async function modelCalibration(modelDir: string, windows: number): Promise<ModelCalibration> {
+  const family = String(inspectModelFolder(modelDir).architecture);
+  if (family === 'gpt2') return { samples: demoActivationSamples(modelDir, windows) };
+  return { samples: await onnxActivationSamples(modelDir, windows), modelName: `sae-studio-demo-${family}`, centerInput: false };
+}
+
+/** Each layer's resid_pre over packed windows of the demo dataset, BOS rows left out, from the model's ONNX forward. */
+async function onnxActivationSamples(modelDir: string, windows: number): Promise<(layer: number) => Float32Array> {
+  const { model, tokenizer } = await openModel(modelDir, { device: 'cpu', ablation: 'none' });
+  try {
+    const { bosTokenId, eosTokenId, layerCount, modelWidth, contextLength } = model.config;
+    const context = Math.min(DEMO_SAE_SETTINGS.contextSize, contextLength);
+    const stream = buildDemoRows().flatMap((row) => [...tokenizer.encode(row.text), eosTokenId]);
+    const ids = Int32Array.from({ length: windows * context }, (_, index) => {
+      const [window, position] = [Math.floor(index / context), index % context];
+      return position === 0 ? bosTokenId : stream[window * (context - 1) + position - 1]!;
+    });
+    const hooks = Array.from({ length: layerCount }, (_, layer) => demoHook(layer));
+    const { activations } = await model.forward({ ids, batch: windows, sequence: context }, { capture: hooks });
+    const perLayer = hooks.map((hook) => withoutBosRows(activations.get(hook)!, { windows, context, width: modelWidth }));
+    return (layer) => perLayer[layer]!;
+  } finally {
+    await model.dispose();
+  }
+}
+
+function withoutBosRows(values: Float32Array, shape: { windows: number; context: number; width: number }): Float32Array {
+  const { windows, context, width } = shape;
+  const kept = new Float32Array(windows * (context - 1) * width);
+  for (let window = 0; window < windows; window++) {
+    kept.set(values.subarray((window * context + 1) * width, (window + 1) * context * width), window * (context - 1) * width);
+  }
+  return kept;
+}
+
+/** Rows (centred on their own mean when the SAE centres) scaled to norm √width: what the encoder feeds a constant_norm_rescale SAE. */
+function normalizedRows(samples: Float32Array, shape: { width: number; center: boolean }): Float32Array {
+  const { width } = shape;
   const rows = new Float32Array(samples.length);
   for (let start = 0; start < samples.length; start += width) {
     const row = samples.subarray(start, start + width);
-    const mean = row.reduce((total, value) => total + value, 0) / width;
+    const mean = shape.center ? row.reduce((total, value) => total + value, 0) / width : 0;
     const norm = Math.sqrt(row.reduce((total, value) => total + (value - mean) ** 2, 0));
     for (let i = 0; i < width; i++) rows[start + i] = ((row[i] - mean) * Math.sqrt(width)) / norm;
   }

@@ -55,16 +55,29 @@ function byteLevel(): Record<string, unknown> {
 
 /** A Hugging Face ByteLevel BPE tokenizer.json equal to GPT-2's, built from gpt-tokenizer's r50k_base ranks. */
 export function buildGpt2TokenizerJson(): Record<string, unknown> {
-  const tokens = rankedTokens();
+  return buildByteLevelTokenizerJson(rankedTokens(), [END_OF_TEXT]);
+}
+
+/**
+ * A byte-level BPE with GPT-2's first `size` tokens (every byte, then the earliest merges, each built only from
+ * lower ranks, so the cut vocabulary is a complete BPE) and the given special tokens after them.
+ */
+export function buildSmallTokenizerJson(size: number, specials: readonly string[]): Record<string, unknown> {
+  if (size < 256) throw new Error(`A byte-level vocabulary needs all 256 bytes, not ${size} tokens.`);
+  return buildByteLevelTokenizerJson(rankedTokens().slice(0, size), specials);
+}
+
+function buildByteLevelTokenizerJson(tokens: string[], specials: readonly string[]): Record<string, unknown> {
   const ranks = new Map(tokens.map((token, rank) => [token, rank]));
   const merges = tokens.flatMap((token, rank) => ([...token].length > 1 ? [mergeFor(token, rank, ranks)] : []));
-  const vocab = Object.fromEntries([...ranks, [END_OF_TEXT, END_OF_TEXT_ID]]);
-  const special = { id: END_OF_TEXT_ID, content: END_OF_TEXT, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true };
+  const specialIds = specials.map((content, index) => [content, tokens.length + index] as const);
+  const vocab = Object.fromEntries([...ranks, ...specialIds]);
+  const added = specialIds.map(([content, id]) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }));
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [special],
+    added_tokens: added,
     normalizer: null,
     pre_tokenizer: byteLevel(),
     post_processor: { ...byteLevel(), trim_offsets: false },

@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
 import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { InputError } from '../../shared/errors.js';
-import { FIGURE_FAMILIES, findFamily, type FigureFamily } from '../../shared/figures/families.js';
+import { createFolder, writeWholeFile } from '../files.js';
+import { FIGURE_FAMILIES, type FigureFamily } from '../../shared/figures/families.js';
 import { figureSize } from '../../shared/figures/frame.js';
 import type { PanelRect } from '../../shared/figures/grid.js';
 import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from '../../shared/figures/export-settings.js';
@@ -57,9 +57,9 @@ export function figureSvg(option: EChartsOption, settings: ExportSettings, raste
   return svgDocument(size, String(option.backgroundColor ?? '#ffffff'), groups);
 }
 
-function familyOrThrow(id: string): FigureFamily {
-  const family = findFamily(id);
-  if (!family) throw new InputError(`Unknown figure '${id}': expected one of ${FIGURE_FAMILIES.map((each) => each.id).join(', ')}.`);
+function familyOrThrow<S>(id: string, catalogue: readonly FigureFamily<S>[]): FigureFamily<S> {
+  const family = catalogue.find((each) => each.id === id);
+  if (!family) throw new InputError(`Unknown figure '${id}': expected one of ${catalogue.map((each) => each.id).join(', ')}.`);
   return family;
 }
 
@@ -71,20 +71,30 @@ export interface FigureRenderOptions {
 }
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
-export function renderFigures(family: FigureFamily, stats: StatsExport, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+export function renderFigures<S>(family: FigureFamily<S>, stats: S, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+  return renderBuiltFigures({ id: family.id, build: (settings) => family.builder(stats, settings) }, formats, options);
+}
+
+/** Any builder's figure, named by id, in each format from one build and one SVG: what match figures share with run figures. */
+export function renderBuiltFigures(figure: { id: string; build: (settings: ExportSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
-  const svg = figureSvg(family.builder(stats, settings), settings, options.rasterize);
+  const svg = figureSvg(figure.build(settings), settings, options.rasterize);
   return formats.map((format) => {
-    if (format === 'svg') return { fileName: `${family.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-    return { fileName: `${family.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+    if (format === 'svg') return { fileName: `${figure.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
+    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
   });
 }
 
-/** The 'figures.export' handler's work: one figure of one run, as SVG or PNG. */
-export async function exportFigure(request: FigureExportRequest, stats: StatsExport): Promise<ExportedFigure> {
+/** The 'figures.export' handler's work: one figure of one run, as SVG or PNG; the catalogue is the run kind's figures. */
+export async function exportFigure<S = StatsExport>(request: FigureExportRequest, stats: S, catalogue?: readonly FigureFamily<S>[]): Promise<ExportedFigure> {
   if (!(request.fontScale > 0) || !(request.scale > 0)) throw new InputError(`Font scale and scale must be positive, not ${request.fontScale} and ${request.scale}.`);
-  const [figure] = renderFigures(familyOrThrow(request.family), stats, [request.format], request);
+  const [figure] = renderFigures(familyOrThrow(request.family, catalogue ?? statisticsFigures<S>()), stats, [request.format], request);
   return figure;
+}
+
+/** A statistics run's figures, the default catalogue; S is StatsExport whenever no other catalogue is given. */
+function statisticsFigures<S>(): readonly FigureFamily<S>[] {
+  return FIGURE_FAMILIES as unknown as readonly FigureFamily<S>[];
 }
 
 export interface ExportAllOptions extends FigureRenderOptions {
@@ -94,14 +104,15 @@ export interface ExportAllOptions extends FigureRenderOptions {
 }
 
 /** Writes one file per figure family and format, named after the family (quantiles.svg …); returns their paths. */
-export async function exportAllFigures(stats: StatsExport, options: ExportAllOptions): Promise<string[]> {
-  await mkdir(options.outDir, { recursive: true });
-  const families = options.families ? options.families.map(familyOrThrow) : FIGURE_FAMILIES;
+export async function exportAllFigures<S = StatsExport>(stats: S, options: ExportAllOptions, catalogue?: readonly FigureFamily<S>[]): Promise<string[]> {
+  createFolder(options.outDir);
+  const known = catalogue ?? statisticsFigures<S>();
+  const families = options.families ? options.families.map((id) => familyOrThrow(id, known)) : known;
   const written: string[] = [];
   for (const family of families) {
     for (const figure of renderFigures(family, stats, options.formats, options)) {
       const path = join(options.outDir, figure.fileName);
-      await writeFile(path, figure.data);
+      writeWholeFile(path, figure.data);
       written.push(path);
     }
   }

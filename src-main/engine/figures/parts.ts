@@ -40,7 +40,9 @@ export function pinAxes(chart: echarts.ECharts, option: EChartsOption): EChartsO
 
 /** A copy with every axis hidden, no title, legend, notes or series: parts add back what they draw. */
 function bare(option: EChartsOption): EChartsOption {
-  return { ...option, title: [], legend: undefined, graphic: [], series: [], xAxis: list(option.xAxis).map(hideAxis), yAxis: list(option.yAxis).map(hideAxis), backgroundColor: 'transparent' } as EChartsOption;
+  // A colour bar keeps mapping values to colours in every part, but only the legend part draws it.
+  const visualMap = list(option.visualMap).map((component) => ({ ...component, show: false }));
+  return { ...option, title: [], legend: undefined, graphic: [], series: [], visualMap, xAxis: list(option.xAxis).map(hideAxis), yAxis: list(option.yAxis).map(hideAxis), backgroundColor: 'transparent' } as EChartsOption;
 }
 
 function seriesPanel(option: EChartsOption, series: Component): number {
@@ -66,10 +68,10 @@ function panelParts(option: EChartsOption, panel: number): FigurePart[] {
 
 /** The figure as named layers: title, legend, notes, then per panel its axes, points, subtitle and note. */
 export function figureParts(option: EChartsOption): { groups: { id: string; parts: FigurePart[] }[] } {
-  const emptySeries = list(option.series).map((series) => ({ ...series, data: [] }));
+  const emptySeries = list(option.series).map((series) => ({ ...series, data: [], markLine: undefined }));
   const header = [
     { id: 'title', parts: [{ id: 'title', option: { ...bare(option), title: list(option.title).filter((item) => item.id === 'title') } as EChartsOption }] },
-    ...(option.legend ? [{ id: 'legend', parts: [{ id: 'legend', option: { ...bare(option), legend: option.legend, series: emptySeries } as EChartsOption }] }] : []),
+    ...(option.legend || option.visualMap ? [{ id: 'legend', parts: [{ id: 'legend', option: { ...bare(option), legend: option.legend, visualMap: option.visualMap, series: emptySeries } as EChartsOption }] }] : []),
     { id: 'notes', parts: [{ id: 'notes', option: { ...bare(option), graphic: list(option.graphic).filter((item) => item.id === 'footnote') } as EChartsOption }] },
   ];
   const panels = list(option.grid).map((grid, panel) => ({ id: `panel-${String(grid.id ?? panel)}`, parts: panelParts(option, panel) }));

@@ -35,7 +35,7 @@ export function readModelFolder(dir: string): ModelFolder {
   const weights = openFamilyWeights(dir, family, config);
   try {
     const tokenizer = loadTokenizer(dir);
-    return { config, weights, tokenizer, dtype: weights.describe('wte.weight').dtype };
+    return { config, weights, tokenizer, dtype: weights.describe(family.embeddingTensor).dtype };
   } catch (error) {
     weights.close();
     throw error;
@@ -55,7 +55,7 @@ export function inspectModelFolder(dir: string): Record<string, string | number>
       heads: config.headCount,
       vocab: config.vocabSize,
       context: config.contextLength,
-      dtype: weights.describe('wte.weight').dtype,
+      dtype: weights.describe(family.embeddingTensor).dtype,
       parameters,
     };
   } finally {

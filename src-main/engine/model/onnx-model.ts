@@ -1,10 +1,12 @@
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
-import { createSession, floatTensor, int32Tensor, tensorFloats } from '../onnx/session.js';
-import { PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
+import { createSession, floatTensor, int32Tensor, int64Scalar, int64Tensor, tensorFloats } from '../onnx/session.js';
+import { checkHookExists, PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
-import type { ForwardOptions, ForwardResult, LanguageModel, ModelConfig, TokenBatch } from './types.js';
+import { OnnxKeyValueCache, type LayerCache } from './kv-cache.js';
+import { addLens, emptyLens, LENS_TENSORS, stackRows, storeLensSlice } from './lens.js';
+import type { ForwardOptions, ForwardResult, KeyValueCache, LanguageModel, LensRequest, LensResult, ModelConfig, TokenBatch } from './types.js';
 
 export interface OnnxModelOptions extends PieceContext {
   family: ModelFamily;
@@ -18,18 +20,40 @@ const HEAD_SLICE_POSITIONS = 256;
 interface IdleFeeds {
   embedding: Record<string, ort.Tensor>;
   head: Record<string, ort.Tensor>;
+  lens: Record<string, ort.Tensor>;
 }
 
-function idleFeeds(width: number): IdleFeeds {
+function idleFeeds(width: number, cached: boolean): IdleFeeds {
   return {
-    embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]) },
+    embedding: { [PIECE_TENSORS.tokens]: int32Tensor(new Int32Array(1), [1, 1]), ...(cached ? startFeed(0) : {}) },
     head: { [PIECE_TENSORS.input]: floatTensor(new Float32Array(width), [1, width]), [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(1), [1]) },
+    lens: lensFeeds(1, 1),
   };
 }
+
+function startFeed(start: number): Record<string, ort.Tensor> {
+  return { [PIECE_TENSORS.start]: int64Scalar(start) };
+}
+
+function lensFeeds(points: number, top: number): Record<string, ort.Tensor> {
+  return { [LENS_TENSORS.points]: int64Tensor([points]), [LENS_TENSORS.top]: int64Tensor([top]) };
+}
+
+const LENS_FETCHES = [LENS_TENSORS.kl, LENS_TENSORS.argmax];
+const LENS_TOP_FETCHES = [...LENS_FETCHES, LENS_TENSORS.topLogProbabilities, LENS_TENSORS.topTokens];
 
 interface Block {
   layer: number;
   branches: Map<string, ort.InferenceSession>;
+}
+
+/** One forward's walk through the blocks; with a cache, the keys and values it produces wait here until every block ran. */
+interface BlockState {
+  residual: Float32Array;
+  shape: number[];
+  plan: ForwardPlan;
+  cache?: OnnxKeyValueCache;
+  presents: Map<number, LayerCache>;
 }
 
 /** A language model run piece by piece in onnxruntime, so any hook can be read or replaced between pieces. */
@@ -40,6 +64,7 @@ export class OnnxModel implements LanguageModel {
   #vocabulary: ort.InferenceSession;
   #blocks: Block[];
   #idle: IdleFeeds;
+  #cached: boolean;
 
   private constructor(options: OnnxModelOptions, sessions: { vocabulary: ort.InferenceSession; blocks: Block[] }) {
     this.config = options.config;
@@ -47,34 +72,79 @@ export class OnnxModel implements LanguageModel {
     this.#family = options.family;
     this.#vocabulary = sessions.vocabulary;
     this.#blocks = sessions.blocks;
-    this.#idle = idleFeeds(options.config.modelWidth);
+    this.#cached = options.cache === true;
+    this.#idle = idleFeeds(options.config.modelWidth, this.#cached);
   }
 
   /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
     const { family, provider } = options;
-    const vocabulary = await createSession(family.vocabulary(options).toBytes(), provider, { prepack: !family.tiedEmbedding });
+    const vocabularyGraph = family.vocabulary(options);
+    addLens(vocabularyGraph, options.config.vocabSize);
+    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding(options.config) });
     const blocks: Block[] = [];
     for (let layer = 0; layer < options.config.layerCount; layer++) {
       const branches = new Map<string, ort.InferenceSession>();
-      for (const name of branchNames(family.blockSteps)) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
+      for (const name of branchNames(family.blockSteps(options.config))) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
       blocks.push({ layer, branches });
     }
     return new OnnxModel(options, { vocabulary, blocks });
   }
 
   async forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult> {
-    checkBatch(batch, this.config);
-    const plan = new ForwardPlan(options, this.config);
+    const cache = this.#cacheFor(batch, options.cache);
+    checkBatch(batch, this.config, cache?.length ?? 0);
+    const plan = new ForwardPlan(options, this.config, cache !== undefined);
     const shape = [batch.batch, batch.sequence];
-    const embedded = await this.#vocabulary.run({ ...this.#idle.head, [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape) }, [PIECE_TENSORS.output]);
-    let residual = tensorFloats(embedded[PIECE_TENSORS.output], PIECE_TENSORS.output);
+    const tokens = { [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape), ...(cache ? startFeed(cache.length) : {}) };
+    const embedded = await this.#vocabulary.run({ ...this.#idle.head, ...this.#idle.lens, ...tokens }, [PIECE_TENSORS.output]);
+    const state: BlockState = { residual: tensorFloats(embedded[PIECE_TENSORS.output], PIECE_TENSORS.output), shape, plan, cache, presents: new Map() };
     for (const block of this.#blocks) {
       if (plan.finishedBefore(block.layer)) break;
-      residual = await this.#runBlock(block, { residual, shape, plan });
+      state.residual = await this.#runBlock(block, state);
     }
+    cache?.append(state.presents, batch.sequence);
     const result: ForwardResult = { activations: plan.activations };
-    if (options.logits || options.losses) Object.assign(result, await this.#runHead(batch, residual, options));
+    if (options.logits === 'last') result.logits = await this.#lastLogits(batch, state.residual);
+    else if (options.logits || options.losses) Object.assign(result, await this.#runHead(batch, state.residual, options));
+    return result;
+  }
+
+  createCache(batch: number): KeyValueCache {
+    if (!this.#cached) throw new Error('This model was opened without a KV cache.');
+    return new OnnxKeyValueCache(batch, this.config);
+  }
+
+  /** A model built for a cache always runs with one: the caller's, or an empty one for a plain forward. */
+  #cacheFor(batch: TokenBatch, cache: KeyValueCache | undefined): OnnxKeyValueCache | undefined {
+    if (!this.#cached) {
+      if (cache) throw new Error('This model was opened without a KV cache.');
+      return undefined;
+    }
+    const own = cache ?? this.createCache(batch.batch);
+    if (!(own instanceof OnnxKeyValueCache) || own.batch !== batch.batch) throw new Error(`The KV cache holds ${own.batch} windows, not ${batch.batch}.`);
+    return own;
+  }
+
+  /** Runs the head on slices of rows of every point at once, about as many head rows per slice as a forward's head. */
+  async logitLens(request: LensRequest): Promise<LensResult> {
+    const { modelWidth } = this.config;
+    const pointCount = request.points.length;
+    const rows = request.rows ?? Int32Array.from({ length: request.points[0]!.length / modelWidth }, (_, row) => row);
+    const result = emptyLens(pointCount, rows.length, request.top);
+    const sliceRows = Math.max(1, Math.floor(HEAD_SLICE_POSITIONS / pointCount));
+    for (let start = 0; start < rows.length; start += sliceRows) {
+      const picked = rows.subarray(start, Math.min(start + sliceRows, rows.length));
+      const headRows = pointCount * picked.length;
+      const feeds = {
+        ...this.#idle.embedding,
+        ...lensFeeds(pointCount, Math.max(1, request.top)),
+        [PIECE_TENSORS.input]: floatTensor(stackRows(request.points, picked, modelWidth), [headRows, modelWidth]),
+        [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(headRows), [headRows]),
+      };
+      const outputs = await this.#vocabulary.run(feeds, request.top > 0 ? LENS_TOP_FETCHES : LENS_FETCHES);
+      storeLensSlice(result, outputs, { start, count: picked.length, rowCount: rows.length, top: request.top });
+    }
     return result;
   }
 
@@ -83,20 +153,42 @@ export class OnnxModel implements LanguageModel {
     await Promise.all(sessions.map((session) => session.release()));
   }
 
-  async #runBlock(block: Block, state: { residual: Float32Array; shape: number[]; plan: ForwardPlan }): Promise<Float32Array> {
+  async #runBlock(block: Block, state: BlockState): Promise<Float32Array> {
     const values = new Map<HookKind, Float32Array>([['hook_resid_pre', await state.plan.settle(block.layer, 'hook_resid_pre', state.residual)]]);
-    for (const step of this.#family.blockSteps) {
+    for (const step of this.#family.blockSteps(this.config)) {
       const kind = 'branch' in step ? step.output : step.sum;
-      const produced = 'branch' in step ? await this.#runBranch(block, step, values.get(step.input)!, state.shape) : sum(step.terms.map((term) => values.get(term)!));
+      const produced = 'branch' in step ? await this.#runBranch(block, step, values.get(step.input)!, state) : sum(step.terms.map((term) => values.get(term)!));
       values.set(kind, await state.plan.settle(block.layer, kind, produced));
     }
     return values.get('hook_resid_post')!;
   }
 
-  async #runBranch(block: Block, step: BranchStep, input: Float32Array, shape: number[]): Promise<Float32Array> {
+  async #runBranch(block: Block, step: BranchStep, input: Float32Array, state: BlockState): Promise<Float32Array> {
     const session = block.branches.get(step.branch)!;
-    const outputs = await session.run({ [PIECE_TENSORS.input]: floatTensor(input, [...shape, this.config.modelWidth]) });
+    const attends = state.cache !== undefined && session.inputNames.includes(PIECE_TENSORS.pastKey);
+    const feeds: Record<string, ort.Tensor> = { [PIECE_TENSORS.input]: floatTensor(input, [...state.shape, this.config.modelWidth]) };
+    if (attends) Object.assign(feeds, state.cache!.pastFeeds(block.layer));
+    const outputs = await session.run(feeds);
+    if (attends) state.presents.set(block.layer, { key: outputs[PIECE_TENSORS.presentKey]!, value: outputs[PIECE_TENSORS.presentValue]! });
     return tensorFloats(outputs[PIECE_TENSORS.output], PIECE_TENSORS.output);
+  }
+
+  /** Logits of each window's last position only, through the head in one run. */
+  async #lastLogits(batch: TokenBatch, residual: Float32Array): Promise<Float32Array> {
+    const width = this.config.modelWidth;
+    const rows = new Float32Array(batch.batch * width);
+    for (let row = 0; row < batch.batch; row++) {
+      const last = (row + 1) * batch.sequence - 1;
+      rows.set(residual.subarray(last * width, (last + 1) * width), row * width);
+    }
+    const feeds = {
+      ...this.#idle.embedding,
+      ...this.#idle.lens,
+      [PIECE_TENSORS.input]: floatTensor(rows, [batch.batch, width]),
+      [PIECE_TENSORS.targets]: int32Tensor(new Int32Array(batch.batch), [batch.batch]),
+    };
+    const outputs = await this.#vocabulary.run(feeds, [PIECE_TENSORS.logits]);
+    return tensorFloats(outputs[PIECE_TENSORS.logits], PIECE_TENSORS.logits);
   }
 
   /** Runs the head over slices of positions: it is position-wise, and a slice bounds the vocabulary-sized buffers. */
@@ -111,6 +203,7 @@ export class OnnxModel implements LanguageModel {
       const end = Math.min(start + HEAD_SLICE_POSITIONS, targets.length);
       const feeds = {
         ...this.#idle.embedding,
+        ...this.#idle.lens,
         [PIECE_TENSORS.input]: floatTensor(residual.subarray(start * modelWidth, end * modelWidth), [end - start, modelWidth]),
         [PIECE_TENSORS.targets]: int32Tensor(targets.subarray(start, end), [end - start]),
       };
@@ -131,13 +224,14 @@ class ForwardPlan {
   #edited: Set<string>;
   #lastLayer: number;
 
-  constructor(options: ForwardOptions, config: ModelConfig) {
+  /** With a cache every block runs, so that every layer's keys and values cover the new positions. */
+  constructor(options: ForwardOptions, config: ModelConfig, cached: boolean) {
     const captured = options.capture.map((name) => checkedHook(name, config));
     const edited = (options.edit?.hooks ?? []).map((name) => checkedHook(name, config));
     this.#capture = new Set(captured.map(hookName));
     this.#edit = options.edit;
     this.#edited = new Set(edited.map(hookName));
-    const needsHead = options.logits || options.losses;
+    const needsHead = options.logits || options.losses || cached;
     this.#lastLayer = needsHead ? config.layerCount - 1 : Math.max(-1, ...[...captured, ...edited].map((point) => point.layer));
   }
 
@@ -158,6 +252,7 @@ class ForwardPlan {
 function checkedHook(name: string, config: ModelConfig) {
   const point = parseHookName(name);
   if (point.layer >= config.layerCount) throw new InputError(`Hook '${name}' is past the model's last block (${config.layerCount - 1}).`);
+  checkHookExists(point, config);
   return point;
 }
 
@@ -166,10 +261,10 @@ function checkedEdit(name: string, replacement: Float32Array | undefined, length
   return replacement;
 }
 
-function checkBatch(batch: TokenBatch, config: ModelConfig): void {
+function checkBatch(batch: TokenBatch, config: ModelConfig, cached: number): void {
   if (batch.ids.length !== batch.batch * batch.sequence) throw new Error(`Token batch has ${batch.ids.length} ids for ${batch.batch}×${batch.sequence}.`);
-  if (batch.sequence > config.contextLength) {
-    throw new InputError(`Windows of ${batch.sequence} tokens are longer than the model's context of ${config.contextLength}.`);
+  if (cached + batch.sequence > config.contextLength) {
+    throw new InputError(`Windows of ${cached + batch.sequence} tokens are longer than the model's context of ${config.contextLength}.`);
   }
   const outside = batch.ids.find((id) => id < 0 || id >= config.vocabSize);
   if (outside !== undefined) throw new InputError(`Token id ${outside} is outside the model's vocabulary of ${config.vocabSize}.`);
@@ -200,3 +295,4 @@ function nextTokens(batch: TokenBatch): Int32Array {
 function maskLastPositions(losses: Float32Array, batch: TokenBatch): void {
   for (let row = 0; row < batch.batch; row++) losses[(row + 1) * batch.sequence - 1] = Number.NaN;
 }
+

@@ -16,7 +16,8 @@ export async function openModel(dir: string, options: OpenModelOptions): Promise
     const family = graphFamily(folder.config.modelType);
     const choice = await chooseDevice(options.device);
     choice.report.forEach((line) => options.onDeviceReport?.(line));
-    const model = await OnnxModel.create({ family, provider: choice.provider, config: folder.config, weights: folder.weights, ablation: options.ablation });
+    const pieces = { config: folder.config, weights: folder.weights, ablation: options.ablation, cache: options.cache };
+    const model = await OnnxModel.create({ family, provider: choice.provider, ...pieces });
     return { model, tokenizer: folder.tokenizer };
   } finally {
     folder.weights.close();

@@ -1,14 +1,19 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { openReadable } from '../files.js';
 
 export const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
 /** How PyTorch configs (torch_dtype, dtype) name each stored data type. */
 export const TORCH_DTYPES: Record<SafetensorsDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
+/** What a file may store and we read: the float types, plus the integers and booleans formats keep scalars and buffers in. */
+export const STORED_DTYPES = [...SAFETENSORS_DTYPES, 'F64', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'] as const;
+export type StoredDtype = (typeof STORED_DTYPES)[number];
+
 export interface TensorInfo {
-  dtype: SafetensorsDtype;
+  dtype: StoredDtype;
   shape: number[];
 }
 
@@ -17,7 +22,7 @@ interface TensorEntry extends TensorInfo {
   end: number;
 }
 
-const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+const BYTES_PER_ELEMENT: Record<StoredDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 const PREFIX_BYTES = 8;
 // Real headers are a few MB at most; a larger length means a corrupt or foreign file.
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -65,7 +70,7 @@ export class SafetensorsFile {
     const entry = this.#entry(name);
     const bytes = new Uint8Array(entry.end - entry.begin);
     readFully(this.#openDescriptor(), bytes, this.#dataStart + entry.begin);
-    return toFloat32(bytes, entry.dtype);
+    return requireFinite(toFloat32(bytes, entry.dtype), `Tensor '${name}' in ${basename(this.path)}`, this.path);
   }
 
   close(): void {
@@ -92,17 +97,7 @@ interface ParsedHeader {
 }
 
 function openFile(path: string): number {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    throw new InputError(`Cannot open ${basename(path)}: the file is missing or unreadable.`, path);
-  }
-  if (!fstatSync(descriptor).isFile()) {
-    closeSync(descriptor);
-    throw new InputError(`${basename(path)} is a folder, not a safetensors file.`, path);
-  }
-  return descriptor;
+  return openReadable(path);
 }
 
 function readHeader(descriptor: number, path: string): ParsedHeader {
@@ -134,7 +129,37 @@ function parseJson(text: Buffer, path: string): Record<string, unknown> {
     throw new InputError(`The header of ${basename(path)} is not valid JSON.`, path);
   }
   if (!isRecord(value)) throw new InputError(`The header of ${basename(path)} is not a JSON object.`, path);
+  const repeated = repeatedKey(text.toString('utf8'));
+  if (repeated !== undefined) throw new InputError(`The header of ${basename(path)} names '${repeated}' twice; each key must appear once.`, path);
   return value;
+}
+
+/** JSON.parse silently keeps the last of repeated keys; this finds the first key repeated within one object of valid JSON. */
+export function repeatedKey(json: string): string | undefined {
+  const objects: (Set<string> | undefined)[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (char === '{') objects.push(new Set());
+    else if (char === '[') objects.push(undefined);
+    else if (char === '}' || char === ']') objects.pop();
+    else if (char === '"') {
+      const end = stringEnd(json, i);
+      const keys = objects.at(-1);
+      if (keys && /^\s*:/.test(json.slice(end + 1, end + 64))) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return undefined;
+}
+
+function stringEnd(json: string, start: number): number {
+  let i = start + 1;
+  while (i < json.length && json[i] !== '"') i += json[i] === '\\' ? 2 : 1;
+  return i;
 }
 
 function parseHeader(json: Record<string, unknown>, layout: { path: string; dataBytes: number; dataStart: number }): ParsedHeader {
@@ -142,7 +167,31 @@ function parseHeader(json: Record<string, unknown>, layout: { path: string; data
   for (const [name, raw] of Object.entries(json)) {
     if (name !== '__metadata__') entries.set(name, parseEntry(name, raw, layout));
   }
+  checkContiguous(entries, layout);
   return { metadata: parseMetadata(json.__metadata__), entries, dataStart: layout.dataStart };
+}
+
+/** The format requires the tensors to tile the data buffer exactly: no overlaps, no holes, nothing after. */
+function checkContiguous(entries: Map<string, TensorEntry>, layout: { path: string; dataBytes: number }): void {
+  const name = basename(layout.path);
+  const sorted = [...entries].sort(([, a], [, b]) => a.begin - b.begin || a.end - b.end);
+  let end = 0;
+  let previous: string | undefined;
+  for (const [tensor, entry] of sorted) {
+    if (entry.begin < end) {
+      throw new InputError(`Tensors '${previous}' and '${tensor}' in ${name} overlap: both claim bytes ${entry.begin} to ${end}.`, layout.path);
+    }
+    if (entry.begin > end) {
+      const before = previous ? `between tensors '${previous}' and '${tensor}'` : `before tensor '${tensor}'`;
+      throw new InputError(`${name} leaves bytes ${end} to ${entry.begin} ${before} unused; safetensors data must be contiguous.`, layout.path);
+    }
+    end = entry.end;
+    previous = tensor;
+  }
+  if (end < layout.dataBytes) {
+    const after = previous ? `after tensor '${previous}'` : 'with no tensors';
+    throw new InputError(`${name} has ${layout.dataBytes - end} bytes of data ${after} that no tensor claims.`, layout.path);
+  }
 }
 
 function parseEntry(name: string, raw: unknown, layout: { path: string; dataBytes: number }): TensorEntry {
@@ -150,10 +199,10 @@ function parseEntry(name: string, raw: unknown, layout: { path: string; dataByte
   if (!isRecord(raw) || !isIntegerList(raw.shape) || !isIntegerList(raw.data_offsets) || raw.data_offsets.length !== 2) {
     throw new InputError(`The header entry for ${where} lacks a valid shape or data_offsets.`, layout.path);
   }
-  if (!SAFETENSORS_DTYPES.includes(raw.dtype as SafetensorsDtype)) {
-    throw new InputError(`Unsupported data type '${String(raw.dtype)}' for ${where} (supported: ${SAFETENSORS_DTYPES.join(', ')}).`, layout.path);
+  if (!STORED_DTYPES.includes(raw.dtype as StoredDtype)) {
+    throw new InputError(`Unsupported data type '${String(raw.dtype)}' for ${where} (supported: ${STORED_DTYPES.join(', ')}).`, layout.path);
   }
-  const dtype = raw.dtype as SafetensorsDtype;
+  const dtype = raw.dtype as StoredDtype;
   const [begin, end] = raw.data_offsets;
   if (begin > end || end > layout.dataBytes) {
     throw new InputError(`Data offsets [${begin}, ${end}] of ${where} lie outside its ${layout.dataBytes}-byte data buffer.`, layout.path);
@@ -187,10 +236,33 @@ function readFully(descriptor: number, target: Uint8Array, position: number): vo
   }
 }
 
-function toFloat32(bytes: Uint8Array, dtype: SafetensorsDtype): Float32Array {
+/** Typed views of bytes read into a fresh, hence aligned, buffer. */
+const NUMBER_VIEWS = {
+  F64: (buffer: ArrayBuffer) => new Float64Array(buffer),
+  I64: (buffer: ArrayBuffer) => Array.from(new BigInt64Array(buffer), Number),
+  I32: (buffer: ArrayBuffer) => new Int32Array(buffer),
+  I16: (buffer: ArrayBuffer) => new Int16Array(buffer),
+  I8: (buffer: ArrayBuffer) => new Int8Array(buffer),
+  U8: (buffer: ArrayBuffer) => new Uint8Array(buffer),
+  BOOL: (buffer: ArrayBuffer) => new Uint8Array(buffer),
+} as const;
+
+function toFloat32(bytes: Uint8Array, dtype: StoredDtype): Float32Array {
   if (dtype === 'F32') return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
-  return dtype === 'F16' ? float16ToFloat32(halves) : bfloat16ToFloat32(halves);
+  if (dtype === 'F16' || dtype === 'BF16') {
+    const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+    return dtype === 'F16' ? float16ToFloat32(halves) : bfloat16ToFloat32(halves);
+  }
+  return Float32Array.from(NUMBER_VIEWS[dtype](bytes.buffer as ArrayBuffer));
+}
+
+/** NaN or infinity in weights makes every statistic meaningless, so a file holding one is refused where it is read. */
+export function requireFinite(values: Float32Array, label: string, file: string): Float32Array {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    throw new InputError(`${label} holds ${values[i]} at index ${i}; weights must be finite numbers.`, file);
+  }
+  return values;
 }
 
 let float16Table: Float32Array | undefined;

@@ -35,10 +35,20 @@ export type HookEditor = (
   activation: Float32Array,
 ) => Float32Array | undefined | Promise<Float32Array | undefined>;
 
+/** Keys and values of every position run so far, for generation; only the model that made it reads it. */
+export interface KeyValueCache {
+  /** Positions held. */
+  readonly length: number;
+  readonly batch: number;
+}
+
 export interface ForwardOptions {
   capture: readonly string[];
   edit?: { hooks: readonly string[]; apply: HookEditor };
-  logits?: boolean;
+  /** 'last': only each window's last position, all a generation step needs. */
+  logits?: boolean | 'last';
+  /** Runs the batch as the positions after the cached ones and appends it to the cache (a model opened with `cache`). */
+  cache?: KeyValueCache;
   /** Next-token cross-entropy per position; NaN at the last position of each window. */
   losses?: boolean;
 }
@@ -49,11 +59,33 @@ export interface ForwardResult {
   losses?: Float32Array;
 }
 
+/** Residual rows seen through the model's final norm and unembedding (the logit lens). */
+export interface LensRequest {
+  /** Each residual point's activations [rows·width], in order; the last is the final residual, the one the others are compared with. */
+  points: readonly Float32Array[];
+  /** Which rows to read; all of them when left out. */
+  rows?: Int32Array;
+  /** How many most likely tokens to return per point and row; 0 for none. */
+  top: number;
+}
+
+/** Arrays indexed [point][row] (and [point][row][k] for the top tokens), rows in the request's order. */
+export interface LensResult {
+  /** KL(p_final ‖ p_point) in nats. */
+  kl: Float32Array;
+  argmax: Int32Array;
+  topTokens: Int32Array;
+  topProbabilities: Float32Array;
+}
+
 export interface LanguageModel {
   readonly config: ModelConfig;
   /** The execution provider that actually runs, e.g. 'cpu'. */
   readonly device: string;
   forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
+  /** An empty KV cache for `batch` windows; only a model opened with `cache` has one. */
+  createCache?(batch: number): KeyValueCache;
+  logitLens(request: LensRequest): Promise<LensResult>;
   dispose(): Promise<void>;
 }
 
@@ -65,4 +97,6 @@ export interface TextTokenizer {
 export interface ModelOpenOptions {
   device: Device;
   ablation: EmbeddingAblation;
+  /** Build the attention pieces with a KV cache, for generation. */
+  cache?: boolean;
 }

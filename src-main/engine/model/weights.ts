@@ -1,4 +1,4 @@
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { isFile, readJsonFile } from '../files.js';
 import { SafetensorsFile, type TensorInfo } from './safetensors.js';
@@ -54,6 +54,10 @@ function readWeightMap(index: string): Map<string, string> {
 
 function openShard(index: string, shardName: string): SafetensorsFile {
   const path = join(dirname(index), shardName);
+  const inside = relative(dirname(index), path);
+  if (isAbsolute(shardName) || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new InputError(`${basename(index)} lists the shard '${shardName}', which lies outside the model folder; shards must sit beside the index.`, index);
+  }
   if (!isFile(path)) throw new InputError(`The shard ${shardName} listed in ${basename(index)} is missing.`, path);
   return SafetensorsFile.open(path);
 }

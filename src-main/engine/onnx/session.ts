@@ -37,6 +37,14 @@ export function int32Tensor(values: Int32Array, dims: readonly number[]): ort.Te
   return new ort.Tensor('int32', values, dims);
 }
 
+export function int64Scalar(value: number): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.of(BigInt(value)), []);
+}
+
+export function int64Tensor(values: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [values.length]);
+}
+
 export function tensorFloats(tensor: ort.Tensor | undefined, name: string): Float32Array {
   if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error(`Session output '${name}' is missing or not float32.`);
   return tensor.data;

@@ -1,5 +1,6 @@
-import { InputError } from '../../shared/errors.js';
-import { parseHookName } from '../../shared/hooks.js';
+import { InputError, isInputError } from '../../shared/errors.js';
+import { parseHookName, type HookPoint } from '../../shared/hooks.js';
+import { checkHookExists } from '../model/families/index.js';
 import type { ModelConfig } from '../model/types.js';
 import type { SaeDescription } from './types.js';
 
@@ -7,7 +8,7 @@ import type { SaeDescription } from './types.js';
 export type SaeInputShape = Pick<SaeDescription, 'source' | 'hook' | 'inputSize'>;
 
 /** What the check reads of a model: config.json gives it before any weights are read. */
-export type ModelShape = Pick<ModelConfig, 'modelWidth' | 'layerCount'>;
+export type ModelShape = Pick<ModelConfig, 'modelWidth' | 'layerCount'> | ModelConfig;
 
 /** Refuses an SAE that cannot read this model's activations; every hook we tap is d_model wide. */
 export function checkSaeFitsModel(sae: SaeInputShape, model: ModelShape): void {
@@ -17,11 +18,22 @@ export function checkSaeFitsModel(sae: SaeInputShape, model: ModelShape): void {
       sae.source,
     );
   }
-  const { layer } = parseHookName(sae.hook);
-  if (layer >= model.layerCount) {
+  const point = parseHookName(sae.hook);
+  if (point.layer >= model.layerCount) {
     throw new InputError(
       `The SAE in ${sae.source} reads ${sae.hook} but the model has only ${model.layerCount} layers (0–${model.layerCount - 1}).`,
       sae.source,
     );
+  }
+  if ('modelType' in model) checkSaeHookExists(sae, point, model as ModelConfig);
+}
+
+/** With the whole config at hand, an SAE at a hook the family never produces (resid_mid of a parallel block) is refused too. */
+function checkSaeHookExists(sae: SaeInputShape, point: HookPoint, config: ModelConfig): void {
+  try {
+    checkHookExists(point, config);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    throw new InputError(`The SAE in ${sae.source} cannot run on this model. ${error.message}`, sae.source);
   }
 }

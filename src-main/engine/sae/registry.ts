@@ -63,7 +63,9 @@ export function openSae(path: string): SaeParams {
 /** Cheap facts per SAE (configs and headers only), each with its path, in forward-pass order. */
 export function inspectSae(path: string): SaeFacts[] {
   const facts = locateSaes(path).map(({ adapter, path: location }): SaeFacts => ({ ...adapter.inspect(location), path: location }));
-  return sortByHook(facts, (fact) => hookOrderOrLast(String(fact.hook)));
+  const ordered = sortByHook(facts, (fact) => requireHookOrder(String(fact.hook), String(fact.path)));
+  refuseRepeatedHooks(ordered.map((fact) => ({ hook: String(fact.hook), path: String(fact.path) })), path);
+  return ordered;
 }
 
 function entryOf(facts: SaeFacts, path: string): SaeEntry {
@@ -97,14 +99,6 @@ function requireHookOrder(hook: string, source: string): number {
   } catch (error) {
     if (!isInputError(error)) throw error;
     throw new InputError(`The SAE in ${source} reads hook '${hook}', which SAE Studio cannot tap: ${error.message}`, source);
-  }
-}
-
-function hookOrderOrLast(hook: string): number {
-  try {
-    return hookOrder(parseHookName(hook));
-  } catch {
-    return Number.MAX_SAFE_INTEGER;
   }
 }
 

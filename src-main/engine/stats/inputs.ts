@@ -9,7 +9,7 @@ import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.j
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
+import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
@@ -63,15 +63,19 @@ export function openRunSae(entry: SaeEntry, config: ModelConfig): SaeParams {
 }
 
 /** The model's width and depth from config.json and the weight headers, so no weights are read before every SAE fits. */
-function listedModelShape(dir: string): ModelShape {
+export function listedModelShape(dir: string): ModelShape {
   const facts = inspectModelFolder(dir);
   return { modelWidth: Number(facts.d_model), layerCount: Number(facts.layers) };
 }
 
 function checkSettings(settings: RunSettings): void {
-  const counts = { samples: settings.samples, 'batch size': settings.batchSize, 'quantile buckets': quantileBuckets(settings) };
+  const counts = { samples: settings.samples, 'batch size': settings.batchSize };
   for (const [name, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 1) throw new InputError(`The ${name} must be a whole number of at least 1, not ${value}.`);
+  }
+  const buckets = quantileBuckets(settings);
+  if (!Number.isInteger(buckets) || buckets < QUANTILE_BUCKET_LIMITS.min || buckets > QUANTILE_BUCKET_LIMITS.max) {
+    throw new InputError(`The quantile buckets must be a whole number from ${QUANTILE_BUCKET_LIMITS.min} to ${QUANTILE_BUCKET_LIMITS.max}, not ${buckets}.`);
   }
   const accuracy = quantileAccuracy(settings);
   const { min, max } = QUANTILE_ACCURACY_LIMITS;
@@ -98,7 +102,7 @@ function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig
 }
 
 /** The requested context, else the smallest SAE context_size, else the model's maximum. */
-function resolveContext(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): number {
+export function resolveContext(settings: Pick<RunSettings, 'model' | 'context'>, saes: SaeEntry[], config: ModelConfig): number {
   const maximum = config.contextLength;
   if (settings.context !== undefined) {
     if (!Number.isInteger(settings.context) || settings.context < 2 || settings.context > maximum) {

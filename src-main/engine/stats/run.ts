@@ -44,13 +44,24 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
     const windows = countUsableWindows(inputs, settings, context.progress);
     const samples = await foldWindows({ inputs, layers, settings, clock, windows }, context);
     const description = describeRun(settings, inputs, samples);
+    // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
+    await checkCancel(context.cancel);
     context.store.saveRun(description, { device: inputs.device.provider });
-    for (const layer of layers) await clock.time('storage', () => storeLayer(layer, context));
+    for (const layer of layers) {
+      await checkCancel(context.cancel);
+      await clock.time('storage', () => storeLayer(layer, context));
+    }
     return description;
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
     await inputs.model.dispose();
   }
+}
+
+/** Lets a waiting cancel message arrive (messages come between event-loop turns, not between awaits) and then checks it. */
+async function checkCancel(cancel: CancelSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  throwIfCancelled(cancel);
 }
 
 /** Adds each SAE's layer to `layers` as its encoder opens, so a failure part-way still disposes the ones before it. */

@@ -7,12 +7,13 @@ import { buildPositionMeanOption, buildPositionMeanStdOption } from './positions
 import { buildQuantilesOption } from './quantiles.js';
 import type { FigureSettings } from './settings.js';
 
-export type FigureBuilder = (stats: StatsExport, settings: FigureSettings) => EChartsOption;
+export type FigureBuilder<S = StatsExport> = (stats: S, settings: FigureSettings) => EChartsOption;
 
-export interface FigureFamily {
+/** One figure of a run of some kind: S is what the kind stores (stats.json for statistics runs). */
+export interface FigureFamily<S = StatsExport> {
   id: string;
   title: string;
-  builder: FigureBuilder;
+  builder: FigureBuilder<S>;
 }
 
 export const FIGURE_FAMILIES: readonly FigureFamily[] = [

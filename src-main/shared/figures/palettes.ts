@@ -35,3 +35,8 @@ export function QUANTILE_PALETTE(levelCount: number): string[] {
 export function POSITION_PALETTE(positionCount: number): string[] {
   return samplePalette(FLARE_LUT, positionCount);
 }
+
+/** Mako for continuous magnitudes, such as a heatmap's colour scale. */
+export function HEATMAP_PALETTE(colorCount: number): string[] {
+  return samplePalette(MAKO_LUT, colorCount);
+}

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * A run's statistics: one row per run, one per SAE, and one per SAE and family ('features', 'positions',

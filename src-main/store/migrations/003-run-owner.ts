@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /** Which process runs a job, so a second process opening the database leaves live runs alone. */
 export const runOwner: Migration = {

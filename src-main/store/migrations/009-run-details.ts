@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /** The execution provider a run used (beside its windows and context in run_statistics) and the user's note on a run. */
 export const runDetails: Migration = {

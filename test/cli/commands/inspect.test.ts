@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -28,12 +28,13 @@ describe('sae-studio inspect', () => {
     expect(facts.has('parameters')).toBe(true);
   });
 
-  it('says in one line what a path it cannot read is', async () => {
-    const file = join(root, 'notes.bin');
-    writeFileSync(file, 'nothing');
-    const { code, errors } = await runCli(['inspect', file]);
+  it('says in one line what a folder it cannot read is', async () => {
+    const folder = join(root, 'notes');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.bin'), 'nothing');
+    const { code, errors } = await runCli(['inspect', folder]);
     expect(code).toBe(1);
-    expect(errors).toBe(`Error: '${file}' is not a model folder, an SAE or a dataset that SAE Studio can read.`);
+    expect(errors).toBe(`Error: '${folder}' is not a model folder, an SAE or a dataset that SAE Studio can read.`);
   });
 });
 

@@ -28,14 +28,14 @@ describe('sae-studio runs', () => {
 
   it('lists runs newest first with their state and message, without changing them', async () => {
     const db = openDatabase(databasePath);
-    const older = setRunState(db, createRun(db, SETTINGS).id, 'failed', 'The model folder has no config.json.');
-    const newer = setRunState(db, createRun(db, { ...SETTINGS, samples: 8 }).id, 'running');
+    const older = setRunState(db, createRun(db, 'statistics', SETTINGS).id, 'failed', 'The model folder has no config.json.');
+    const newer = setRunState(db, createRun(db, 'statistics', { ...SETTINGS, samples: 8 }).id, 'running');
     db.close();
     const { code, output } = await runCli(['runs', '--db', databasePath]);
     const [header, first, second] = output.split('\n');
     expect(code).toBe(0);
-    expect(header.split(/\s+/)).toEqual(['ID', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE']);
-    expect(first).toMatch(new RegExp(`^${newer.id}\\s+running\\s+\\S+ \\S+\\s+gpt2-small\\s+2\\s+8$`));
-    expect(second).toMatch(new RegExp(`^${older.id}\\s+failed\\s+.*64\\s+The model folder has no config\\.json\\.$`));
+    expect(header.split(/\s+/)).toEqual(['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE']);
+    expect(first).toMatch(new RegExp(`^${newer.id}\\s+statistics\\s+running\\s+\\S+ \\S+\\s+gpt2-small\\s+2\\s+8$`));
+    expect(second).toMatch(new RegExp(`^${older.id}\\s+statistics\\s+failed\\s+.*64\\s+The model folder has no config\\.json\\.$`));
   });
 });

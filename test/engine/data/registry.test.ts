@@ -82,7 +82,8 @@ describe('openDataset', () => {
 describe('inspectDataset and matchDataset', () => {
   it('reports format, rows, columns and the text column', async () => {
     const path = write('inspect.csv', 'topic,text\nx,one\ny,\nz,three\n');
-    expect(await inspectDataset(path)).toEqual({ format: 'csv', rows: 2, skipped_rows: 1, columns: 'topic, text', text_column: 'text' });
+    const facts = { format: 'csv', rows: 2, skipped_rows: 1, columns: 'topic, text', text_column: 'text', 'label topic': 'categorical: x 1, z 1' };
+    expect(await inspectDataset(path)).toEqual(facts);
     const txt = write('inspect.txt', 'one\n\ntwo\n');
     expect(await inspectDataset(txt)).toMatchObject({ format: 'txt', rows: 2, row_rule: 'one row per non-empty line' });
   });

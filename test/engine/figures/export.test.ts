@@ -159,3 +159,18 @@ describe('export all', () => {
     expect((await readFile(join(outDir, 'quantiles.png'))).subarray(1, 4).toString()).toBe('PNG');
   });
 });
+
+describe('residual figure export', () => {
+  it('writes every residual figure as SVG and PNG, the heatmap’s colour bar drawn once, in the legend group', async () => {
+    const { RESIDUAL_FIGURE_FAMILIES } = await import('../../../src-main/shared/figures/residual/families.js');
+    const { sampleResidualStats } = await import('../../helpers/residual-runs.js');
+    const outDir = await mkdtemp(join(tmpdir(), 'residual-figures-'));
+    const written = await exportAllFigures(sampleResidualStats(), { outDir, formats: ['svg', 'png'], fontScale: 1, scale: 1 }, RESIDUAL_FIGURE_FAMILIES);
+    expect(written).toHaveLength(10);
+    const svg = await readFile(join(outDir, 'residual-norm-heatmap.svg'), 'utf8');
+    expect(xmlProblems(svg)).toEqual([]);
+    expect(texts(svg).filter((text) => text.startsWith('Mean norm (log scale)'))).toHaveLength(1);
+    expect(groupContent(svg, 'legend')).toContain('Mean norm (log scale)');
+    await expect(exportFigure({ ...request, family: 'density' }, sampleResidualStats(), RESIDUAL_FIGURE_FAMILIES)).rejects.toThrow(/Unknown figure 'density'/);
+  });
+});

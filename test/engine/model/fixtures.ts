@@ -48,7 +48,7 @@ export const SAFETENSORS_FIXTURES: SafetensorsFixture[] = [
   {
     name: 'unsupported data type',
     bytes: safetensorsBytes({ x: { dtype: 'F8', shape: [2], data_offsets: [0, 2] } }, new Uint8Array(2)),
-    message: "Unsupported data type 'F8' for tensor 'x' in model.safetensors (supported: F32, F16, BF16).",
+    message: "Unsupported data type 'F8' for tensor 'x' in model.safetensors (supported: F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL).",
   },
   {
     name: 'entry without shape',
@@ -71,7 +71,50 @@ export const SAFETENSORS_FIXTURES: SafetensorsFixture[] = [
     read: 'y',
     message: "Tensor 'y' is not in model.safetensors.",
   },
+  {
+    name: 'tensors whose bytes overlap',
+    bytes: safetensorsBytes({ a: F32_PAIR, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)),
+    message: "Tensors 'a' and 'b' in model.safetensors overlap: both claim bytes 4 to 8.",
+  },
+  {
+    name: 'a gap between tensors',
+    bytes: safetensorsBytes({ a: F32_PAIR, b: { dtype: 'F32', shape: [1], data_offsets: [12, 16] } }, new Uint8Array(16)),
+    message: "model.safetensors leaves bytes 8 to 12 between tensors 'a' and 'b' unused; safetensors data must be contiguous.",
+  },
+  {
+    name: 'a gap before the first tensor',
+    bytes: safetensorsBytes({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+    message: "model.safetensors leaves bytes 0 to 4 before tensor 'a' unused; safetensors data must be contiguous.",
+  },
+  {
+    name: 'data no tensor claims',
+    bytes: safetensorsBytes({ a: F32_PAIR }, new Uint8Array(12)),
+    message: "model.safetensors has 4 bytes of data after tensor 'a' that no tensor claims.",
+  },
+  {
+    name: 'a key named twice in the header',
+    bytes: rawHeader('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', new Uint8Array(8)),
+    message: "The header of model.safetensors names 'a' twice; each key must appear once.",
+  },
+  {
+    name: 'NaN in a tensor',
+    bytes: safetensorsBytes({ x: F32_PAIR }, new Uint8Array(new Float32Array([1, Number.NaN]).buffer)),
+    read: 'x',
+    message: "Tensor 'x' in model.safetensors holds NaN at index 1; weights must be finite numbers.",
+  },
+  {
+    name: 'infinity in a float16 tensor',
+    bytes: safetensorsBytes({ x: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(new Uint16Array([0xfc00, 0x3c00]).buffer)),
+    read: 'x',
+    message: "Tensor 'x' in model.safetensors holds -Infinity at index 0; weights must be finite numbers.",
+  },
 ];
+
+function rawHeader(json: string, data: Uint8Array): Buffer {
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  return Buffer.concat([prefix, Buffer.from(json), data]);
+}
 
 export interface TokenizerFixture {
   name: string;
@@ -129,6 +172,16 @@ export const WEIGHTS_FIXTURES: FolderFixture[] = [
       writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { z: 'model-00001-of-00002.safetensors' } })),
     message: "Tensor 'z' is listed in model.safetensors.index.json but not found in model-00001-of-00002.safetensors.",
   },
+  {
+    name: 'index naming a shard outside the folder',
+    damage: (folder) => writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '../../etc/model.safetensors' } })),
+    message: "model.safetensors.index.json lists the shard '../../etc/model.safetensors', which lies outside the model folder; shards must sit beside the index.",
+  },
+  {
+    name: 'index naming a shard by absolute path',
+    damage: (folder) => writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: join(folder, 'model-00001-of-00002.safetensors') } })),
+    message: "model.safetensors.index.json lists the shard 'FOLDER/model-00001-of-00002.safetensors', which lies outside the model folder; shards must sit beside the index.",
+  },
 ];
 
 function editJson(file: string, edit: (json: Record<string, unknown>) => void): void {
@@ -161,12 +214,12 @@ export const MODEL_FOLDER_FIXTURES: FolderFixture[] = [
   {
     name: 'no model_type',
     damage: (folder) => editJson(join(folder, 'config.json'), (json) => delete json.model_type),
-    message: 'config.json in FOLDER has no model_type (supported: gpt2).',
+    message: 'config.json in FOLDER has no model_type (supported: gpt2, llama, gemma2, gpt_neox).',
   },
   {
     name: 'unknown model_type',
-    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.model_type = 'llama')),
-    message: "config.json has model_type 'llama', which is not supported (supported: gpt2).",
+    damage: (folder) => editJson(join(folder, 'config.json'), (json) => (json.model_type = 'mistral')),
+    message: "config.json has model_type 'mistral', which is not supported (supported: gpt2, llama, gemma2, gpt_neox).",
   },
   {
     name: 'config missing a field',

@@ -63,13 +63,13 @@ describe('openModel and forward on broken input', () => {
   it('names the supported model types for an unknown one', async () => {
     const broken = writeTinyModel();
     const configFile = join(broken, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), model_type: 'llama' }));
-    expect(await inputErrorOf(() => openModel(broken, { device: 'cpu', ablation: 'none' }))).toMatch(/model_type .llama.*\(supported: gpt2\)\.$/);
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), model_type: 'mistral' }));
+    expect(await inputErrorOf(() => openModel(broken, { device: 'cpu', ablation: 'none' }))).toMatch(/model_type .mistral.*\(supported: gpt2, llama, gemma2, gpt_neox\)\.$/);
   });
 
-  it('has a graph family for gpt2 only, and names it for any other type', () => {
+  it('has a graph family for each supported type, and names them for any other type', () => {
     expect(graphFamily('gpt2').modelType).toBe('gpt2');
-    expect(() => graphFamily('gpt_neox')).toThrow("Model type 'gpt_neox' has no ONNX graph (supported: gpt2).");
+    expect(() => graphFamily('mistral')).toThrow("Model type 'mistral' has no ONNX graph (supported: gpt2, llama, gemma2, gpt_neox).");
   });
 
   it('reports the device that runs and the ones passed over', async () => {

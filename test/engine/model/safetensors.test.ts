@@ -96,7 +96,7 @@ describe('SafetensorsFile', () => {
 
   it('refuses a folder', () => {
     const folder = mkdtempSync(join(tmpdir(), 'safetensors-'));
-    expect(() => SafetensorsFile.open(folder)).toThrowError(/is a folder, not a safetensors file\.$/);
+    expect(() => SafetensorsFile.open(folder)).toThrowError(/: it is a folder, not a file\.$/);
   });
 
   it('pads the header so tensor data starts on an 8-byte boundary', () => {
@@ -121,5 +121,19 @@ describe('broken safetensors files', () => {
     } finally {
       rmSync(path);
     }
+  });
+});
+
+describe('integer tensors', () => {
+  it.each([
+    ['I32', new Int32Array([7, -3]).buffer],
+    ['I64', new BigInt64Array([7n, -3n]).buffer],
+    ['I16', new Int16Array([7, -3]).buffer],
+    ['I8', new Int8Array([7, -3]).buffer],
+    ['F64', new Float64Array([7, -3]).buffer],
+  ] as const)('reads %s values as numbers', (dtype, buffer) => {
+    const path = temporaryFile();
+    writeFileSync(path, safetensorsBytes({ k: { dtype, shape: [2], data_offsets: [0, buffer.byteLength] } }, new Uint8Array(buffer)));
+    expect(Array.from(open(path).read('k'))).toEqual([7, -3]);
   });
 });

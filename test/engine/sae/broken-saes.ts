@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors } from '../../../src-main/engine/model/safetensors.js';
 import { writeNpz } from '../../helpers/npz.js';
@@ -10,6 +10,8 @@ export interface BrokenSae {
   /** Writes the input under dir and returns the path to open. */
   build(dir: string): string;
   message: string;
+  /** The problem lies in the weights' values, which only reading them shows (inspect reads headers only). */
+  whenRead?: boolean;
 }
 
 const standard = () => sampleSaeParams({ inputSize: 4, featureCount: 3 });
@@ -131,9 +133,9 @@ export const BROKEN_SAES: BrokenSae[] = [
     name: 'dictionary_learning unknown dict_class',
     build: (dir) => {
       const folder = writeDictionaryLearningFolder(join(dir, 'ae'), topk());
-      return file(folder, 'config.json', JSON.stringify({ trainer: { dict_class: 'GatedAutoEncoder', layer: 1 } })), folder;
+      return file(folder, 'config.json', JSON.stringify({ trainer: { dict_class: 'MatryoshkaBatchTopKSAE', layer: 1 } })), folder;
     },
-    message: "ae/config.json has dict_class 'GatedAutoEncoder'; supported: AutoEncoderTopK, BatchTopKSAE.",
+    message: "ae/config.json has dict_class 'MatryoshkaBatchTopKSAE'; supported: AutoEncoder, JumpReluAutoEncoder, GatedAutoEncoder, AutoEncoderTopK, BatchTopKSAE.",
   },
   { name: 'Gemma Scope file that is not a zip', build: (dir) => file(dir, 'gemma-res/layer_1/params.npz', 'not a zip at all'), message: 'layer_1/params.npz is not a zip archive, so not an .npz file.' },
   {
@@ -162,11 +164,95 @@ export const BROKEN_SAES: BrokenSae[] = [
     build: (dir) => gemmaScopeWith(dir, { W_enc: { shape: [4, 3], data: new Float32Array(12) }, W_dec: { shape: [3, 4], data: new Float32Array(12) }, b_enc: { shape: [3], data: new Float32Array(3) }, b_dec: { shape: [4], data: new Float32Array(4) } }),
     message: "layer_1/params.npz has no array 'threshold' (it has W_enc, W_dec, b_enc, b_dec).",
   },
+  {
+    name: 'SAELens weights without W_dec',
+    build: (dir) => saeLensWithTensors(dir, { W_enc: [4, 3], b_enc: [3], b_dec: [4] }),
+    message: "sae/sae_weights.safetensors has no tensor 'W_dec' (it has W_enc, b_enc, b_dec).",
+  },
+  {
+    name: 'SAELens cfg d_in disagreeing with its own weights',
+    build: (dir) => saeLensWithConfig(dir, { d_in: 5 }),
+    message: "Tensor 'W_enc' in sae/sae_weights.safetensors has shape [4, 3], expected [5, 3].",
+  },
+  {
+    name: 'SAELens hook that is not a TransformerLens hook',
+    build: (dir) => writeSaeLensFolder(join(dir, 'sae'), { ...standard(), hook: 'transformer.h.0.foo' }),
+    message: "The SAE in $DIR/sae reads hook 'transformer.h.0.foo', which SAE Studio cannot tap: Unknown hook 'transformer.h.0.foo': expected blocks.L.{hook_resid_pre,hook_resid_mid,hook_resid_post,hook_attn_out,hook_mlp_out}.",
+  },
+  {
+    name: 'SAELens weights naming a tensor twice',
+    build: (dir) => {
+      const folder = writeSaeLensFolder(join(dir, 'sae'), standard());
+      const entry = (begin: number, shape: number[]) => `{"dtype":"F32","shape":[${shape}],"data_offsets":[${begin},${begin + 4 * shape.reduce((a, b) => a * b, 1)}]}`;
+      const json = `{"W_enc":${entry(0, [4, 3])},"b_enc":${entry(48, [3])},"W_dec":${entry(60, [3, 4])},"b_dec":${entry(108, [4])},"b_enc":${entry(48, [3])}}`;
+      const prefix = Buffer.alloc(8);
+      prefix.writeBigUInt64LE(BigInt(json.length));
+      return file(folder, 'sae_weights.safetensors', Buffer.concat([prefix, Buffer.from(json), Buffer.alloc(124)])), folder;
+    },
+    message: "The header of sae_weights.safetensors names 'b_enc' twice; each key must appear once.",
+  },
+  {
+    name: 'SAELens weights holding NaN',
+    build: (dir) => {
+      const params = standard();
+      params.decoderWeights[5] = Number.NaN;
+      return writeSaeLensFolder(join(dir, 'sae'), params);
+    },
+    message: "Tensor 'W_dec' in sae_weights.safetensors holds NaN at index 5; weights must be finite numbers.",
+    whenRead: true,
+  },
+  {
+    name: 'Gemma Scope arrays holding infinity',
+    build: (dir) => {
+      const params = jumprelu();
+      params.encoderWeights[2] = Number.POSITIVE_INFINITY;
+      return writeGemmaScopeFile(join(dir, 'gemma-scope-res', 'layer_1', 'params.npz'), params);
+    },
+    message: "Array 'W_enc' in layer_1/params.npz holds Infinity at index 2; weights must be finite numbers.",
+    whenRead: true,
+  },
+  {
+    name: 'Gemma Scope array declaring an absurd shape',
+    build: (dir) => gemmaScopeWith(dir, { ...JUMPRELU_ARRAYS, W_enc: { shape: [100000, 100000], data: new Float32Array(12) } }),
+    message: "Array 'W_enc' in layer_1/params.npz declares shape [100000, 100000] of <f4, 40000000128 bytes, but its zip entry holds only 176 bytes.",
+  },
+  {
+    name: 'Gemma Scope zip entry whose size field is 0xFFFFFFF0',
+    build: (dir) => patchZip(gemmaScopeWith(dir, JUMPRELU_ARRAYS), (bytes, central) => bytes.writeUInt32LE(0xfffffff0, central + 20)),
+    message: "layer_1/params.npz is cut short inside 'W_enc.npy': its size fields point past the end of the file.",
+  },
+  {
+    name: 'Gemma Scope zip64 entry whose size is 2^52',
+    build: (dir) =>
+      patchZip(gemmaScopeWith(dir, JUMPRELU_ARRAYS, { zip64Directory: true }), (bytes, central) => bytes.writeBigUInt64LE(2n ** 52n, central + 46 + bytes.readUInt16LE(central + 28) + 12)),
+    message: "layer_1/params.npz is cut short inside 'W_enc.npy': its size fields point past the end of the file.",
+  },
+  {
+    name: 'Gemma Scope zip directory pointing past the end of the file',
+    build: (dir) => patchZip(gemmaScopeWith(dir, JUMPRELU_ARRAYS), (bytes) => bytes.writeUInt32LE(0xfffffff0, bytes.length - 22 + 12)),
+    message: 'layer_1/params.npz has a damaged zip directory: its size fields point past the end of the file.',
+  },
 ];
 
-function gemmaScopeWith(dir: string, arrays: Parameters<typeof writeNpz>[1]): string {
+const JUMPRELU_ARRAYS = {
+  W_enc: { shape: [4, 3], data: new Float32Array(12) },
+  W_dec: { shape: [3, 4], data: new Float32Array(12) },
+  b_enc: { shape: [3], data: new Float32Array(3) },
+  b_dec: { shape: [4], data: new Float32Array(4) },
+  threshold: { shape: [3], data: new Float32Array(3) },
+};
+
+/** Rewrites bytes of a written archive; `central` is where its first central directory record starts. */
+function patchZip(path: string, patch: (bytes: Buffer, central: number) => void): string {
+  const bytes = readFileSync(path);
+  patch(bytes, bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])));
+  writeFileSync(path, bytes);
+  return path;
+}
+
+function gemmaScopeWith(dir: string, arrays: Parameters<typeof writeNpz>[1], options?: Parameters<typeof writeNpz>[2]): string {
   const path = join(dir, 'gemma-scope-res', 'layer_1', 'params.npz');
   mkdirSync(join(path, '..'), { recursive: true });
-  writeNpz(path, arrays);
+  writeNpz(path, arrays, options);
   return path;
 }

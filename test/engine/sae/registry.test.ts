@@ -76,6 +76,14 @@ describe('listing a set', () => {
   });
 });
 
+describe('inspecting broken SAE inputs', () => {
+  const headerProblems = BROKEN_SAES.filter((fixture) => !fixture.whenRead);
+  it.each(headerProblems.map((fixture) => [fixture.name, fixture] as const))('inspect refuses what analyze refuses: %s', (_name, fixture) => {
+    const dir = scratch();
+    expectInputError(() => inspectSae(fixture.build(dir)), fixture.message.replaceAll('$DIR', dir));
+  });
+});
+
 describe('broken SAE inputs', () => {
   it.each(BROKEN_SAES.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
     const dir = scratch();

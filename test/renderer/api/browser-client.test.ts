@@ -76,7 +76,7 @@ describe('BrowserClient', () => {
       });
     });
     // The socket connects asynchronously; keep nudging until the first event lands.
-    const nudge = setInterval(() => void client.invoke('library.remove', { id: 'none' }), 50);
+    const nudge = setInterval(() => void client.invoke('library.remove', { id: 'none' }).catch(() => undefined), 50);
     await received;
     clearInterval(nudge);
     expect(events[0]).toEqual({ type: 'library.changed' });

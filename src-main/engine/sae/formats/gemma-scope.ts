@@ -28,7 +28,7 @@ export const gemmaScopeAdapter: SaeAdapter = {
   inspect(path) {
     const file = archiveOf(path);
     return withFile(NpzFile.open(file), (archive) => {
-      const [inputSize, featureCount] = matrixShape(archive, 'W_enc');
+      const { inputSize, featureCount } = readParams(headerOnly(archive), hookFromPath(file));
       const dtype = STORED_DTYPES[archive.describe('W_enc').dtype];
       return definedFacts({ format: 'gemma-scope', architecture: 'jumprelu', hook: hookFromPath(file), d_in: inputSize, d_sae: featureCount, dtype });
     });
@@ -50,13 +50,21 @@ export function hookFromPath(file: string): string {
   return `blocks.${layer}.${SITE_HOOKS[site]}`;
 }
 
-function matrixShape(archive: NpzFile, name: string): [number, number] {
+/** What readParams reads an archive through: the archive, or a view that reads no array. */
+type ArraySource = Pick<NpzFile, 'path' | 'describe' | 'read'>;
+
+/** Checks every array's presence, dtype and shape from the headers alone (reads return nothing). */
+function headerOnly(archive: NpzFile): ArraySource {
+  return { path: archive.path, describe: (name) => archive.describe(name), read: (name) => (archive.describe(name), new Float32Array(0)) };
+}
+
+function matrixShape(archive: ArraySource, name: string): [number, number] {
   const shape = archive.describe(name).shape;
   if (shape.length !== 2) throw new InputError(`Array '${name}' in ${displayName(archive.path)} has shape [${shape.join(', ')}], expected a matrix.`, archive.path);
   return [shape[0], shape[1]];
 }
 
-function readArray(archive: NpzFile, name: string, shape: number[]): Float32Array {
+function readArray(archive: ArraySource, name: string, shape: number[]): Float32Array {
   const actual = archive.describe(name).shape;
   if (actual.join(',') !== shape.join(',')) {
     throw new InputError(`Array '${name}' in ${displayName(archive.path)} has shape [${actual.join(', ')}], expected [${shape.join(', ')}].`, archive.path);
@@ -64,7 +72,7 @@ function readArray(archive: NpzFile, name: string, shape: number[]): Float32Arra
   return archive.read(name);
 }
 
-function readParams(archive: NpzFile, hook: string): SaeParams {
+function readParams(archive: ArraySource, hook: string): SaeParams {
   const [inputSize, featureCount] = matrixShape(archive, 'W_enc');
   return {
     format: 'gemma-scope',

@@ -4,7 +4,7 @@ import { InputError } from '../../../shared/errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile, TORCH_DTYPES, writeSafetensors, type SafetensorsDtype, type TensorToWrite } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter, type SaeFacts } from '../adapter.js';
-import { displayName, folderOf, objectField, optionalCount, readJsonObject, readTensor, requiredCount, withFile, type JsonObject } from '../files.js';
+import { displayName, folderOf, headerOnly, objectField, optionalCount, readJsonObject, readTensor, requiredCount, withFile, type JsonObject, type TensorSource } from '../files.js';
 import type { InputNormalization, SaeArchitecture, SaeParams } from '../types.js';
 
 export const SAELENS_CONFIG_FILE = 'cfg.json';
@@ -40,18 +40,24 @@ export const saeLensAdapter: SaeAdapter = {
   },
   open(path) {
     const folder = folderOf(path);
-    const config = parseConfig(join(folder, SAELENS_CONFIG_FILE));
-    const params = withFile(SafetensorsFile.open(join(folder, SAELENS_WEIGHTS_FILE)), (weights) => readParams(weights, config, folder));
-    const sparsityFile = join(folder, SAELENS_SPARSITY_FILE);
-    if (isFile(sparsityFile)) params.sparsity = withFile(SafetensorsFile.open(sparsityFile), (file) => readTensor(file, 'sparsity', [config.featureCount]));
-    if (config.normalization === 'expected_average_only_in') foldScalingFactor(params, readScalingFactor(folder));
-    return params;
+    return readFolder(folder, parseConfig(join(folder, SAELENS_CONFIG_FILE)), (weights) => weights);
   },
   inspect(path) {
     const folder = folderOf(path);
-    return describe(parseConfig(join(folder, SAELENS_CONFIG_FILE)), join(folder, SAELENS_WEIGHTS_FILE));
+    const config = parseConfig(join(folder, SAELENS_CONFIG_FILE));
+    readFolder(folder, config, headerOnly);
+    return describe(config, join(folder, SAELENS_WEIGHTS_FILE));
   },
 };
+
+/** Reads the folder's weights through `view`: the file itself, or headerOnly to check every shape without reading. */
+function readFolder(folder: string, config: SaeLensConfig, view: (file: TensorSource) => TensorSource): SaeParams {
+  const params = withFile(SafetensorsFile.open(join(folder, SAELENS_WEIGHTS_FILE)), (weights) => readParams(view(weights), config, folder));
+  const sparsityFile = join(folder, SAELENS_SPARSITY_FILE);
+  if (isFile(sparsityFile)) params.sparsity = withFile(SafetensorsFile.open(sparsityFile), (file) => readTensor(view(file), 'sparsity', [config.featureCount]));
+  if (config.normalization === 'expected_average_only_in') foldScalingFactor(params, readScalingFactor(folder));
+  return params;
+}
 
 function parseConfig(file: string): SaeLensConfig {
   const cfg = readJsonObject(file);
@@ -105,7 +111,7 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function readParams(weights: SafetensorsFile, config: SaeLensConfig, folder: string): SaeParams {
+function readParams(weights: TensorSource, config: SaeLensConfig, folder: string): SaeParams {
   const { inputSize, featureCount } = config;
   const encoderWeights = readTensor(weights, 'W_enc', [inputSize, featureCount]);
   const gated = config.architecture === 'gated' ? readGateTensors(weights, featureCount) : undefined;
@@ -137,7 +143,7 @@ function readParams(weights: SafetensorsFile, config: SaeLensConfig, folder: str
 // Older SAEs scale features by a fine-tuned factor just before decoding; scaling W_dec's rows is the same.
 const FINETUNING_SCALES = ['scaling_factor', 'finetuning_scaling_factor'];
 
-function readDecoder(weights: SafetensorsFile, featureCount: number, inputSize: number): Float32Array {
+function readDecoder(weights: TensorSource, featureCount: number, inputSize: number): Float32Array {
   const decoder = readTensor(weights, 'W_dec', [featureCount, inputSize]);
   const scaleName = FINETUNING_SCALES.find((name) => weights.has(name));
   if (!scaleName) return decoder;
@@ -145,7 +151,7 @@ function readDecoder(weights: SafetensorsFile, featureCount: number, inputSize: 
   return decoder.map((value, i) => value * scale[Math.floor(i / inputSize)]);
 }
 
-function readGateTensors(weights: SafetensorsFile, featureCount: number) {
+function readGateTensors(weights: TensorSource, featureCount: number) {
   return {
     gateBias: readTensor(weights, 'b_gate', [featureCount]),
     magnitudeBias: readTensor(weights, 'b_mag', [featureCount]),
@@ -154,7 +160,7 @@ function readGateTensors(weights: SafetensorsFile, featureCount: number) {
 }
 
 // Files saved mid-training keep log_threshold; saved for inference they keep threshold.
-function readThreshold(weights: SafetensorsFile, featureCount: number): Float32Array {
+function readThreshold(weights: TensorSource, featureCount: number): Float32Array {
   if (weights.has('threshold') || !weights.has('log_threshold')) return readTensor(weights, 'threshold', [featureCount]);
   return readTensor(weights, 'log_threshold', [featureCount]).map(Math.exp);
 }

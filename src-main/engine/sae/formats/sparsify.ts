@@ -3,7 +3,7 @@ import { InputError } from '../../../shared/errors.js';
 import { isFile } from '../../files.js';
 import { SafetensorsFile } from '../../model/safetensors.js';
 import { definedFacts, type SaeAdapter } from '../adapter.js';
-import { displayName, folderOf, linearEncoderFacts, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
+import { displayName, folderOf, headerOnly, linearEncoderFacts, type TensorSource, matrixShape, readJsonObject, readTensor, requiredCount, transpose, withFile } from '../files.js';
 import type { SaeParams } from '../types.js';
 
 export const SPARSIFY_CONFIG_FILE = 'cfg.json';
@@ -27,7 +27,10 @@ export const sparsifyAdapter: SaeAdapter = {
   inspect(path) {
     const folder = folderOf(path);
     const config = parseConfig(folder);
-    const facts = withFile(SafetensorsFile.open(join(folder, SPARSIFY_WEIGHTS_FILE)), linearEncoderFacts);
+    const facts = withFile(SafetensorsFile.open(join(folder, SPARSIFY_WEIGHTS_FILE)), (weights) => {
+      readParams(headerOnly(weights), { ...config, folder });
+      return linearEncoderFacts(weights);
+    });
     return definedFacts({ format: 'sparsify', architecture: 'topk', hook: config.hook, ...facts, k: config.k });
   },
 };
@@ -57,7 +60,7 @@ export function hookFromFolder(folder: string): string {
   return `blocks.${match[1]}.${MODULE_HOOKS[match[2] ?? '']}`;
 }
 
-function readParams(weights: SafetensorsFile, config: SparsifyConfig & { folder: string }): SaeParams {
+function readParams(weights: TensorSource, config: SparsifyConfig & { folder: string }): SaeParams {
   if (weights.has('W_skip')) throw new InputError(`${displayName(weights.path)} has a skip connection (W_skip); only plain SAEs can be loaded.`, weights.path);
   const [featureCount, inputSize] = matrixShape(weights, 'encoder.weight');
   return {

@@ -29,10 +29,15 @@ function residualPiece(name: string, context: PieceContext): { graph: GraphBuild
   return { graph, input };
 }
 
-/** Position indices 0…sequence−1 of a [batch, sequence, …] tensor. */
-function positions(graph: GraphBuilder, x: string): string {
-  const sequence = graph.node('Gather', [graph.node('Shape', [x]), graph.int64s([1], [])], { axis: 0 });
-  return graph.node('Range', [graph.int64s([0], []), sequence, graph.int64s([1], [])]);
+/** One dimension of a tensor's shape, as an int64 scalar. */
+function dimension(graph: GraphBuilder, x: string, axis: number): string {
+  return graph.node('Gather', [graph.node('Shape', [x]), graph.int64s([axis], [])], { axis: 0 });
+}
+
+/** Position indices start…start+sequence−1 of a [batch, sequence, …] tensor; start is 0 without a cache. */
+function positions(graph: GraphBuilder, x: string, start: string): string {
+  const end = graph.node('Add', [start, dimension(graph, x, 1)]);
+  return graph.node('Range', [start, end, graph.int64s([1], [])]);
 }
 
 /** Embedding and unembedding in one graph, so the tied [vocab, width] table is held once. */
@@ -46,10 +51,11 @@ export function vocabularyGraph(context: PieceContext): GraphBuilder {
 /** Token plus position embeddings; an ablation leaves one of them out. */
 function addEmbedding(graph: GraphBuilder, context: PieceContext): void {
   const tokens = graph.input(PIECE_TENSORS.tokens, 'int32', BATCH_DIMS);
+  const start = context.cache ? graph.input(PIECE_TENSORS.start, 'int64', []) : graph.int64s([0], []);
   graph.output(PIECE_TENSORS.output, 'float', [...BATCH_DIMS, context.config.modelWidth]);
   const output = { output: PIECE_TENSORS.output };
   const tokenEmbedding = () => graph.node('Gather', [weight(graph, context, 'wte.weight'), tokens], { axis: 0 });
-  const positionEmbedding = () => graph.node('Gather', [weight(graph, context, 'wpe.weight'), positions(graph, tokens)], { axis: 0 });
+  const positionEmbedding = () => graph.node('Gather', [weight(graph, context, 'wpe.weight'), positions(graph, tokens, start)], { axis: 0 });
   if (context.ablation === 'tokens-only') {
     graph.node('Identity', [tokenEmbedding()], undefined, output);
   } else if (context.ablation === 'positions-only') {
@@ -62,6 +68,7 @@ function addEmbedding(graph: GraphBuilder, context: PieceContext): void {
 
 /** resid_pre → attn_out: causal multi-head self-attention after ln_1, in onnxruntime's fused Attention kernel. */
 export function attentionGraph(layer: number, context: PieceContext): GraphBuilder {
+  if (context.cache) return cachedAttentionGraph(layer, context);
   const prefix = `h.${layer}.attn`;
   const { graph, input } = residualPiece(`attention ${layer}`, context);
   const normed = layerNorm(graph, input, `h.${layer}.ln_1`, context);
@@ -72,6 +79,42 @@ export function attentionGraph(layer: number, context: PieceContext): GraphBuild
   const mixed = graph.node('Attention', [normed, qkvWeight, qkvBias], attributes, { domain: MICROSOFT_DOMAIN });
   conv1d(graph, mixed, `${prefix}.c_proj`, context, PIECE_TENSORS.output);
   return graph;
+}
+
+/** The same attention over the cached keys and values of earlier positions followed by the new ones. */
+function cachedAttentionGraph(layer: number, context: PieceContext): GraphBuilder {
+  const { modelWidth, headCount } = context.config;
+  const headWidth = modelWidth / headCount;
+  const { graph, input } = residualPiece(`attention ${layer}`, context);
+  const cacheDims = ['batch', headCount, 'past', headWidth];
+  const past = { key: graph.input(PIECE_TENSORS.pastKey, 'float', cacheDims), value: graph.input(PIECE_TENSORS.pastValue, 'float', cacheDims) };
+  graph.output(PIECE_TENSORS.presentKey, 'float', ['batch', headCount, 'total', headWidth]);
+  graph.output(PIECE_TENSORS.presentValue, 'float', ['batch', headCount, 'total', headWidth]);
+  const normed = layerNorm(graph, input, `h.${layer}.ln_1`, context);
+  const [query, key, value] = graph
+    .nodeOutputs('Split', [conv1d(graph, normed, `h.${layer}.attn.c_attn`, context), graph.int64s([modelWidth, modelWidth, modelWidth])], 3, { axis: -1 })
+    .map((part) => splitHeads(graph, part, { headCount, headWidth }));
+  const keys = graph.node('Concat', [past.key, key!], { axis: 2 }, { output: PIECE_TENSORS.presentKey });
+  const values = graph.node('Concat', [past.value, value!], { axis: 2 }, { output: PIECE_TENSORS.presentValue });
+  const scores = graph.node('Mul', [graph.node('MatMul', [query!, graph.node('Transpose', [keys], { perm: [0, 1, 3, 2] })]), graph.floats([1 / Math.sqrt(headWidth)], [])]);
+  const masked = graph.node('Where', [causalMask(graph, { input, past: past.key, keys }), scores, graph.floats([-Infinity], [])]);
+  const mixed = graph.node('MatMul', [graph.node('Softmax', [masked], { axis: -1 }), values]);
+  const merged = graph.node('Reshape', [graph.node('Transpose', [mixed], { perm: [0, 2, 1, 3] }), graph.int64s([0, 0, modelWidth])]);
+  conv1d(graph, merged, `h.${layer}.attn.c_proj`, context, PIECE_TENSORS.output);
+  return graph;
+}
+
+/** [batch, sequence, width] → [batch, heads, sequence, head width]. */
+function splitHeads(graph: GraphBuilder, x: string, shape: { headCount: number; headWidth: number }): string {
+  return graph.node('Transpose', [graph.node('Reshape', [x, graph.int64s([0, 0, shape.headCount, shape.headWidth])])], { perm: [0, 2, 1, 3] });
+}
+
+/** [sequence, total]: new position past + i may see every key up to and including its own. */
+function causalMask(graph: GraphBuilder, tensors: { input: string; past: string; keys: string }): string {
+  const start = dimension(graph, tensors.past, 2);
+  const rows = graph.node('Unsqueeze', [positions(graph, tensors.input, start), graph.int64s([1])]);
+  const columns = graph.node('Range', [graph.int64s([0], []), dimension(graph, tensors.keys, 2), graph.int64s([1], [])]);
+  return graph.node('LessOrEqual', [graph.node('Unsqueeze', [columns, graph.int64s([0])]), rows]);
 }
 
 /** resid_mid → mlp_out: ln_2, c_fc, gelu_new (the tanh approximation), c_proj. */

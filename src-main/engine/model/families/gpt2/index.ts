@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../../../onnx/graph.js';
-import type { ModelFamily, PieceContext } from '../family.js';
+import { SEQUENTIAL_STEPS, type ModelFamily, type PieceContext } from '../family.js';
 import { parseGpt2Config } from './config.js';
 import { attentionGraph, mlpGraph, vocabularyGraph } from './graph.js';
 import { gpt2Weights } from './weights.js';
@@ -14,13 +14,9 @@ export const gpt2Family: ModelFamily = {
   modelType: 'gpt2',
   parseConfig: parseGpt2Config,
   weights: gpt2Weights,
-  blockSteps: [
-    { branch: 'attention', input: 'hook_resid_pre', output: 'hook_attn_out' },
-    { sum: 'hook_resid_mid', terms: ['hook_resid_pre', 'hook_attn_out'] },
-    { branch: 'mlp', input: 'hook_resid_mid', output: 'hook_mlp_out' },
-    { sum: 'hook_resid_post', terms: ['hook_resid_mid', 'hook_mlp_out'] },
-  ],
-  tiedEmbedding: true,
+  blockSteps: () => SEQUENTIAL_STEPS,
+  tiedEmbedding: () => true,
+  embeddingTensor: 'wte.weight',
   vocabulary: vocabularyGraph,
   branch(name, layer, context) {
     const build = BRANCHES[name];

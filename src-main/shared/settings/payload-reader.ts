@@ -1,4 +1,4 @@
-import { InputError } from '../shared/errors.js';
+import { InputError } from '../errors.js';
 
 function quote(value: unknown): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
@@ -35,6 +35,11 @@ export class PayloadReader {
     return this.#fields[key] !== undefined;
   }
 
+  /** read(key) when the field is present, else undefined. */
+  optional<T>(key: string, read: (key: string) => T): T | undefined {
+    return this.has(key) ? read(key) : undefined;
+  }
+
   string(key: string): string {
     const value = this.#read(key);
     if (typeof value !== 'string' || value.trim() === '') this.#fail(key, 'a non-empty string');
@@ -48,9 +53,11 @@ export class PayloadReader {
     return value as string[];
   }
 
-  integer(key: string, minimum: number): number {
+  integer(key: string, minimum: number, maximum = Infinity): number {
     const value = this.#read(key);
-    if (!Number.isInteger(value) || (value as number) < minimum) this.#fail(key, `a whole number of at least ${minimum}`);
+    if (!Number.isInteger(value) || (value as number) < minimum || (value as number) > maximum) {
+      this.#fail(key, maximum === Infinity ? `a whole number of at least ${minimum}` : `a whole number from ${minimum} to ${maximum}`);
+    }
     return value as number;
   }
 
@@ -59,6 +66,13 @@ export class PayloadReader {
     const within = typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum;
     if (!within) this.#fail(key, maximum === Infinity ? `a number of at least ${minimum}` : `a number from ${minimum} to ${maximum}`);
     return value as number;
+  }
+
+  numbers(key: string, minimum: number, maximum: number): number[] {
+    const value = this.#read(key);
+    const valid = Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number' && item >= minimum && item <= maximum);
+    if (!valid) this.#fail(key, `a non-empty list of numbers from ${minimum} to ${maximum}`);
+    return value as number[];
   }
 
   boolean(key: string): boolean {
@@ -73,13 +87,25 @@ export class PayloadReader {
     return value as T;
   }
 
+  /** A list of objects, each read by a reader of its own. */
+  list(key: string): PayloadReader[] {
+    const value = this.#read(key);
+    if (!Array.isArray(value)) this.#fail(key, 'a list');
+    return value.map((item, index) => new PayloadReader(this.#channel, item, `${this.#prefix}${key}[${index}]`));
+  }
+
+  /** Refuses a field that is well-formed but wrong beside the others. */
+  fail(key: string, expected: string): never {
+    this.#fail(key, expected);
+  }
+
   object(key: string): PayloadReader {
     return new PayloadReader(this.#channel, this.#read(key), `${this.#prefix}${key}`);
   }
 
-  /** Refuses fields nobody read, which are nearly always typos. */
+  /** Refuses fields nobody read, which are nearly always typos; a field set to undefined counts as absent. */
   finish(): void {
-    const unknown = Object.keys(this.#fields).filter((key) => !this.#seen.has(key));
+    const unknown = Object.keys(this.#fields).filter((key) => !this.#seen.has(key) && this.#fields[key] !== undefined);
     if (unknown.length > 0) {
       throw new InputError(`${this.#channel}: unknown field ${unknown.map((key) => `'${this.#prefix}${key}'`).join(', ')}.`);
     }

@@ -1,0 +1,16 @@
+import { runMatch } from '../engine/compare/run.js';
+import type { MatchRunSettings, MatchSink } from '../engine/compare/types.js';
+import { saveMatchPair, saveMatchSaes } from '../store/matches.js';
+import type { JobHandler } from './handler.js';
+
+/** Matches the SAEs in this job process, storing the SAEs first and each pair as soon as it is done. */
+export const matchJob: JobHandler<MatchRunSettings> = async ({ runId, settings }, context) => {
+  const db = context.database();
+  let pairs = 0;
+  const sink: MatchSink = {
+    saveSaes: (saes) => saveMatchSaes(db, runId, saes),
+    savePair: (k, l, match) => void (saveMatchPair(db, runId, { k, l, match }), pairs++),
+  };
+  await runMatch(settings, sink, { progress: context.progress, signal: context.cancel });
+  return { pairs };
+};

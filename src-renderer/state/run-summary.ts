@@ -1,0 +1,42 @@
+import type { RunRecord } from '../../src-main/api/contract.js';
+import { fileName } from '../../src-main/shared/figures/title.js';
+
+/** A run's one-line title and settings line, whatever its kind. */
+export function runSummary(run: RunRecord): { title: string; details: string } {
+  if (run.kind === 'match') {
+    const s = run.settings;
+    return { title: `Match · ${s.saes.map(fileName).join(', ')}`, details: `${s.by} directions · top-${s.topK} · thresholds ${s.thresholds.join(', ')} · device ${s.device}` };
+  }
+  const model = fileName(run.settings.model);
+  const saes = 'saes' in run.settings ? `${run.settings.saes.length} SAE${run.settings.saes.length === 1 ? '' : 's'}` : '';
+  switch (run.kind) {
+    case 'statistics': {
+      const s = run.settings;
+      const extras = `${s.ce ? ' · CE' : ''}${s.ablate !== 'none' ? ` · ${s.ablate}` : ''}`;
+      return { title: `${model} · ${saes} · ${fileName(s.dataset)}`, details: `${s.samples} samples · context ${s.context ?? 'auto'} · ${s.packing} · device ${s.device} · batch ${s.batchSize}${extras}` };
+    }
+    case 'correlate': {
+      const s = run.settings;
+      const label = s.positive === undefined ? s.label : `${s.label}=${s.positive}`;
+      return { title: `Correlation · ${model} · ${saes} · ${fileName(s.dataset)}`, details: `label ${label} · ${s.pooling}-pooled · ${s.samples} rows · top ${s.topK} · device ${s.device}` };
+    }
+    case 'generate':
+    case 'steer': {
+      const s = run.settings;
+      const sampling = s.temperature === 0 ? 'greedy' : `temperature ${s.temperature}, top-p ${s.topP}, seed ${s.seed}`;
+      const steering = run.kind === 'steer' ? ` · ${run.settings.features.length} feature${run.settings.features.length === 1 ? '' : 's'} on ${run.settings.positions} positions` : '';
+      const name = run.kind === 'steer' ? 'Steering' : 'Generation';
+      return { title: `${name} · ${model}${saes ? ` · ${saes}` : ''}`, details: `${s.prompts.length} prompt${s.prompts.length === 1 ? '' : 's'} · ${s.maxNewTokens} new tokens · ${sampling}${steering}` };
+    }
+    default:
+      return { title: `${run.kind} · ${model}`, details: 'samples' in run.settings ? `${run.settings.samples} samples` : '' };
+  }
+}
+
+/** The label of a finished run's open button. */
+export function openLabel(run: RunRecord): string {
+  if (run.kind === 'match') return 'Open match';
+  if (run.kind === 'correlate') return 'Open correlation';
+  if (run.kind === 'steer' || run.kind === 'generate') return 'Open continuations';
+  return 'Open figures';
+}

@@ -1,0 +1,10 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { FUZZ_RUNS, READER_PROPERTIES } from './readers.js';
+
+// Generated inputs for every reader: each either reads or refuses with an InputError; nothing else escapes.
+describe('readers under generated input', () => {
+  it.each(Object.entries(READER_PROPERTIES))('%s', async (_name, property) => {
+    await fc.assert(property as fc.IAsyncProperty<unknown[]>, { numRuns: FUZZ_RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined });
+  }, 3_600_000);
+});
