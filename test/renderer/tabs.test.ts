@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTab } from '../../src-renderer/components/tabs.js';
+import { nextTab } from '../../src-renderer/components/tab-order.js';
 
 describe('nextTab', () => {
   const ids = ['quantiles', 'density', 'count'];
