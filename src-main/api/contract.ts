@@ -1,9 +1,10 @@
 import type { CorrelationExport } from '../shared/correlation.js';
-import type { FigureExportSettings } from '../shared/figures/export-settings.js';
+import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
-import type { ResidualStats } from '../shared/residual.js';
+import type { ResidualStats, TextInspection } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
 import type { GenerationOutput, SteeringComparison } from '../shared/steering.js';
+import type { LibraryItem } from '../store/library.js';
 import type { RunRecord } from '../store/runs.js';
 import type { MatchOverview, MatchPairView } from './match-service.js';
 
@@ -12,17 +13,7 @@ export type { RunRecord, RunRecordOf, RunState } from '../store/runs.js';
 /** A job to queue: its kind (statistics when absent) and that kind's settings. */
 export type StartRequest = { [K in JobKindName]: { kind: K; settings: JobSettings[K] } }[JobKindName];
 
-export type LibraryKind = 'model' | 'sae' | 'dataset';
-
-export interface LibraryItem {
-  id: string;
-  path: string;
-  kind?: LibraryKind;
-  /** What the loader recognised: architecture, layers, d_in/d_sae, hook, dtype, rows, columns… */
-  facts: Record<string, string | number>;
-  error?: string;
-  addedAt: string;
-}
+export type { LibraryItem, LibraryKind } from '../store/library.js';
 
 export interface AppInfo {
   version: string;
@@ -30,18 +21,13 @@ export interface AppInfo {
   databasePath: string;
 }
 
-export const FIGURE_FORMATS = ['svg', 'png'] as const;
-export type FigureFormat = (typeof FIGURE_FORMATS)[number];
-
+/** One figure of a run: the settings the user sees (font scale included) and the file's options; absent fields take the defaults. */
 export interface FigureExportRequest {
   runId: string;
   family: string;
   format: FigureFormat;
-  fontScale: number;
-  scale: number;
-  rasterize?: boolean;
-  /** The figure settings the user sees; absent ones take the defaults. */
-  settings?: FigureExportSettings;
+  settings: FigureSettings;
+  output: FormatOptions;
 }
 
 /** One match figure: a set's heatmaps (no pair), or a pair's figure family. */
@@ -50,9 +36,8 @@ export interface MatchFigureRequest {
   family: string;
   pair?: { k: number; l: number };
   format: FigureFormat;
-  fontScale: number;
-  scale: number;
-  settings?: FigureExportSettings;
+  settings: FigureSettings;
+  output: FormatOptions;
 }
 
 /** Channel → request/response: the one contract both hosts serve. */
@@ -66,6 +51,7 @@ export interface ApiContract {
   'runs.cancel': { request: { runId: string }; response: RunRecord };
   'runs.stats': { request: { runId: string }; response: StatsExport };
   'runs.residual': { request: { runId: string }; response: ResidualStats };
+  'runs.inspection': { request: { runId: string }; response: TextInspection };
   'runs.correlation': { request: { runId: string }; response: CorrelationExport };
   'runs.steering': { request: { runId: string }; response: SteeringComparison[] };
   'runs.generation': { request: { runId: string }; response: GenerationOutput[] };

@@ -4,7 +4,7 @@ import { openDatabase } from '../store/database.js';
 import { RESIDUAL_FIGURE_FAMILIES } from '../shared/figures/residual/families.js';
 import { loadCorrelation } from '../store/correlations.js';
 import { loadGenerations, loadSteering } from '../store/generations.js';
-import { loadResidualStats } from '../store/residual.js';
+import { loadInspection, loadResidualStats } from '../store/residual.js';
 import { getRun } from '../store/runs.js';
 import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
@@ -70,6 +70,7 @@ export class Studio {
       'runs.cancel': ({ runId }) => this.runs.cancel(runId),
       'runs.stats': ({ runId }) => loadRunStats(this.#db, runId),
       'runs.residual': ({ runId }) => loadResidualStats(this.#db, runId),
+      'runs.inspection': ({ runId }) => loadInspection(this.#db, runId),
       'runs.correlation': ({ runId }) => loadCorrelation(this.#db, runId),
       'runs.steering': ({ runId }) => loadSteering(this.#db, runId),
       'runs.generation': ({ runId }) => loadGenerations(this.#db, runId),
@@ -85,14 +86,14 @@ export class Studio {
     const residual = getRun(this.#db, request.runId).kind === 'residual';
     const { exportFigure } = await import('../engine/figures/export.js');
     const figure = residual
-      ? await exportFigure(request, loadResidualStats(this.#db, request.runId), RESIDUAL_FIGURE_FAMILIES)
-      : await exportFigure(request, loadRunStats(this.#db, request.runId));
+      ? await exportFigure(loadResidualStats(this.#db, request.runId), request, RESIDUAL_FIGURE_FAMILIES)
+      : await exportFigure(loadRunStats(this.#db, request.runId), request);
     return { fileName: figure.fileName, mimeType: figure.mimeType, base64: figure.data.toString('base64') };
   }
 
   async #exportMatchFigure(request: MatchFigureRequest): Promise<ResponseOf<'matches.figure'>> {
     const { renderPairFigure, renderSetFigure } = await import('../engine/figures/match-export.js');
-    const options = { fontScale: request.fontScale, scale: request.scale, settings: request.settings };
+    const options = { settings: request.settings, output: request.output };
     const set = request.pair ? undefined : matchOverview(this.#db, request.runId).set;
     if (!request.pair && !set) throw new InputError(`Match '${request.runId}' is a single pair: name the pair for its figures.`);
     const figure = request.pair

@@ -1,56 +1,27 @@
-import { InputError } from '../shared/errors.js';
-import { EXPORT_SETTING_LIMITS, type FigureExportSettings, type SettingLimit } from '../shared/figures/export-settings.js';
-import { FIGURE_FORMATS, type Channel, type RequestOf } from './contract.js';
+import { FIGURE_FORMATS, readFigureSettings, readFormatOptions } from '../shared/figures/settings.js';
 import { PayloadReader } from '../shared/settings/payload-reader.js';
 import { jobKind, jobKindNames } from '../workers/kinds.js';
+import type { Channel, RequestOf } from './contract.js';
 
 type Validator<C extends Channel> = (reader: PayloadReader) => RequestOf<C>;
 
 const empty = () => ({}) as Record<string, never>;
 
-function readLimited(reader: PayloadReader, key: string, limit: SettingLimit): number {
-  const value = limit.integer ? reader.integer(key, limit.min) : reader.number(key, limit.min);
-  if (value > limit.max) throw new InputError(`figures.export: settings.${key} must be at most ${limit.max}, not ${value}.`);
-  return value;
-}
-
-/** The figure settings of an export, each optional and within its range; unknown ones are refused. */
-export function readExportSettings(reader: PayloadReader): FigureExportSettings {
-  const settings: Record<string, number | boolean> = {};
-  for (const [key, limit] of Object.entries(EXPORT_SETTING_LIMITS)) {
-    const value = reader.optional(key, (name) => readLimited(reader, name, limit));
-    if (value !== undefined) settings[key] = value;
-  }
-  const shareAxes = reader.optional('shareAxes', (key) => reader.boolean(key));
-  if (shareAxes !== undefined) settings.shareAxes = shareAxes;
-  reader.finish();
-  return settings as FigureExportSettings;
-}
-
+/** One figure: the settings and the file's options are each optional, absent fields taking the schemas' defaults. */
 function readFigureExport(reader: PayloadReader): RequestOf<'figures.export'> {
-  const request = {
+  const part = (key: string) => (reader.has(key) ? reader.object(key) : new PayloadReader('', {}));
+  return {
     runId: reader.string('runId'),
     family: reader.string('family'),
     format: reader.choice('format', FIGURE_FORMATS),
-    fontScale: reader.number('fontScale', 0.1),
-    scale: reader.number('scale', 0.1),
+    settings: readFigureSettings(part('settings')),
+    output: readFormatOptions(part('output')),
   };
-  const rasterize = reader.optional('rasterize', (key) => reader.boolean(key));
-  const settings = reader.optional('settings', (key) => readExportSettings(reader.object(key)));
-  return { ...request, ...(rasterize === undefined ? {} : { rasterize }), ...(settings ? { settings } : {}) };
 }
 
 function readMatchFigure(reader: PayloadReader): RequestOf<'matches.figure'> {
-  const request = {
-    runId: reader.string('runId'),
-    family: reader.string('family'),
-    format: reader.choice('format', FIGURE_FORMATS),
-    fontScale: reader.number('fontScale', 0.1),
-    scale: reader.number('scale', 0.1),
-  };
   const pair = reader.optional('pair', (key) => readPair(reader.object(key)));
-  const settings = reader.optional('settings', (key) => readExportSettings(reader.object(key)));
-  return { ...request, ...(pair ? { pair } : {}), ...(settings ? { settings } : {}) };
+  return { ...readFigureExport(reader), ...(pair ? { pair } : {}) };
 }
 
 function readPair(reader: PayloadReader): { k: number; l: number } {
@@ -76,6 +47,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'runs.cancel': (reader) => ({ runId: reader.string('runId') }),
   'runs.stats': (reader) => ({ runId: reader.string('runId') }),
   'runs.residual': (reader) => ({ runId: reader.string('runId') }),
+  'runs.inspection': (reader) => ({ runId: reader.string('runId') }),
   'runs.correlation': (reader) => ({ runId: reader.string('runId') }),
   'runs.steering': (reader) => ({ runId: reader.string('runId') }),
   'runs.generation': (reader) => ({ runId: reader.string('runId') }),

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption } from '../cli/command.js';
-import { DEVICES } from '../shared/settings/run-settings.js';
 import type { MatchBenchConfiguration, MatchBenchMeasurement } from './match-child.js';
-import { countList, measureInChild, megabytes } from './shared.js';
+import { modelShape } from './model.js';
+import { countList, deviceOption, measureInChild, megabytes, type BenchOptions } from './shared.js';
 
 /** Prints the pass's share of the MatMul peak, the whole pair's time and the memory beyond the weights, measured in a child process. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
-  const device = choiceOption(options, 'device', DEVICES, 'auto');
+export async function runBenchmark(options: BenchOptions): Promise<void> {
+  const device = deviceOption(options);
   const [features] = countList(options, 'features');
-  const [width] = countList(options, 'model-width');
-  const configuration: MatchBenchConfiguration = { features: features!, width: width!, device };
+  const { width } = modelShape(options);
+  const configuration: MatchBenchConfiguration = { features: features!, width, device };
   console.log(`Matching two ${features} × ${width} SAEs (70% of B a perturbed copy of A) …`);
   const result = await measureInChild<MatchBenchMeasurement>(join(import.meta.dirname, 'match-child.ts'), configuration, 'match');
   const passGflops = result.passFlops / result.neighbourSeconds / 1e9;

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { ParsedOptions } from '../cli/command.js';
 import { InputError } from '../shared/errors.js';
+import { DEVICES, type Device } from '../shared/settings/run-settings.js';
 import type { ExecutionProvider } from '../engine/onnx/devices.js';
 import { GraphBuilder } from '../engine/onnx/graph.js';
 import { createSession, floatTensor } from '../engine/onnx/session.js';
@@ -53,8 +53,26 @@ export function megabytes(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(0);
 }
 
-/** A flag of comma-separated whole numbers, e.g. --samples 100,400; the bench command declares its default. */
-export function countList(options: ParsedOptions, name: string): number[] {
+/** Parsed flags; main.ts declares every one with its default. */
+export type BenchOptions = Record<string, string | undefined>;
+
+/** A whole-number flag, at least `minimum`. */
+export function countOption(options: BenchOptions, name: string, minimum = 1): number {
+  const raw = options[name] ?? '';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum) throw new InputError(`--${name} must be a whole number of at least ${minimum}, not '${raw}'.`);
+  return value;
+}
+
+/** --device, checked against the execution providers. */
+export function deviceOption(options: BenchOptions): Device {
+  const raw = options.device ?? 'auto';
+  if (!DEVICES.includes(raw as Device)) throw new InputError(`--device must be one of ${DEVICES.join(', ')}, not '${raw}'.`);
+  return raw as Device;
+}
+
+/** A flag of comma-separated whole numbers, e.g. --samples 100,400. */
+export function countList(options: BenchOptions, name: string): number[] {
   const raw = String(options[name] ?? '');
   const counts = raw.split(',').map(Number);
   if (counts.some((count) => !Number.isInteger(count) || count < 1)) {

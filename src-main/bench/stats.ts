@@ -1,16 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedOptions } from '../cli/command.js';
-import { choiceOption } from '../cli/command.js';
 import { writeDemoDataset } from '../engine/demo/dataset.js';
 import { writeDemoModel } from '../engine/demo/model.js';
 import { normalSampler } from '../engine/demo/random.js';
 import { CONFIG_FILE } from '../engine/model/folder.js';
-import { DEVICES } from '../shared/settings/run-settings.js';
 import { writeSaeLensSae } from '../engine/sae/formats/saelens.js';
 import type { SaeParams } from '../engine/sae/types.js';
-import { countList, measureInChild, megabytes } from './shared.js';
+import { countList, deviceOption, measureInChild, megabytes, type BenchOptions } from './shared.js';
 import type { BenchConfiguration, BenchMeasurement } from './stats-child.js';
 
 /** GPT-2 small's shape with random weights, and SAEs the size of gpt2-small-res-jb's. */
@@ -23,8 +20,8 @@ const DATASET_PARAGRAPHS = 1200;
 const ENCODER_BIAS = -2.9;
 
 /** Prints tokens/s, where the time goes and peak memory per configuration, each measured in its own process. */
-export async function runBenchmark(options: ParsedOptions): Promise<void> {
-  const device = choiceOption(options, 'device', DEVICES, 'auto');
+export async function runBenchmark(options: BenchOptions): Promise<void> {
+  const device = deviceOption(options);
   const sampleCounts = countList(options, 'samples');
   const layerCounts = countList(options, 'layers');
   const inputs = prepareInputs(Math.max(...layerCounts));

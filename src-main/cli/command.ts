@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../shared/errors.js';
-import { DEFAULT_RUN_SETTINGS, DEVICES, type Device } from '../shared/settings/run-settings.js';
+import { DEVICES, RUN_SETTINGS_SCHEMA, type Device } from '../shared/settings/run-settings.js';
 import { defaultDatabasePath } from '../store/database.js';
 
 export interface OptionSpec {
@@ -25,7 +25,8 @@ export function databaseFlag(): OptionSpec {
 
 /** The --device flag every command that runs a model takes. */
 export function deviceFlag(): OptionSpec {
-  return { type: 'string', value: DEVICES.join('|'), description: 'Execution provider', default: DEFAULT_RUN_SETTINGS.device };
+  const { choices, hint, default: fallback } = RUN_SETTINGS_SCHEMA.device;
+  return { type: 'string', value: choices.join('|'), description: hint, default: fallback };
 }
 
 export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
@@ -123,7 +124,7 @@ export function choiceOption<T extends string>(options: ParsedOptions, name: str
 
 /** --device, checked against the execution providers. */
 export function deviceOption(options: ParsedOptions): Device {
-  return choiceOption(options, 'device', DEVICES, DEFAULT_RUN_SETTINGS.device);
+  return choiceOption(options, 'device', DEVICES, RUN_SETTINGS_SCHEMA.device.default);
 }
 
 /** The absolute path of --db, or the default database. */

@@ -26,7 +26,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     height: 900,
     title: 'SAE Studio',
     show: false,
-    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+    // Auxclick off: a middle click must not open a link in a new window.
+    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, disableBlinkFeatures: 'Auxclick' },
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.setWindowOpenHandler(({ url }) => {

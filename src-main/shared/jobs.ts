@@ -1,5 +1,5 @@
 import type { CorrelationSettings } from './settings/correlation-settings.js';
-import type { ResidualSettings } from './settings/residual-settings.js';
+import type { InspectSettings, ResidualSettings } from './settings/residual-settings.js';
 import type { MatchRunSettings } from './settings/match-settings.js';
 import type { RunSettings } from './settings/run-settings.js';
 import type { GenerateSettings, SteerSettings } from './settings/steer-settings.js';
@@ -14,6 +14,7 @@ export interface JobSettings {
   generate: GenerateSettings;
   steer: SteerSettings;
   residual: ResidualSettings;
+  'inspect-text': InspectSettings;
   match: MatchRunSettings;
 }
 

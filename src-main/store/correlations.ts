@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CorrelationExport, SaeCorrelation, TopFeature } from '../shared/correlation.js';
 import { InputError } from '../shared/errors.js';
 import type { Pooling } from '../shared/settings/correlation-settings.js';
-import { requireFinishedRun } from './runs.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 
 interface CorrelationRow {
   sae_index: number;
@@ -15,19 +15,19 @@ interface CorrelationRow {
   top: string;
 }
 
-/** Stores every SAE's correlation of a run, one row each. */
+/** Stores every SAE's correlation of a run, one row each, unless the run was cancelled meanwhile. */
 export function saveCorrelation(db: Database.Database, runId: string, result: CorrelationExport): void {
   const insert = db.prepare(
     'INSERT OR REPLACE INTO correlations (run_id, sae_index, hook, label, pooling, rows, feature_count, data, top) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  db.transaction(() => {
+  writeWhileActive(db, runId, () => {
     result.saes.forEach((sae, index) => {
       const count = sae.pearson.length;
       const data = new Float64Array(3 * count);
       [sae.pearson, sae.mean_positive, sae.mean_negative].forEach((values, part) => data.set(Array.from(values), part * count));
       insert.run(runId, index, sae.hook, result.label, result.pooling, result.rows, count, Buffer.from(data.buffer), JSON.stringify(sae.top));
     });
-  })();
+  });
 }
 
 /** A finished correlation run's results ('latest': the newest one), arrays as Float64Array. */

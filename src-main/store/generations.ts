@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import type { Continuation, FeatureTrace, SteeringComparison } from '../shared/steering.js';
-import { requireFinishedRun } from './runs.js';
+import { requireFinishedRun, writeWhileActive } from './runs.js';
 
 export const VARIANTS = ['default', 'steered'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -16,16 +16,16 @@ interface GenerationRow {
   features: string;
 }
 
-/** Stores one prompt's continuations as they finish, so a cancelled run keeps nothing half-written per prompt. */
+/** Stores one prompt's continuations, unless the run was cancelled meanwhile. */
 export function saveContinuations(db: Database.Database, runId: string, entry: { index: number; prompt: string; outputs: Partial<Record<Variant, Continuation>> }): void {
   const insert = db.prepare(
     'INSERT OR REPLACE INTO generations (run_id, prompt_index, variant, prompt, text, tokens, pieces, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  db.transaction(() => {
+  writeWhileActive(db, runId, () => {
     for (const [variant, output] of Object.entries(entry.outputs)) {
       insert.run(runId, entry.index, variant, entry.prompt, output.text, JSON.stringify(output.tokens), JSON.stringify(output.pieces), JSON.stringify(output.features));
     }
-  })();
+  });
 }
 
 /** A finished steering run's comparisons, prompt by prompt. */

@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { LibraryItem, LibraryKind } from '../api/contract.js';
+
+/** What the loaders can recognise. */
+export type LibraryKind = 'model' | 'sae' | 'dataset';
+
+export interface LibraryItem {
+  id: string;
+  path: string;
+  kind?: LibraryKind;
+  /** What the loader recognised: architecture, layers, d_in/d_sae, hook, dtype, rows, columns… */
+  facts: Record<string, string | number>;
+  error?: string;
+  addedAt: string;
+}
 
 export interface LibraryEntry {
   path: string;

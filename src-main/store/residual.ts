@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { RESIDUAL_LENS_KEYS, RESIDUAL_MATRIX_KEYS, type MassiveDims, type ResidualRunDescription, type ResidualStats, type Series } from '../shared/residual.js';
+import { RESIDUAL_LENS_KEYS, RESIDUAL_MATRIX_KEYS, type MassiveDims, type ResidualRunDescription, type ResidualStats, type Series, type TextInspection } from '../shared/residual.js';
 import { requireFinishedRun } from './runs.js';
 
 type ArrayKey = (typeof RESIDUAL_MATRIX_KEYS)[number] | (typeof RESIDUAL_LENS_KEYS)[number];
@@ -49,4 +49,17 @@ export function loadResidualStats(db: Database.Database, idOrLatest: string): Re
   const matrices = Object.fromEntries(RESIDUAL_MATRIX_KEYS.map((key) => [key, arrays.get(key) ?? []]));
   const lens = Object.fromEntries(RESIDUAL_LENS_KEYS.map((key) => [key, arrays.get(key)?.[0] ?? new Float64Array(0)]));
   return { run: header.run, layers: header.layers, ...matrices, massive: header.massive, ...lens } as ResidualStats;
+}
+
+/** Stores one inspected text as its run's header (see migration 010), replacing an earlier attempt's. */
+export function saveInspection(db: Database.Database, runId: string, inspection: TextInspection): void {
+  db.prepare('INSERT OR REPLACE INTO residual_statistics (run_id, header, data) VALUES (?, ?, ?)').run(runId, JSON.stringify(inspection), Buffer.alloc(0));
+}
+
+/** A finished inspect run's answer ('latest': the newest inspect run). */
+export function loadInspection(db: Database.Database, idOrLatest: string): TextInspection {
+  const run = requireFinishedRun(db, idOrLatest, 'inspect-text');
+  const row = db.prepare('SELECT header FROM residual_statistics WHERE run_id = ?').get(run.id) as { header: string } | undefined;
+  if (!row) throw new Error(`Inspect run '${run.id}' finished without a stored answer.`);
+  return JSON.parse(row.header) as TextInspection;
 }

@@ -3,7 +3,7 @@ import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { PayloadReader } from '../shared/settings/payload-reader.js';
 import { readCorrelationSettings } from '../shared/settings/correlation-settings.js';
-import { readResidualSettings } from '../shared/settings/residual-settings.js';
+import { readInspectSettings, readResidualSettings } from '../shared/settings/residual-settings.js';
 import { readMatchSettings } from '../shared/settings/match-settings.js';
 import { readRunSettings } from '../shared/settings/run-settings.js';
 import { readGenerateSettings, readSteerSettings } from '../shared/settings/steer-settings.js';
@@ -37,6 +37,10 @@ const JOB_KINDS: { [K in JobKindName]: JobKind<JobSettings[K]> } = {
   residual: {
     readSettings: readResidualSettings,
     loadHandler: async () => (await import('./residual-job.js')).residualJob,
+  },
+  'inspect-text': {
+    readSettings: readInspectSettings,
+    loadHandler: async () => (await import('./residual-job.js')).inspectJob,
   },
   match: {
     readSettings: readMatchSettings,

@@ -1,21 +1,15 @@
-import type { FigureExportRequest, FigureFormat } from '../../src-main/api/contract.js';
-import { DEFAULT_EXPORT_SETTINGS, rasterizeFlag, type FigureExportSettings, type RasterizeMode } from '../../src-main/shared/figures/export-settings.js';
+import type { FigureExportRequest } from '../../src-main/api/contract.js';
+import {
+  DEFAULT_FIGURE_SETTINGS,
+  DEFAULT_FORMAT_OPTIONS,
+  type FigureFormat,
+  type FigureSettings,
+  type FormatOptions,
+} from '../../src-main/shared/figures/settings.js';
+import type { ResidualStats } from '../../src-main/shared/residual.js';
 import type { StatsExport } from '../../src-main/shared/stats.js';
 import { getApi } from '../api/index.js';
-import { DEFAULT_FIGURE_SETTINGS, type FigureSettings } from '../../src-main/shared/figures/settings.js';
 import { messageOf } from './errors.js';
-
-export interface ExportChoices {
-  fontScale: number;
-  scale: number;
-  rasterize: RasterizeMode;
-  /** Points in one panel above which 'auto' embeds them as a PNG. */
-  rasterThreshold: number;
-  /** Pixel density of those embedded images. */
-  rasterResolution: number;
-}
-
-export const DEFAULT_EXPORT_CHOICES: ExportChoices = { fontScale: 1, scale: 2, rasterize: 'auto', rasterThreshold: DEFAULT_EXPORT_SETTINGS.rasterThreshold, rasterResolution: DEFAULT_EXPORT_SETTINGS.rasterResolution };
 
 /** Saves a file the host sent as base64, through a temporary link. */
 export function download(fileName: string, mimeType: string, base64: string): void {
@@ -28,23 +22,25 @@ export function download(fileName: string, mimeType: string, base64: string): vo
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The opened run's statistics, the figure settings and the export choices. */
+/** The opened run's statistics, the figure settings and the file options. */
 export class FiguresState {
   #runId = $state<string | undefined>(undefined);
   #stats = $state.raw<StatsExport | undefined>(undefined);
+  #residual = $state.raw<ResidualStats | undefined>(undefined);
   #loading = $state(false);
   #exporting = $state<string | undefined>(undefined);
   #error = $state<string | undefined>(undefined);
   #settings = $state<FigureSettings>({ ...DEFAULT_FIGURE_SETTINGS });
-  #choices = $state<ExportChoices>({ ...DEFAULT_EXPORT_CHOICES });
+  #output = $state<FormatOptions>({ ...DEFAULT_FORMAT_OPTIONS });
 
   /** Deeply reactive: form fields bind to its properties. */
   get settings(): FigureSettings {
     return this.#settings;
   }
 
-  get choices(): ExportChoices {
-    return this.#choices;
+  /** Deeply reactive, as settings. */
+  get output(): FormatOptions {
+    return this.#output;
   }
 
   get runId(): string | undefined {
@@ -53,6 +49,11 @@ export class FiguresState {
 
   get stats(): StatsExport | undefined {
     return this.#stats;
+  }
+
+  /** A residual run's statistics, when the opened run is one; its figures are the residual families. */
+  get residual(): ResidualStats | undefined {
+    return this.#residual;
   }
 
   get loading(): boolean {
@@ -67,13 +68,15 @@ export class FiguresState {
     return this.#error;
   }
 
-  async open(runId: string): Promise<void> {
+  async open(runId: string, kind = 'statistics'): Promise<void> {
     this.#runId = runId;
     this.#stats = undefined;
+    this.#residual = undefined;
     this.#loading = true;
     this.#error = undefined;
     try {
-      this.#stats = await getApi().invoke('runs.stats', { runId });
+      if (kind === 'residual') this.#residual = await getApi().invoke('runs.residual', { runId });
+      else this.#stats = await getApi().invoke('runs.stats', { runId });
     } catch (error) {
       this.#error = messageOf(error);
     } finally {
@@ -95,12 +98,8 @@ export class FiguresState {
     }
   }
 
-  /** The settings on screen go with every export, so the file matches what the user sees. */
+  /** The settings on screen, font scale included, go with every export, so the file matches what the user sees. */
   #exportRequest(runId: string, family: string, format: FigureFormat): FigureExportRequest {
-    const { fontScale, scale, rasterize, rasterThreshold, rasterResolution } = $state.snapshot(this.#choices);
-    const { fontScale: _screenFontScale, ...figure } = $state.snapshot(this.#settings);
-    const settings: FigureExportSettings = { ...figure, rasterThreshold, rasterResolution };
-    const flag = rasterizeFlag(rasterize);
-    return { runId, family, format, fontScale, scale, settings, ...(flag === undefined ? {} : { rasterize: flag }) };
+    return { runId, family, format, settings: $state.snapshot(this.#settings), output: $state.snapshot(this.#output) };
   }
 }

@@ -1,12 +1,8 @@
-import type { FigureFormat } from '../../src-main/api/contract.js';
 import type { MatchOverview, MatchPairView } from '../../src-main/api/match-service.js';
-import { DEFAULT_FIGURE_SETTINGS } from '../../src-main/shared/figures/settings.js';
+import { DEFAULT_FIGURE_SETTINGS, DEFAULT_FORMAT_OPTIONS, type FigureFormat } from '../../src-main/shared/figures/settings.js';
 import { getApi } from '../api/index.js';
 import { messageOf } from './errors.js';
 import { download } from './figures.svelte.js';
-
-/** PNG pixels per figure pixel in a match export, as the run figures' default. */
-const EXPORT_SCALE = 2;
 
 /** The opened match: its overview, the pair on screen, and exports. */
 export class MatchesState {
@@ -70,8 +66,8 @@ export class MatchesState {
     this.#error = undefined;
     try {
       const pair = ofPair && this.#pair ? { pair: { k: this.#pair.k, l: this.#pair.l } } : {};
-      const { fontScale: _screen, ...settings } = DEFAULT_FIGURE_SETTINGS;
-      const file = await getApi().invoke('matches.figure', { runId, family, format, fontScale: 1, scale: EXPORT_SCALE, settings, ...pair });
+      const request = { runId, family, format, settings: DEFAULT_FIGURE_SETTINGS, output: DEFAULT_FORMAT_OPTIONS, ...pair };
+      const file = await getApi().invoke('matches.figure', request);
       download(file.fileName, file.mimeType, file.base64);
     } catch (error) {
       this.#error = messageOf(error);

@@ -9,7 +9,7 @@ import { CHANNELS } from '../../src-main/api/validate.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
 const MATCH = { saes: ['/a', '/b'], by: 'decoder', topK: 4, thresholds: [0.5, 0.7, 0.9], splitThreshold: 0.7, device: 'cpu' };
-const EXPORT = { runId: 'a', family: 'density', format: 'svg', fontScale: 1, scale: 1 };
+const EXPORT = { runId: 'a', family: 'density', format: 'svg' };
 
 /** For each channel, payloads that must be refused with the message fragment they must give. */
 const MALFORMED: Record<Channel, [unknown, string][]> = {
@@ -33,7 +33,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: 0.5 } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not 0.5'],
     [{ settings: { ...RUN_SETTINGS, quantileAccuracy: '0.01' } }, 'settings.quantileAccuracy must be a number from 0.001 to 0.25, not "0.01"'],
     [{ settings: { ...RUN_SETTINGS, sample: 3 } }, "unknown field 'settings.sample'"],
-    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, match, not "gossip"'],
+    [{ kind: 'gossip', settings: RUN_SETTINGS }, 'kind must be one of statistics, correlate, generate, steer, residual, inspect-text, match, not "gossip"'],
     [{ kind: 'match', settings: { ...MATCH, topK: 0 } }, 'settings.topK must be a whole number of at least 1, not 0'],
     [{ kind: 'match', settings: { ...MATCH, thresholds: [0.5, 2] } }, 'settings.thresholds must be a non-empty list of numbers from -1 to 1'],
     [{ kind: 'match', settings: { ...MATCH, by: 'both' } }, 'settings.by must be one of decoder, encoder, not "both"'],
@@ -41,6 +41,7 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'runs.cancel': [[{ runId: '' }, 'runId must be a non-empty string']],
   'runs.stats': [[{ run: 'x' }, 'runId must be a non-empty string, not nothing']],
   'runs.residual': [[{ runId: 7 }, 'runId must be a non-empty string, not 7']],
+  'runs.inspection': [[{}, 'runId must be a non-empty string, not nothing']],
   'matches.get': [[{}, 'runId must be a non-empty string, not nothing']],
   'matches.pair': [[{ runId: 'a', k: 0, l: 0 }, 'l must be a whole number of at least 1, not 0']],
   'matches.figure': [
@@ -51,16 +52,19 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   'runs.steering': [[{}, 'runId must be a non-empty string, not nothing']],
   'runs.generation': [[{ runId: 3 }, 'runId must be a non-empty string, not 3']],
   'figures.export': [
-    [{ runId: 'a', family: 'density', format: 'gif', fontScale: 1, scale: 1 }, 'format must be one of svg, png'],
-    [{ runId: 'a', family: 'density', format: 'svg', fontScale: 0, scale: 1 }, 'fontScale must be a number of at least 0.1'],
+    [{ runId: 'a', family: 'density', format: 'gif' }, 'format must be one of svg, png'],
+    [{ ...EXPORT, settings: { fontScale: 0 } }, 'settings.fontScale must be a number from 0.5 to 4, not 0'],
+    [{ ...EXPORT, settings: { fontScale: 5 } }, 'settings.fontScale must be a number from 0.5 to 4, not 5'],
+    [{ ...EXPORT, output: { scale: 9 } }, 'output.scale must be a number from 0.5 to 8, not 9'],
+    [{ ...EXPORT, output: { rasterize: true } }, 'output.rasterize must be one of auto, on, off, not true'],
     [{ ...EXPORT, settings: 'wide' }, 'settings must be an object, not "wide"'],
-    [{ ...EXPORT, settings: { layerOpacity: 3 } }, 'settings.layerOpacity must be at most 1, not 3'],
-    [{ ...EXPORT, settings: { densityBins: 2.5 } }, 'settings.densityBins must be a whole number of at least 2, not 2.5'],
-    [{ ...EXPORT, settings: { rasterThreshold: -1 } }, 'settings.rasterThreshold must be a whole number of at least 0, not -1'],
-    [{ ...EXPORT, settings: { panelAspect: '1' } }, 'settings.panelAspect must be a number of at least 0.1, not "1"'],
+    [{ ...EXPORT, settings: { layerOpacity: 3 } }, 'settings.layerOpacity must be a number from 0.01 to 1, not 3'],
+    [{ ...EXPORT, settings: { densityBins: 2.5 } }, 'settings.densityBins must be a whole number from 2 to 1000, not 2.5'],
+    [{ ...EXPORT, settings: { rasterThreshold: -1 } }, 'settings.rasterThreshold must be a whole number from 0 to 1000000000, not -1'],
+    [{ ...EXPORT, settings: { panelAspect: '1' } }, 'settings.panelAspect must be a number from 0.1 to 4, not "1"'],
     [{ ...EXPORT, settings: { shareAxes: 1 } }, 'settings.shareAxes must be true or false, not 1'],
-    [{ ...EXPORT, settings: { fontScale: 2 } }, "unknown field 'settings.fontScale'"],
     [{ ...EXPORT, settings: { pointSise: 2 } }, "unknown field 'settings.pointSise'"],
+    [{ ...EXPORT, fontScale: 2 }, "unknown field 'fontScale'"],
   ],
 };
 

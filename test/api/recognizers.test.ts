@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibraryService } from '../../src-main/api/library-service.js';
 import { engineRecognizers } from '../../src-main/api/recognizers.js';
 import { openDatabase } from '../../src-main/store/database.js';
+import { FAMILY_MODEL_SETTINGS, writeFamilyModel } from '../../src-main/engine/demo/families.js';
 import { writeTinyModel } from '../engine/model/tiny-model.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../helpers/sae-files.js';
 
@@ -26,6 +27,23 @@ afterAll(() => {
 });
 
 describe('engineRecognizers', () => {
+  it('recognises Llama, Gemma 2 and GPT-NeoX folders with their facts', async () => {
+    const db = openDatabase(join(folder, 'families.db'));
+    const library = new LibraryService({ db, recognizers: engineRecognizers() });
+    const families = (['llama', 'gemma2', 'neox'] as const).map((family) => {
+      const dir = join(folder, `model-${family}`);
+      writeFamilyModel(dir, { ...FAMILY_MODEL_SETTINGS, family, layers: 2, width: 16, heads: 2, keyValueHeads: 1, vocabSize: 300 });
+      return dir;
+    });
+    const items = await library.add(families);
+    expect(items.map((item) => [item.kind, item.facts.architecture, item.facts.layers, item.facts.d_model, item.error])).toEqual([
+      ['model', 'llama', 2, 16, undefined],
+      ['model', 'gemma2', 2, 16, undefined],
+      ['model', 'gpt_neox', 2, 16, undefined],
+    ]);
+    db.close();
+  });
+
   it('recognises a model folder, an SAE, a folder of SAEs and a dataset with their facts', async () => {
     const db = openDatabase(join(folder, 'studio.db'));
     const library = new LibraryService({ db, recognizers: engineRecognizers() });

@@ -39,11 +39,13 @@ beforeAll(() => {
     ablate: 'none',
     device: 'cpu',
     batchSize: 4,
+    quantileBuckets: 1024,
+    quantileAccuracy: 0.009,
   };
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** The real analyze job, whose process the test can kill. */
+/** The real statistics job, whose process the test can kill. */
 function killableLauncher(): { launcher: JobLauncher; kill(): void } {
   let worker: WorkerProcess | undefined;
   const inner = new ProcessJobLauncher({ spawn: () => (worker = spawnForkedWorker()) });
@@ -95,7 +97,7 @@ describe('a run that does not finish leaves nothing to serve', () => {
     const databasePath = join(root, 'kill-compute.db');
     const { launcher, kill } = killableLauncher();
     const run = await faultedRun(databasePath, isProgress, kill, launcher);
-    expect(run).toMatchObject({ state: 'failed', message: "The analyze job's process stopped unexpectedly (signal SIGKILL)." });
+    expect(run).toMatchObject({ state: 'failed', message: "The statistics job's process stopped unexpectedly (signal SIGKILL)." });
     expect(statisticRows(databasePath, run.id)).toBe(0);
     expect(refusal(databasePath, run.id)).toBe(`Run '${run.id}' has no results: it is failed, not finished.`);
   });

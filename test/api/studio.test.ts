@@ -34,7 +34,7 @@ describe('Studio handlers', () => {
   });
 
   it('exports a figure of a run as base64 SVG', async () => {
-    const request = { runId, family: 'position-mean-std', format: 'svg', fontScale: 1, scale: 1 };
+    const request = { runId, family: 'position-mean-std', format: 'svg' };
     const reply = await dispatch(studio.handlers, 'figures.export', request);
     if (!reply.ok) throw new Error(reply.error.message);
     const figure = reply.value as { fileName: string; mimeType: string; base64: string };
@@ -44,7 +44,7 @@ describe('Studio handlers', () => {
 
   it('exports with the settings the request carries, not the defaults', async () => {
     const svgOf = async (settings?: object) => {
-      const request = { runId, family: 'position-mean-std', format: 'svg', fontScale: 1, scale: 1, ...(settings ? { settings } : {}) };
+      const request = { runId, family: 'position-mean-std', format: 'svg', ...(settings ? { settings } : {}) };
       const reply = await dispatch(studio.handlers, 'figures.export', request);
       if (!reply.ok) throw new Error(reply.error.message);
       return Buffer.from((reply.value as { base64: string }).base64, 'base64').toString('utf8');
@@ -60,7 +60,7 @@ describe('Studio handlers', () => {
   it('names an unknown run or figure in its error reply', async () => {
     const missing = await dispatch(studio.handlers, 'runs.stats', { runId: 'nope' });
     expect(missing).toEqual({ ok: false, error: { message: "There is no run with id 'nope'." } });
-    const family = await dispatch(studio.handlers, 'figures.export', { runId, family: 'pie', format: 'svg', fontScale: 1, scale: 1 });
+    const family = await dispatch(studio.handlers, 'figures.export', { runId, family: 'pie', format: 'svg' });
     expect(family.ok).toBe(false);
     if (!family.ok) expect(family.error.message).toMatch(/^Unknown figure 'pie'/);
   });

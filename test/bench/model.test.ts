@@ -10,7 +10,7 @@ const TINY = ['--model-layers', '2', '--model-width', '32', '--model-heads', '4'
 function bench(args: string[]) {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-model-'));
   const env = { ...process.env, TMPDIR: scratch };
-  const result = spawnSync('node', ['src-main/cli/bin.js', 'bench', 'model', '--device', 'cpu', ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  const result = spawnSync('node', ['src-main/bench/bin.js', 'model', '--device', 'cpu', ...args], { encoding: 'utf8', env, timeout: 120_000 });
   const models = readdirSync(scratch).filter((name) => name.startsWith('sae-studio-bench-'));
   rmSync(scratch, { recursive: true, force: true });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, models };
@@ -25,6 +25,15 @@ describe('sae-studio bench model', () => {
     expect(stdout).toMatch(/^ {2}peak MatMul [\d.]+ GFLOP\/s \(32³ in onnxruntime on cpu\): forward at \d+% of peak$/m);
     expect(stdout).toMatch(/^Context 32, batch 1, losses on: /m);
     expect(stdout).toMatch(/^Peak memory: \d+ MB RSS for \d+ MB of float32 weights \([\d.]+×; target < 2×\)$/m);
+  });
+
+  it('benchmarks a Llama-shaped model of the sizes asked for, against the tighter memory target', () => {
+    const flags = [...TINY, '--family', 'llama', '--model-kv-heads', '2', '--model-vocab', '300', '--batches', '2'];
+    const { code, stdout, models } = bench(flags);
+    expect(code).toBe(0);
+    expect(models).toEqual(['sae-studio-bench-llama-2x32-h4-kv2-v300-c64-s7']);
+    expect(stdout).toMatch(/^Context 32, batch 2, losses on: \d+ tokens\/s, [\d.]+ GFLOP\/s$/m);
+    expect(stdout).toMatch(/^Peak memory: \d+ MB RSS for \d+ MB of float32 weights \([\d.]+×; target < 1.3×\)$/m);
   });
 
   it.each([

@@ -65,3 +65,17 @@ describe('statistics and activations on a generated GPT-NeoX', () => {
     expect(hooks.some((hook) => hook.includes('resid_mid'))).toBe(false);
   });
 });
+
+describe('generation and residual statistics on a generated Gemma 2', () => {
+  it('continues a prompt through the KV cache and computes residual-stream statistics', () => {
+    const model = join(root, 'gemma2-small');
+    expect(cli(['make-model', '--family', 'gemma2', '--out', model, ...SMALL]).code).toBe(0);
+    const db = join(root, 'gemma2.db');
+    const generated = cli(['generate', '--model', model, '--prompt', 'Hello there', '--max-new-tokens', '8', '--device', 'cpu', '--db', db]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toContain('Stored 1 continuation');
+    const residual = cli(['residual', '--model', model, '--dataset', DATASET, '--samples', '4', '--context', '32', '--device', 'cpu', '--db', db]);
+    expect(residual.code, residual.stderr).toBe(0);
+    expect(residual.stdout).toContain('Computed the logit lens at every residual point');
+  });
+});

@@ -66,6 +66,6 @@ describe('sae-studio figures', () => {
     storeFinishedRun(databasePath, syntheticStats({ layers: 1, features: 16, context: 8, samples: 2 }));
     const result = await runCli(['figures', 'latest', '--out', join(folder, 'x'), '--db', databasePath, '--layer-opacity', '7']);
     expect(result.code).toBe(1);
-    expect(result.errors).toContain('--layer-opacity must be from 0.01 to 1, not 7.');
+    expect(result.errors).toContain("--layer-opacity must be a number from 0.01 to 1, not '7'.");
   });
 });

@@ -5,11 +5,13 @@ import type { ApiReply } from '../../src-main/api/dispatch.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 import { launchChromium, probeLauncher, saveScreenshot, TestHost } from './harness.js';
 
-/** Calls the API from inside the page, with only what the page itself holds (its cookie). */
+/** Calls the API from inside the page, with only what the page itself holds (its token in sessionStorage). */
 function invokeFromPage<T>(page: Page, channel: string, request: unknown): Promise<ApiReply<T>> {
   return page.evaluate(
     async ([name, body]) => {
-      const response = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const token = window.sessionStorage.getItem('sae-studio-token') ?? '';
+      const headers = { 'content-type': 'application/json', 'x-sae-studio-token': token };
+      const response = await fetch(`/api/${name}`, { method: 'POST', headers, body });
       return response.json();
     },
     [channel, JSON.stringify(request)] as const,
@@ -44,11 +46,25 @@ describe('the app in the browser host', () => {
     await saveScreenshot(page, 'app-loaded');
   });
 
-  it('drops the token from the address and keeps working after a reload, on its cookie', async () => {
+  it('drops the token from the address and keeps working after a reload, with no cookie', async () => {
     await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false);
     await page.reload();
     await page.getByRole('heading', { name: 'SAE Studio' }).waitFor({ state: 'visible' });
     expect(await invokeFromPage(page, 'runs.list', {})).toEqual({ ok: true, value: [] });
+    expect(await page.context().cookies()).toEqual([]);
+  });
+
+  it('opens from a single-use launch code, as the browser launcher gets it', async () => {
+    const launched = await browser.newPage();
+    try {
+      const address = host.openUrl();
+      await launched.goto(address);
+      await launched.getByRole('heading', { name: 'SAE Studio' }).waitFor({ state: 'visible' });
+      await expect.poll(() => new URL(launched.url()).searchParams.has('nonce')).toBe(false);
+      expect(await invokeFromPage(launched, 'app.info', {})).toMatchObject({ ok: true });
+    } finally {
+      await launched.close();
+    }
   });
 
   it('answers an API call made from the page', async () => {
@@ -62,10 +78,12 @@ describe('the app in the browser host', () => {
     const event = await page.evaluate(
       () =>
         new Promise((resolve, reject) => {
-          const socket = new WebSocket(`ws://${location.host}/events`);
+          const token = window.sessionStorage.getItem('sae-studio-token') ?? '';
+          const socket = new WebSocket(`ws://${location.host}/events?token=${encodeURIComponent(token)}`);
           socket.onerror = () => reject(new Error('The events socket was refused.'));
           socket.onmessage = (message) => resolve(JSON.parse(String(message.data)));
-          socket.onopen = () => void fetch('/api/library.remove', { method: 'POST', body: JSON.stringify({ id: 'none' }) });
+          const headers = { 'x-sae-studio-token': token };
+          socket.onopen = () => void fetch('/api/library.remove', { method: 'POST', headers, body: JSON.stringify({ id: 'none' }) });
         }),
     );
     expect(event).toEqual({ type: 'library.changed' });

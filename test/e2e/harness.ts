@@ -76,6 +76,11 @@ export class TestHost {
     return this.#current().host.url;
   }
 
+  /** An address with a single-use launch code, as `sae-studio serve` hands the browser. */
+  openUrl(): string {
+    return this.#current().host.openUrl();
+  }
+
   async restart(): Promise<void> {
     await this.#current().close();
     this.#serving = undefined;

@@ -16,6 +16,8 @@ export const RUN_SETTINGS: RunSettings = {
   ablate: 'none',
   device: 'cpu',
   batchSize: 2,
+  quantileBuckets: 1024,
+  quantileAccuracy: 0.009,
 };
 
 /** Saves every family of an export under a run, as a finished analysis would. */

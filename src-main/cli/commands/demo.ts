@@ -5,31 +5,28 @@ import { DEMO_DATASET_PATH, ensureDemoDataset } from '../../engine/demo/dataset.
 import { DEMO_MODEL_FOLDER, ensureDemoModel } from '../../engine/demo/model.js';
 import { DEMO_SAES_FOLDER, ensureDemoSaes, ensureFamilyDemoSaes } from '../../engine/demo/saes.js';
 import { ensureFamilyDemoModel, familyDemoFolder, GENERATED_FAMILIES, type GeneratedFamily } from '../../engine/demo/families.js';
-import { DEFAULT_RUN_SETTINGS, PACKINGS, type RunSettings } from '../../shared/settings/run-settings.js';
-import { choiceOption, databaseFlag, databaseOption, deviceFlag, deviceOption, integerOption, numberFlag, positiveNumberOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA } from '../../shared/figures/settings.js';
+import { RUN_SETTINGS_SCHEMA, type RunSettings } from '../../shared/settings/run-settings.js';
+import { choiceOption, databaseFlag, databaseOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { settingFlags, settingsFromFlags } from '../setting-flags.js';
 import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
 
 /** The demo dataset packs into about a hundred windows of 128 tokens, so it uses fewer than the analysis default. */
 const DEMO_SAMPLES = 96;
+const DEMO_FLAGS = { only: ['samples', 'packing', 'ce', 'device', 'batchSize'], defaults: { samples: DEMO_SAMPLES } } as const;
 const DEMO_FAMILIES = ['gpt2', ...GENERATED_FAMILIES] as const;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
-/** PNGs at twice the figure size stay sharp on high-density screens. */
-const DEMO_PNG_SCALE = 2;
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Generate the demo model and SAEs, analyse the bundled dataset, and write stats.json and every figure',
   options: {
     family: { type: 'string', value: DEMO_FAMILIES.join('|'), description: 'Architecture of the generated demo model', default: 'gpt2' },
-    samples: numberFlag('Windows to use', DEMO_SAMPLES),
-    packing: { type: 'string', value: PACKINGS.join('|'), description: 'How rows become windows', default: DEFAULT_RUN_SETTINGS.packing },
-    ce: { type: 'boolean', description: 'Also compute LM losses: clean, spliced and zero-ablated' },
-    device: deviceFlag(),
-    'batch-size': numberFlag('Windows per forward pass', DEFAULT_RUN_SETTINGS.batchSize),
-    'font-scale': numberFlag('Multiply figure font sizes, e.g. 2 for slides', 1, 'X'),
-    scale: numberFlag('PNG pixels per figure pixel', DEMO_PNG_SCALE, 'X'),
+    ...settingFlags(RUN_SETTINGS_SCHEMA, DEMO_FLAGS),
+    ...settingFlags(FIGURE_SETTINGS_SCHEMA, { only: ['fontScale'] }),
+    ...settingFlags(FORMAT_OPTIONS_SCHEMA, { only: ['scale'] }),
     out: { type: 'string', value: 'DIR', description: `Where stats.json and the figures go (default: ${DEMO_OUTPUT_FOLDER} in the package)` },
     db: databaseFlag(),
   },
@@ -38,7 +35,8 @@ export const demoCommand: Command = {
     const outDir = pathOption(options, 'out', family === 'gpt2' ? DEMO_OUTPUT_FOLDER : `${DEMO_OUTPUT_FOLDER}-${family}`);
     // The CLI's own database, so the README's next commands (runs, export latest, figures latest) find this run.
     const databasePath = databaseOption(options);
-    const figures = { outDir, fontScale: positiveNumberOption(options, 'font-scale', 1), scale: positiveNumberOption(options, 'scale', DEMO_PNG_SCALE) };
+    const settings = settingsFromFlags(FIGURE_SETTINGS_SCHEMA, options, { command: demoCommand, only: ['fontScale'] });
+    const output = settingsFromFlags(FORMAT_OPTIONS_SCHEMA, options, { command: demoCommand, only: ['scale'] });
     console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');
     const inputs = family === 'gpt2' ? gpt2DemoInputs() : await familyDemoInputs(family);
     const run = await runJobInTerminal('statistics', demoSettings(options, inputs), databasePath);
@@ -47,7 +45,7 @@ export const demoCommand: Command = {
     writeExport(stats, join(outDir, 'stats.json'));
     // Loaded here, not at start-up: the figure renderer (ECharts) takes about two seconds to load.
     const { exportAllFigures } = await import('../../engine/figures/export.js');
-    const files = await exportAllFigures(stats, { ...figures, formats: ['svg', 'png'] });
+    const files = await exportAllFigures(stats, { outDir, settings, output, formats: ['svg', 'png'] });
     console.log(`Wrote ${files.length} figure files to ${outDir}`);
     return 0;
   },
@@ -72,16 +70,7 @@ async function familyDemoInputs(family: GeneratedFamily): Promise<{ model: strin
 }
 
 function demoSettings(options: ParsedOptions, inputs: { model: string; saes: string }): RunSettings {
-  return {
-    ...DEFAULT_RUN_SETTINGS,
-    model: inputs.model,
-    saes: [inputs.saes],
-    dataset: ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH))),
-    samples: integerOption(options, 'samples') ?? DEMO_SAMPLES,
-    packing: choiceOption(options, 'packing', PACKINGS, DEFAULT_RUN_SETTINGS.packing),
-    ce: options.ce === true,
-    device: deviceOption(options),
-    batchSize: integerOption(options, 'batch-size') ?? DEFAULT_RUN_SETTINGS.batchSize,
-  };
+  const given = { model: inputs.model, saes: [inputs.saes], dataset: ensureDemoDataset(join(PACKAGE_ROOT, dirname(DEMO_DATASET_PATH))) };
+  return settingsFromFlags(RUN_SETTINGS_SCHEMA, options, { ...DEMO_FLAGS, command: demoCommand, given });
 }
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { FIGURE_FORMATS, type FigureFormat } from '../../api/contract.js';
 import { InputError } from '../../shared/errors.js';
-import { DEFAULT_EXPORT_SETTINGS, EXPORT_SETTING_LIMITS, RASTERIZE_MODES, rasterizeFlag, type ExportSettings } from '../../shared/figures/export-settings.js';
+import { FIGURE_FORMATS, FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA, type FigureFormat } from '../../shared/figures/settings.js';
 import type { StatsExport } from '../../shared/stats.js';
 import { openDatabase } from '../../store/database.js';
 import { getRun, requireFinishedRun } from '../../store/runs.js';
@@ -13,10 +12,8 @@ import { FIGURE_FAMILIES } from '../../shared/figures/families.js';
 import { MATCH_FIGURE_IDS } from '../../shared/figures/match-families.js';
 import { matchFigureSource } from '../../api/match-service.js';
 import type { MatchExportOptions } from '../../engine/figures/match-export.js';
-import { choiceOption, databaseFlag, databaseOption, integerOption, numberFlag, positiveNumberOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-
-const PNG_SCALE = 1;
-const defaults = DEFAULT_EXPORT_SETTINGS;
+import { databaseFlag, databaseOption, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { settingFlags, settingsFromFlags } from '../setting-flags.js';
 
 function listOption<T extends string>(options: ParsedOptions, name: string, choices: readonly T[]): T[] | undefined {
   const raw = stringOption(options, name);
@@ -25,35 +22,6 @@ function listOption<T extends string>(options: ParsedOptions, name: string, choi
   const unknown = values.find((value) => !choices.includes(value as T));
   if (unknown !== undefined || values.length === 0) throw new InputError(`--${name} takes a comma-separated list of ${choices.join(', ')}, not '${raw}'.`);
   return values as T[];
-}
-
-function rasterizeOption(options: ParsedOptions): boolean | undefined {
-  return rasterizeFlag(choiceOption(options, 'rasterize', RASTERIZE_MODES, 'auto'));
-}
-
-/** The same ranges the app's export checks, so a flag and a form field accept the same values. */
-function checkLimits(settings: Partial<ExportSettings>): Partial<ExportSettings> {
-  for (const [key, limit] of Object.entries(EXPORT_SETTING_LIMITS)) {
-    const value = settings[key as keyof typeof EXPORT_SETTING_LIMITS];
-    if (value === undefined || (value >= limit.min && value <= limit.max)) continue;
-    const flag = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-    throw new InputError(`--${flag} must be from ${limit.min} to ${limit.max}, not ${value}.`);
-  }
-  return settings;
-}
-
-function figureSettings(options: ParsedOptions): Partial<ExportSettings> {
-  return checkLimits({
-    width: integerOption(options, 'width', EXPORT_SETTING_LIMITS.width.min) ?? defaults.width,
-    panelAspect: positiveNumberOption(options, 'panel-aspect', defaults.panelAspect),
-    shareAxes: !options['independent-axes'],
-    outlierThreshold: positiveNumberOption(options, 'outlier-threshold', defaults.outlierThreshold),
-    densityBins: integerOption(options, 'density-bins', EXPORT_SETTING_LIMITS.densityBins.min) ?? defaults.densityBins,
-    pointSize: positiveNumberOption(options, 'point-size', defaults.pointSize),
-    layerOpacity: positiveNumberOption(options, 'layer-opacity', defaults.layerOpacity),
-    rasterThreshold: integerOption(options, 'raster-threshold', EXPORT_SETTING_LIMITS.rasterThreshold.min) ?? defaults.rasterThreshold,
-    rasterResolution: positiveNumberOption(options, 'raster-resolution', defaults.rasterResolution),
-  });
 }
 
 type RunFigures = { runId: string; kind: 'statistics'; stats: StatsExport } | { runId: string; kind: 'residual'; stats: ResidualStats };
@@ -99,18 +67,8 @@ export const figuresCommand: Command = {
     out: { type: 'string', value: 'DIR', description: 'Folder to write one file per figure into' },
     format: { type: 'string', value: 'svg,png', description: 'Comma-separated formats', default: 'svg' },
     families: { type: 'string', value: 'ID,…', description: `Figures to export: ${familyIds.join(', ')} (default: all)` },
-    'font-scale': numberFlag('Multiply font sizes, e.g. 2 for slides', defaults.fontScale, 'X'),
-    scale: numberFlag('PNG pixels per figure pixel', PNG_SCALE, 'X'),
-    rasterize: { type: 'string', value: RASTERIZE_MODES.join('|'), description: 'Embed dense scatter points as PNG', default: 'auto' },
-    'raster-threshold': numberFlag('Points in one panel above which auto embeds them as PNG', defaults.rasterThreshold),
-    'raster-resolution': numberFlag('Pixel density of embedded point images', defaults.rasterResolution, 'X'),
-    width: numberFlag('Figure width in pixels', defaults.width, 'PX'),
-    'panel-aspect': numberFlag('Panel height over width', defaults.panelAspect, 'X'),
-    'independent-axes': { type: 'boolean', description: 'Give each layer panel its own axis ranges' },
-    'outlier-threshold': numberFlag('Robust z-score (MAD) above which a position is labelled', defaults.outlierThreshold, 'Z'),
-    'density-bins': numberFlag('Histogram bins for log10 feature density', defaults.densityBins),
-    'point-size': numberFlag('Scatter point size', defaults.pointSize, 'PX'),
-    'layer-opacity': numberFlag('Point opacity in the all-layers figure', defaults.layerOpacity, 'X'),
+    ...settingFlags(FORMAT_OPTIONS_SCHEMA),
+    ...settingFlags(FIGURE_SETTINGS_SCHEMA),
     db: databaseFlag(),
   },
   async run(options, positionals) {
@@ -118,8 +76,9 @@ export const figuresCommand: Command = {
     if (!runName) throw new InputError("Name a run id, or 'latest'. See 'sae-studio figures --help'.");
     const outDir = resolve(requiredString(options, 'out', figuresCommand));
     const formats = listOption<FigureFormat>(options, 'format', FIGURE_FORMATS) ?? ['svg'];
-    const fontScale = positiveNumberOption(options, 'font-scale', defaults.fontScale);
-    const request = { outDir, formats, fontScale, scale: positiveNumberOption(options, 'scale', PNG_SCALE), rasterize: rasterizeOption(options), settings: figureSettings(options) };
+    const settings = settingsFromFlags(FIGURE_SETTINGS_SCHEMA, options, { command: figuresCommand });
+    const output = settingsFromFlags(FORMAT_OPTIONS_SCHEMA, options, { command: figuresCommand });
+    const request = { outDir, formats, settings, output };
     const match = findMatch(databaseOption(options), runName);
     if (match) return exportMatch(match, { ...request, families: listOption(options, 'families', MATCH_FIGURE_IDS) });
     const figures = loadStats(databaseOption(options), runName);

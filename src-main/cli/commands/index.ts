@@ -1,7 +1,6 @@
 import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
-import { benchCommand } from './bench.js';
 import { correlateCommand } from './correlate.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
@@ -31,7 +30,6 @@ export const COMMANDS: Command[] = [
   inspectCommand,
   serveCommand,
   demoCommand,
-  benchCommand,
   makeModelCommand,
   makeSaesCommand,
 ];

@@ -32,19 +32,54 @@ export async function exactAssignment(inputs: AssignmentInputs, options: Assignm
   const graph = new CandidateGraph(a, b);
   graph.addNeighbours(inputs.aToB, inputs.bToA);
   const widen = (row: number, columns: Int32Array) => dots(graph.swapped ? [b, a] : [a, b], row, columns);
+  const bounds = new RowBounds(a.count);
+  let previous: SparseSolution | undefined;
   let result: Assignment | undefined;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const solution = solveSparseAssignment(graph.toProblem(), widen);
+    // A square problem resumes from the last solution, so only the rows whose duals fell need another look.
+    const solution = solveSparseAssignment(graph.toProblem(), widen, graph.rows === graph.columns ? previous : undefined);
     for (const [row, column, benefit] of solution.added) graph.addEdge(row, column, benefit);
     const duals = sideDuals(graph, solution);
-    const shifted = await sessions.shiftedNearest(a, negated(duals.b), VIOLATORS_PER_ROW, options);
-    const check = certificate(shifted, duals, graph);
+    const rows = bounds.rowsToCheck(duals);
+    const shifted = await sessions.shiftedNearest(rows.length === a.count ? a : subset(a, rows), negated(duals.b), VIOLATORS_PER_ROW, options);
+    const check = certificate(shifted, { rows, duals, bounds });
     result = assignmentOf(graph, solution, { ...check, rounds: round });
-    options.onRound?.(`Assignment round ${round}: ${graph.edgeCount} candidates, ${check.violators.length} violating pairs.`);
+    options.onRound?.(`Assignment round ${round}: ${graph.edgeCount} candidates, ${rows.length} features checked, ${check.violators.length} violating pairs.`);
     if (check.violators.length === 0) return result;
     for (const [i, j, cosine] of check.near) graph.addPair(i, j, cosine);
+    previous = solution;
   }
   return result!;
+}
+
+/**
+ * For each A feature, an upper bound on max over B of C[i, j] − dualB[j] from its last check. It stays valid while
+ * no dual of B falls, so a feature needs checking again only when its own dual fell below that bound.
+ */
+class RowBounds {
+  readonly bound: Float64Array;
+  #dualB: Float64Array | undefined;
+
+  constructor(count: number) {
+    this.bound = new Float64Array(count).fill(Infinity);
+  }
+
+  /** Every feature on the first pass or when a dual of B fell; else those whose bound no longer proves feasibility. */
+  rowsToCheck(duals: SideDuals): Int32Array {
+    const fell = !this.#dualB || duals.b.some((dual, j) => dual < this.#dualB![j]!);
+    this.#dualB = duals.b;
+    if (fell) this.bound.fill(Infinity);
+    const rows: number[] = [];
+    for (let i = 0; i < this.bound.length; i++) if (this.bound[i]! - duals.a[i]! > TOLERANCE) rows.push(i);
+    return Int32Array.from(rows);
+  }
+}
+
+/** The given rows of A as their own directions, for a pass over a few features. */
+function subset(a: Directions, rows: Int32Array): Directions {
+  const unit = new Float32Array(rows.length * a.inputSize);
+  rows.forEach((row, index) => unit.set(a.unit.subarray(row * a.inputSize, (row + 1) * a.inputSize), index * a.inputSize));
+  return { ...a, count: rows.length, unit, zeroNorm: new Uint8Array(rows.length), zeroCount: 0 };
 }
 
 interface SideDuals {
@@ -70,31 +105,38 @@ interface Certificate {
   violators: [number, number, number][];
   /** Pairs within NEAR_VIOLATION of violating, violators included. */
   near: [number, number, number][];
-  /** Sum over A of each feature's largest violation (the amount its dual must rise to be feasible). */
+  /** Sum over A of each feature's largest violation bound (the amount its dual must rise to be feasible). */
   slack: number;
   dualTotal: number;
   signsHold: boolean;
 }
 
-/** Every pair's C[i, j] − dualA[i] − dualB[j], from the k largest C[i, j] − dualB[j] per row, exact in float64. */
-function certificate(shifted: ShiftedNearest, duals: SideDuals, graph: CandidateGraph): Certificate {
+interface CheckInputs {
+  /** The A features the pass covered, in its order. */
+  rows: Int32Array;
+  duals: SideDuals;
+  bounds: RowBounds;
+}
+
+/** Every pair's C[i, j] − dualA[i] − dualB[j]: from the pass for the rows it covered, exact in float64; from the bounds for the rest. */
+function certificate(shifted: ShiftedNearest, inputs: CheckInputs): Certificate {
+  const { rows, duals, bounds } = inputs;
   const violators: [number, number, number][] = [];
   const near: [number, number, number][] = [];
   const rounding = 2 ** -22 * (1 + maxAbs(duals.b));
-  let slack = 0;
-  const rows = shifted.value.length / shifted.k;
-  for (let i = 0; i < rows; i++) {
-    let worst = shifted.value[i * shifted.k]! - duals.a[i]! + rounding;
-    for (let slot = i * shifted.k; slot < (i + 1) * shifted.k; slot++) {
+  rows.forEach((i, checked) => {
+    bounds.bound[i] = shifted.value[checked * shifted.k]! + rounding;
+    for (let slot = checked * shifted.k; slot < (checked + 1) * shifted.k; slot++) {
       const j = shifted.index[slot]!;
       const violation = shifted.cosine[slot]! - duals.a[i]! - duals.b[j]!;
-      worst = Math.max(worst, violation);
+      bounds.bound[i] = Math.max(bounds.bound[i]!, violation + duals.a[i]!);
       if (violation > TOLERANCE) violators.push([i, j, shifted.cosine[slot]!]);
       if (violation > -NEAR_VIOLATION) near.push([i, j, shifted.cosine[slot]!]);
     }
-    slack += Math.max(0, worst);
-  }
-  return { violators, near, slack, dualTotal: duals.total, signsHold: duals.signsHold && graph.rows <= graph.columns };
+  });
+  let slack = 0;
+  bounds.bound.forEach((bound, i) => (slack += Math.max(0, bound - duals.a[i]!)));
+  return { violators, near, slack, dualTotal: duals.total, signsHold: duals.signsHold };
 }
 
 function assignmentOf(graph: CandidateGraph, solution: SparseSolution, check: Certificate & { rounds: number }): Assignment {

@@ -27,15 +27,19 @@ export interface SparseSolution {
  * Successive shortest augmenting paths (Dijkstra on reduced costs, Jonker–Volgenant style) on cost = −benefit.
  * Column potentials start at 0 and only fall on columns already matched, so unmatched columns keep a zero dual.
  */
-export function solveSparseAssignment(problem: SparseProblem, widen: Widen): SparseSolution {
+export function solveSparseAssignment(problem: SparseProblem, widen: Widen, warm?: SparseSolution): SparseSolution {
   if (problem.rows > problem.columns) throw new Error(`An assignment needs rows ≤ columns, got ${problem.rows} × ${problem.columns}.`);
   const solver = new AugmentingSolver(problem, widen);
-  solver.matchGreedily();
+  if (warm) solver.resume(warm);
+  else solver.matchGreedily();
   for (let row = 0; row < problem.rows; row++) {
     if (solver.isFree(row)) solver.augment(row);
   }
   return solver.solution();
 }
+
+/** A reduced cost this small is an edge still tight after a float round trip. */
+const TIGHT = 1e-9;
 
 class AugmentingSolver {
   readonly #problem: SparseProblem;
@@ -91,6 +95,27 @@ class AugmentingSolver {
       }
       this.#rowPotential[row] = best < 0 ? 0 : bestCost;
       if (best >= 0 && this.#rowOf[targets[best]!]! < 0) this.#match(row, targets[best]!, bestCost);
+    }
+  }
+
+  /**
+   * Starts from a solution on a subset of these edges (square problems: a freed column needs no zero dual). A row whose
+   * new edges undercut its potential takes the lower one; its old edge, no longer tight, lets its column go.
+   */
+  resume(warm: SparseSolution): void {
+    const { offsets, targets, benefit } = this.#problem;
+    warm.columnDual.forEach((dual, column) => (this.#columnPotential[column] = 0 - dual));
+    for (let row = 0; row < this.#problem.rows; row++) {
+      let potential = 0 - warm.rowDual[row]!;
+      let matchedCost = NaN;
+      for (let edge = offsets[row]!; edge < offsets[row + 1]!; edge++) {
+        const cost = -benefit[edge]!;
+        potential = Math.min(potential, cost - this.#columnPotential[targets[edge]!]!);
+        if (targets[edge] === warm.columnOf[row]) matchedCost = cost;
+      }
+      this.#rowPotential[row] = potential;
+      const column = warm.columnOf[row]!;
+      if (column >= 0 && matchedCost - potential - this.#columnPotential[column]! <= TIGHT) this.#match(row, column, matchedCost);
     }
   }
 

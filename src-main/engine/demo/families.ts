@@ -53,8 +53,6 @@ export const FAMILY_MODEL_SETTINGS: Readonly<Omit<FamilyModelOptions, 'family'>>
   vocabSize: 1024,
 };
 
-const HEAD_SIZE = 16;
-
 const RECIPES: Record<GeneratedFamily, FamilyRecipe> = {
   llama: {
     family: llamaFamily,
@@ -64,8 +62,8 @@ const RECIPES: Record<GeneratedFamily, FamilyRecipe> = {
       architectures: ['LlamaForCausalLM'],
       ...commonSizes(options, ids),
       num_key_value_heads: options.keyValueHeads,
-      head_dim: HEAD_SIZE,
-      intermediate_size: 2 * options.width,
+      head_dim: options.width / options.heads,
+      intermediate_size: 4 * options.width,
       hidden_act: 'silu',
       rms_norm_eps: 1e-5,
       rope_theta: 500000,
@@ -84,8 +82,8 @@ const RECIPES: Record<GeneratedFamily, FamilyRecipe> = {
       architectures: ['Gemma2ForCausalLM'],
       ...commonSizes(options, ids),
       num_key_value_heads: options.keyValueHeads,
-      head_dim: HEAD_SIZE,
-      intermediate_size: 2 * options.width,
+      head_dim: options.width / options.heads,
+      intermediate_size: 4 * options.width,
       hidden_activation: 'gelu_pytorch_tanh',
       rms_norm_eps: 1e-6,
       rope_theta: 10000,
@@ -156,7 +154,7 @@ function checkOptions(options: FamilyModelOptions): void {
   }
   if (!Number.isInteger(vocabSize) || vocabSize < 256) throw new InputError(`A byte-level vocabulary needs at least 256 tokens, not ${vocabSize}.`);
   if (heads % keyValueHeads !== 0) throw new InputError(`The ${heads} heads must be a multiple of the ${keyValueHeads} key-value heads.`);
-  if (options.family === 'neox' && width % heads !== 0) throw new InputError(`A GPT-NeoX model needs a width (${width}) that its ${heads} heads divide.`);
+  if (width % heads !== 0 || (width / heads) % 2 !== 0) throw new InputError(`The width ${width} must split into ${heads} heads of an even size.`);
 }
 
 /** Normal weights by role: norms near their identity, embeddings and projections small enough to keep activations moderate. */

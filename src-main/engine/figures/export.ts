@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import type { EChartsOption } from 'echarts';
-import type { FigureExportRequest, FigureFormat } from '../../api/contract.js';
-import type { StatsExport } from '../../shared/stats.js';
 import { InputError } from '../../shared/errors.js';
-import { createFolder, writeWholeFile } from '../files.js';
 import { FIGURE_FAMILIES, type FigureFamily } from '../../shared/figures/families.js';
 import { figureSize } from '../../shared/figures/frame.js';
-import type { PanelRect } from '../../shared/figures/grid.js';
-import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from '../../shared/figures/export-settings.js';
+import { panelBleed, type PanelRect } from '../../shared/figures/grid.js';
+import type { FigureFormat, FigureSettings, FormatOptions, RasterizeMode } from '../../shared/figures/settings.js';
+import type { StatsExport } from '../../shared/stats.js';
+import { createFolder, writeWholeFile } from '../files.js';
 import { figureParts, pinAxes, pointCount, type FigurePart } from './parts.js';
 import { rasterImage, svgToPng } from './raster.js';
 import { renderSvg, staticOption, withChart, type FigureSize } from './render.js';
@@ -22,16 +21,16 @@ export interface ExportedFigure {
 interface RenderContext {
   size: FigureSize;
   panels: PanelRect[];
-  rasterize: boolean | undefined;
-  settings: ExportSettings;
+  rasterize: RasterizeMode;
+  settings: FigureSettings;
 }
 
 function renderPart(part: FigurePart, context: RenderContext): string {
   const pieces = svgPieces(renderSvg(part.option, context.size), part.id);
   if (!pieces.body) return '';
-  const dense = context.rasterize ?? pointCount(part.option) > context.settings.rasterThreshold;
+  const dense = context.rasterize === 'auto' ? pointCount(part.option) > context.settings.rasterThreshold : context.rasterize === 'on';
   if (part.panel === undefined || !dense) return pieces.defs ? `<defs>${pieces.defs}</defs>\n${pieces.body}` : pieces.body;
-  const margin = 24 * context.settings.fontScale;
+  const margin = panelBleed(context.settings);
   return rasterImage(pieces, context.panels[part.panel], { resolution: context.settings.rasterResolution, margin });
 }
 
@@ -42,7 +41,7 @@ function svgDocument(size: FigureSize, background: string, groups: string[]): st
 }
 
 /** The figure as Figma-ready SVG: the builder's option rendered layer by layer into named groups. */
-export function figureSvg(option: EChartsOption, settings: ExportSettings, rasterize?: boolean): string {
+export function figureSvg(option: EChartsOption, settings: FigureSettings, rasterize: RasterizeMode = 'auto'): string {
   const size = figureSize(option, settings);
   const still = staticOption(option);
   const pinned = withChart(still, size, (chart) => pinAxes(chart, still));
@@ -63,11 +62,10 @@ function familyOrThrow<S>(id: string, catalogue: readonly FigureFamily<S>[]): Fi
   return family;
 }
 
+/** What to draw and how to write it: the settings on screen plus the file's own options, both checked already. */
 export interface FigureRenderOptions {
-  fontScale: number;
-  scale: number;
-  rasterize?: boolean;
-  settings?: Partial<ExportSettings>;
+  settings: FigureSettings;
+  output: FormatOptions;
 }
 
 /** The family's figure in each format from one build and one SVG: a PNG is that SVG rasterized. */
@@ -76,18 +74,21 @@ export function renderFigures<S>(family: FigureFamily<S>, stats: S, formats: rea
 }
 
 /** Any builder's figure, named by id, in each format from one build and one SVG: what match figures share with run figures. */
-export function renderBuiltFigures(figure: { id: string; build: (settings: ExportSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
-  const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings, fontScale: options.fontScale };
-  const svg = figureSvg(figure.build(settings), settings, options.rasterize);
+export function renderBuiltFigures(figure: { id: string; build: (settings: FigureSettings) => EChartsOption }, formats: readonly FigureFormat[], options: FigureRenderOptions): ExportedFigure[] {
+  const { settings, output } = options;
+  const svg = figureSvg(figure.build(settings), settings, output.rasterize);
   return formats.map((format) => {
     if (format === 'svg') return { fileName: `${figure.id}.svg`, mimeType: 'image/svg+xml', data: Buffer.from(svg, 'utf8') };
-    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * options.scale) };
+    return { fileName: `${figure.id}.png`, mimeType: 'image/png', data: svgToPng(svg, settings.width * output.scale) };
   });
 }
 
 /** The 'figures.export' handler's work: one figure of one run, as SVG or PNG; the catalogue is the run kind's figures. */
-export async function exportFigure<S = StatsExport>(request: FigureExportRequest, stats: S, catalogue?: readonly FigureFamily<S>[]): Promise<ExportedFigure> {
-  if (!(request.fontScale > 0) || !(request.scale > 0)) throw new InputError(`Font scale and scale must be positive, not ${request.fontScale} and ${request.scale}.`);
+export async function exportFigure<S = StatsExport>(
+  stats: S,
+  request: FigureRenderOptions & { family: string; format: FigureFormat },
+  catalogue?: readonly FigureFamily<S>[],
+): Promise<ExportedFigure> {
   const [figure] = renderFigures(familyOrThrow(request.family, catalogue ?? statisticsFigures<S>()), stats, [request.format], request);
   return figure;
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FigureFormat } from '../../api/contract.js';
+import type { FigureFormat } from '../../shared/figures/settings.js';
 import { InputError } from '../../shared/errors.js';
 import type { PairFigureData, SetFigureData } from '../../shared/figures/match-data.js';
 import { MATCH_FIGURE_IDS, PAIR_FIGURE_FAMILIES, SET_FIGURE_FAMILY, type PairFigureFamily } from '../../shared/figures/match-families.js';

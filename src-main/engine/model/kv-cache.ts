@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { PIECE_TENSORS } from './families/index.js';
 import type { KeyValueCache, ModelConfig } from './types.js';
 
-/** One attention layer's keys and values, [batch, heads, positions, head width] each. */
+/** One attention layer's keys and values, [batch, key-value heads, positions, head width] each. */
 export interface LayerCache {
   key: ort.Tensor;
   value: ort.Tensor;
@@ -17,7 +17,7 @@ export class OnnxKeyValueCache implements KeyValueCache {
 
   constructor(batch: number, config: ModelConfig) {
     this.batch = batch;
-    const dims = [batch, config.headCount, 0, config.modelWidth / config.headCount];
+    const dims = [batch, config.keyValueHeadCount ?? config.headCount, 0, config.headSize ?? config.modelWidth / config.headCount];
     const empty = () => new ort.Tensor('float32', new Float32Array(0), dims);
     this.#empty = { key: empty(), value: empty() };
   }

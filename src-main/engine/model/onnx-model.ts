@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { ExecutionProvider } from '../onnx/devices.js';
-import { createSession, floatTensor, int32Tensor, int64Scalar, int64Tensor, tensorFloats } from '../onnx/session.js';
+import type { GraphBuilder } from '../onnx/graph.js';
+import { createSession, type SessionSettings, floatTensor, int32Tensor, int64Scalar, int64Tensor, tensorFloats } from '../onnx/session.js';
 import { checkHookExists, PIECE_TENSORS, type BlockStep, type BranchStep, type ModelFamily, type PieceContext } from './families/index.js';
 import { hookName, parseHookName, type HookKind } from '../../shared/hooks.js';
 import { OnnxKeyValueCache, type LayerCache } from './kv-cache.js';
@@ -11,7 +15,14 @@ import type { ForwardOptions, ForwardResult, KeyValueCache, LanguageModel, LensR
 export interface OnnxModelOptions extends PieceContext {
   family: ModelFamily;
   provider: ExecutionProvider;
+  /** Build only blocks 0…layers−1, enough for hooks up to the deepest a job reads; all of them by default. */
+  layers?: number;
+  /** Pieces whose weights pass this many bytes keep them in an external data file, below protobuf's 2 GB. */
+  externalDataBytes?: number;
 }
+
+/** Well under protobuf's 2 GB, so a piece's graph and its small constants always fit. */
+export const EXTERNAL_DATA_BYTES = 1024 ** 3;
 
 /** Positions per head run: 256 × GPT-2's 50,257 logits is 51 MB, small beside the weights yet a full-speed Gemm. */
 const HEAD_SLICE_POSITIONS = 256;
@@ -78,23 +89,29 @@ export class OnnxModel implements LanguageModel {
 
   /** Builds and loads one piece at a time, the vocabulary first because it holds the largest tensor. */
   static async create(options: OnnxModelOptions): Promise<OnnxModel> {
-    const { family, provider } = options;
-    const vocabularyGraph = family.vocabulary(options);
-    addLens(vocabularyGraph, options.config.vocabSize);
-    const vocabulary = await createSession(vocabularyGraph.toBytes(), provider, { prepack: !family.tiedEmbedding(options.config) });
-    const blocks: Block[] = [];
-    for (let layer = 0; layer < options.config.layerCount; layer++) {
-      const branches = new Map<string, ort.InferenceSession>();
-      for (const name of branchNames(family.blockSteps(options.config))) branches.set(name, await createSession(family.branch(name, layer, options).toBytes(), provider));
-      blocks.push({ layer, branches });
+    const { family, config } = options;
+    const scratch = new PieceScratch(options);
+    try {
+      const vocabularyGraph = family.vocabulary(options);
+      addLens(vocabularyGraph, config.vocabSize);
+      const vocabulary = await scratch.load(vocabularyGraph, { prepack: !family.tiedEmbedding(config) });
+      const blocks: Block[] = [];
+      for (let layer = 0; layer < Math.min(options.layers ?? config.layerCount, config.layerCount); layer++) {
+        const branches = new Map<string, ort.InferenceSession>();
+        for (const name of branchNames(family.blockSteps(config))) branches.set(name, await scratch.load(family.branch(name, layer, options)));
+        blocks.push({ layer, branches });
+      }
+      return new OnnxModel(options, { vocabulary, blocks });
+    } finally {
+      scratch.remove();
     }
-    return new OnnxModel(options, { vocabulary, blocks });
   }
 
   async forward(batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult> {
     const cache = this.#cacheFor(batch, options.cache);
     checkBatch(batch, this.config, cache?.length ?? 0);
     const plan = new ForwardPlan(options, this.config, cache !== undefined);
+    plan.checkLoaded(this.#blocks.length);
     const shape = [batch.batch, batch.sequence];
     const tokens = { [PIECE_TENSORS.tokens]: int32Tensor(batch.ids, shape), ...(cache ? startFeed(cache.length) : {}) };
     const embedded = await this.#vocabulary.run({ ...this.#idle.head, ...this.#idle.lens, ...tokens }, [PIECE_TENSORS.output]);
@@ -216,6 +233,32 @@ export class OnnxModel implements LanguageModel {
   }
 }
 
+/** Where pieces too large for one protobuf are written with external data while their sessions load. */
+class PieceScratch {
+  #options: OnnxModelOptions;
+  #dir: string | undefined;
+  #count = 0;
+
+  constructor(options: OnnxModelOptions) {
+    this.#options = options;
+  }
+
+  async load(graph: GraphBuilder, settings: SessionSettings = {}): Promise<ort.InferenceSession> {
+    const limit = this.#options.externalDataBytes ?? EXTERNAL_DATA_BYTES;
+    if (graph.weightBytes() <= limit) return createSession(graph.toBytes(), this.#options.provider, settings);
+    this.#dir ??= mkdtempSync(join(tmpdir(), 'sae-studio-pieces-'));
+    const modelPath = graph.saveWithExternalData(join(this.#dir, String(this.#count++)));
+    const session = await createSession(modelPath, this.#options.provider, settings);
+    // onnxruntime has read or mapped the weights; on Linux and macOS a mapped file outlives its name.
+    rmSync(dirname(modelPath), { recursive: true, force: true });
+    return session;
+  }
+
+  remove(): void {
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
 /** Which hooks to keep and replace, and where the forward pass may stop. */
 class ForwardPlan {
   readonly activations = new Map<string, Float32Array>();
@@ -223,6 +266,8 @@ class ForwardPlan {
   #edit: ForwardOptions['edit'];
   #edited: Set<string>;
   #lastLayer: number;
+  #layerCount: number;
+  #needsHead: boolean;
 
   /** With a cache every block runs, so that every layer's keys and values cover the new positions. */
   constructor(options: ForwardOptions, config: ModelConfig, cached: boolean) {
@@ -233,10 +278,19 @@ class ForwardPlan {
     this.#edited = new Set(edited.map(hookName));
     const needsHead = options.logits || options.losses || cached;
     this.#lastLayer = needsHead ? config.layerCount - 1 : Math.max(-1, ...[...captured, ...edited].map((point) => point.layer));
+    this.#layerCount = config.layerCount;
+    this.#needsHead = Boolean(needsHead);
   }
 
   finishedBefore(layer: number): boolean {
     return layer > this.#lastLayer;
+  }
+
+  /** A model opened with only its first blocks cannot reach later hooks or the head. */
+  checkLoaded(blockCount: number): void {
+    if (this.#lastLayer < blockCount) return;
+    const needs = this.#needsHead ? `all ${this.#layerCount} (logits, losses and generation run every layer)` : `layer ${this.#lastLayer}`;
+    throw new InputError(`This run opened the model's first ${blockCount} layers only but needs ${needs}; open it with more layers.`);
   }
 
   /** Applies an edit at this hook, then records what the rest of the model sees there. */

@@ -11,6 +11,10 @@ export interface ModelConfig {
   layerNormEpsilon: number;
   bosTokenId: number;
   eosTokenId: number;
+  /** Heads of keys and values, fewer than headCount with grouped-query attention; headCount when absent. */
+  keyValueHeadCount?: number;
+  /** Width of one head; modelWidth / headCount when absent. */
+  headSize?: number;
 }
 
 /** Tensors of a checkpoint, read one at a time so nothing holds the whole file. */
@@ -99,4 +103,6 @@ export interface ModelOpenOptions {
   ablation: EmbeddingAblation;
   /** Build the attention pieces with a KV cache, for generation. */
   cache?: boolean;
+  /** Load only blocks 0…layers−1: enough for hooks up to the deepest a job reads, when it needs no logits. */
+  layers?: number;
 }

@@ -28,6 +28,20 @@ export function tensorProto(tensor: TensorData): Message {
   ];
 }
 
+/** A tensor whose bytes lie in a file beside the model (TensorProto.external_data, data_location EXTERNAL). */
+export function externalTensorProto(tensor: Omit<TensorData, 'raw'>, where: { location: string; offset: number; length: number }): Message {
+  const entry = (key: string, value: string) => ({ number: 13, message: [{ number: 1, bytes: key }, { number: 2, bytes: value }] });
+  return [
+    ...tensor.dims.map((dim) => ({ number: 1, varint: dim })),
+    { number: 2, varint: DATA_TYPES[tensor.dataType] },
+    { number: 8, bytes: tensor.name },
+    entry('location', where.location),
+    entry('offset', String(where.offset)),
+    entry('length', String(where.length)),
+    { number: 14, varint: 1 },
+  ];
+}
+
 /** A tensor-typed graph input or output; string dims are symbolic (e.g. 'batch'). */
 export function valueInfoProto(name: string, dataType: DataType, dims: readonly (number | string)[]): Message {
   const shape: Message = dims.map((dim) => ({

@@ -7,9 +7,9 @@ export interface SessionSettings {
   prepack?: boolean;
 }
 
-/** Creates a session on the chosen provider with every core and every graph optimisation. */
-export function createSession(modelBytes: Uint8Array, provider: ExecutionProvider, settings: SessionSettings = {}): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelBytes, {
+/** Creates a session from model bytes or a model file on the chosen provider, with every core and every graph optimisation. */
+export function createSession(model: Uint8Array | string, provider: ExecutionProvider, settings: SessionSettings = {}): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: availableParallelism(),
@@ -19,7 +19,9 @@ export function createSession(modelBytes: Uint8Array, provider: ExecutionProvide
     // Each session's arena would keep its largest intermediates forever; with a session per piece that multiplies.
     enableCpuMemArena: false,
     extra: { session: sessionEntries(settings) },
-  });
+  };
+  // A path lets onnxruntime find the external data files beside the model.
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
 /** Pieces run one after another, so a finished session's spinning threads would only steal the next one's cores. */

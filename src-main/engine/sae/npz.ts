@@ -131,11 +131,13 @@ function openArchive(path: string): number {
   return descriptor;
 }
 
+/** Up to `length` bytes from `position`; fewer (none for a position no file can have) where the file ends first. */
 function readBytes(descriptor: number, position: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
+  if (!Number.isSafeInteger(position) || position < 0 || position > fstatSync(descriptor).size) return Buffer.alloc(0);
+  const buffer = Buffer.alloc(Math.min(length, fstatSync(descriptor).size - position));
   let done = 0;
-  while (done < length) {
-    const count = readSync(descriptor, buffer, done, length - done, position + done);
+  while (done < buffer.length) {
+    const count = readSync(descriptor, buffer, done, buffer.length - done, position + done);
     if (count === 0) break;
     done += count;
   }

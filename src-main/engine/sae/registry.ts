@@ -6,17 +6,19 @@ import { hookOrder, parseHookName } from '../../shared/hooks.js';
 import type { SaeAdapter, SaeFacts } from './adapter.js';
 import { dictionaryLearningAdapter } from './formats/dictionary-learning.js';
 import { gemmaScopeAdapter } from './formats/gemma-scope.js';
+import { llamaScopeAdapter } from './formats/llama-scope.js';
 import { saeLensAdapter } from './formats/saelens.js';
 import { sparsifyAdapter } from './formats/sparsify.js';
 import type { SaeParams } from './types.js';
 
-const SAE_ADAPTERS: readonly SaeAdapter[] = [saeLensAdapter, sparsifyAdapter, dictionaryLearningAdapter, gemmaScopeAdapter];
+const SAE_ADAPTERS: readonly SaeAdapter[] = [saeLensAdapter, sparsifyAdapter, dictionaryLearningAdapter, gemmaScopeAdapter, llamaScopeAdapter];
 
 // Gemma Scope nests SAEs as release/layer_N/width/l0/params.npz; deeper than that is not a set of SAEs.
 const MAX_SEARCH_DEPTH = 4;
 const KNOWN_LAYOUTS =
   'cfg.json + sae_weights.safetensors (SAELens), cfg.json + sae.safetensors (sparsify), ' +
-  'config.json + ae.safetensors (dictionary_learning) or params.npz (Gemma Scope)';
+  'config.json + ae.safetensors (dictionary_learning), params.npz or params.safetensors (Gemma Scope) ' +
+  'or hyperparams.json + checkpoints/final.safetensors (Llama Scope)';
 
 interface LocatedSae {
   adapter: SaeAdapter;

@@ -1,4 +1,4 @@
-export const SAE_FORMATS = ['saelens', 'sparsify', 'dictionary-learning', 'gemma-scope'] as const;
+export const SAE_FORMATS = ['saelens', 'sparsify', 'dictionary-learning', 'gemma-scope', 'llama-scope'] as const;
 export type SaeFormat = (typeof SAE_FORMATS)[number];
 
 export const SAE_ARCHITECTURES = ['standard', 'jumprelu', 'topk', 'gated', 'batchtopk'] as const;

@@ -9,7 +9,9 @@ import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.j
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
 import type { SaeParams } from '../sae/types.js';
-import { DEFAULT_QUANTILE_ACCURACY, DEFAULT_QUANTILE_BUCKETS, QUANTILE_ACCURACY_LIMITS, QUANTILE_BUCKET_LIMITS, type RunSettings } from '../../shared/settings/run-settings.js';
+import { PayloadReader } from '../../shared/settings/payload-reader.js';
+import { readRunSettings, RUN_SETTINGS_SCHEMA, type RunSettings } from '../../shared/settings/run-settings.js';
+import { labelNaming } from '../../shared/settings/schema.js';
 import type { WindowPlan, WindowSource } from './windows.js';
 
 /** Everything a run reads, opened and checked against each other before any window is computed; SAE weights open one at a time. */
@@ -33,7 +35,9 @@ export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   const shape = listedModelShape(settings.model);
   for (const sae of saes) checkSaeFitsModel({ ...sae, source: sae.path }, shape);
   const device = await chooseDevice(settings.device);
-  const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate });
+  // Without LM losses nothing after the deepest SAE's block runs, so those blocks are never loaded.
+  const layers = settings.ce ? undefined : Math.max(...saes.map((sae) => parseHookName(sae.hook).layer)) + 1;
+  const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate, layers });
   try {
     const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
     return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config), device };
@@ -68,26 +72,9 @@ export function listedModelShape(dir: string): ModelShape {
   return { modelWidth: Number(facts.d_model), layerCount: Number(facts.layers) };
 }
 
+/** The same schema the CLI and the API check with, since benchmarks and tests call the engine directly. */
 function checkSettings(settings: RunSettings): void {
-  const counts = { samples: settings.samples, 'batch size': settings.batchSize };
-  for (const [name, value] of Object.entries(counts)) {
-    if (!Number.isInteger(value) || value < 1) throw new InputError(`The ${name} must be a whole number of at least 1, not ${value}.`);
-  }
-  const buckets = quantileBuckets(settings);
-  if (!Number.isInteger(buckets) || buckets < QUANTILE_BUCKET_LIMITS.min || buckets > QUANTILE_BUCKET_LIMITS.max) {
-    throw new InputError(`The quantile buckets must be a whole number from ${QUANTILE_BUCKET_LIMITS.min} to ${QUANTILE_BUCKET_LIMITS.max}, not ${buckets}.`);
-  }
-  const accuracy = quantileAccuracy(settings);
-  const { min, max } = QUANTILE_ACCURACY_LIMITS;
-  if (!(accuracy >= min && accuracy <= max)) throw new InputError(`The quantile accuracy must be a number from ${min} to ${max}, not ${accuracy}.`);
-}
-
-export function quantileBuckets(settings: RunSettings): number {
-  return settings.quantileBuckets ?? DEFAULT_QUANTILE_BUCKETS;
-}
-
-export function quantileAccuracy(settings: RunSettings): number {
-  return settings.quantileAccuracy ?? DEFAULT_QUANTILE_ACCURACY;
+  readRunSettings(new PayloadReader('run settings', settings, '', labelNaming(RUN_SETTINGS_SCHEMA)));
 }
 
 function windowPlan(settings: RunSettings, saes: SaeEntry[], config: ModelConfig): WindowPlan {

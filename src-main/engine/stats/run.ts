@@ -4,7 +4,7 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progr
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
 import type { EncodedBatch, SaeEncoder, SaeParams } from '../sae/types.js';
-import { layerLabels, openRunInputs, openRunSae, quantileAccuracy, quantileBuckets, type RunInputs } from './inputs.js';
+import { layerLabels, openRunInputs, openRunSae, type RunInputs } from './inputs.js';
 import { PhaseClock } from './phase-clock.js';
 import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
@@ -76,8 +76,8 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       inputSize: encoder.params.inputSize,
       featureCount: encoder.params.featureCount,
       context: inputs.plan.context,
-      quantileBuckets: quantileBuckets(settings),
-      relativeAccuracy: quantileAccuracy(settings),
+      quantileBuckets: settings.quantileBuckets,
+      relativeAccuracy: settings.quantileAccuracy,
       withLosses: settings.ce,
     });
     layers.push({ index, label: labels[index], encoder, accumulator });

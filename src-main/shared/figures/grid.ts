@@ -35,13 +35,21 @@ export interface TextSpace {
   yBlock: number;
 }
 
+/** The narrowest margin, at font scale 1: how far a panel's points may reach past it without covering text. */
+const EDGE = 24;
+
+/** How far past its panel an embedded point image reaches, so points on the edge are not cut. */
+export function panelBleed(settings: FigureSettings): number {
+  return EDGE * settings.fontScale;
+}
+
 /** Margins and gaps from the measured text: labelled axes get their block between panels, shared ones only a gutter. */
 export function margins(settings: FigureSettings, space: TextSpace) {
   const scale = settings.fontScale;
   return {
     top: space.header + space.panelHeader,
     left: space.yBlock + 4 * scale,
-    right: 24 * scale,
+    right: EDGE * scale,
     bottom: space.xBlock + 8 * scale,
     gapX: settings.shareAxes ? 20 * scale : space.yBlock + 12 * scale,
     gapY: space.panelHeader + (settings.shareAxes ? 12 * scale : space.xBlock + 8 * scale),

@@ -5,17 +5,25 @@ function quote(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** How a reader's sentences name a field and quote its value: the API says `runs.start: settings.samples`, the CLI `--samples`. */
+export interface FieldNaming {
+  field(key: string): string;
+  value(raw: unknown): string;
+}
+
 /** Reads one request object field by field, so every mistake is a sentence naming the channel and the field. */
 export class PayloadReader {
   readonly #channel: string;
   readonly #prefix: string;
   readonly #fields: Record<string, unknown>;
   readonly #seen = new Set<string>();
+  readonly #naming: FieldNaming;
 
   /** name is the dotted path of a nested object, e.g. 'settings'; empty for the request itself. */
-  constructor(channel: string, value: unknown, name = '') {
+  constructor(channel: string, value: unknown, name = '', naming?: FieldNaming) {
     this.#channel = channel;
     this.#prefix = name ? `${name}.` : '';
+    this.#naming = naming ?? { field: (key) => `${channel}: ${this.#prefix}${key}`, value: quote };
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InputError(`${channel}: ${name || 'the request'} must be an object, not ${quote(value)}.`);
     }
@@ -23,7 +31,7 @@ export class PayloadReader {
   }
 
   #fail(key: string, expected: string): never {
-    throw new InputError(`${this.#channel}: ${this.#prefix}${key} must be ${expected}, not ${quote(this.#fields[key])}.`);
+    throw new InputError(`${this.#naming.field(key)} must be ${expected}, not ${this.#naming.value(this.#fields[key])}.`);
   }
 
   #read(key: string): unknown {
@@ -55,9 +63,8 @@ export class PayloadReader {
 
   integer(key: string, minimum: number, maximum = Infinity): number {
     const value = this.#read(key);
-    if (!Number.isInteger(value) || (value as number) < minimum || (value as number) > maximum) {
-      this.#fail(key, maximum === Infinity ? `a whole number of at least ${minimum}` : `a whole number from ${minimum} to ${maximum}`);
-    }
+    const within = Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum;
+    if (!within) this.#fail(key, maximum === Infinity ? `a whole number of at least ${minimum}` : `a whole number from ${minimum} to ${maximum}`);
     return value as number;
   }
 

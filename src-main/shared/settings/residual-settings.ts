@@ -1,46 +1,44 @@
 import type { PayloadReader } from './payload-reader.js';
-import { DEFAULT_RUN_SETTINGS, DEVICES, EMBEDDING_ABLATIONS, PACKINGS, type Device, type EmbeddingAblation, type Packing } from './run-settings.js';
+import { DEVICES, RUN_SETTINGS_SCHEMA, type Device } from './run-settings.js';
+import { defaultsOf, readSettings, type SettingsOf, type SettingsSchema } from './schema.js';
 
-/** Every hyperparameter of a residual-stream run (../shared/spec/residual.md); the CLI flags and the New-run form both fill this. */
-export interface ResidualSettings {
-  model: string;
-  dataset: string;
-  textColumn?: string;
-  samples: number;
-  /** Undefined: the model's maximum. */
-  context?: number;
-  packing: Packing;
-  ablate: EmbeddingAblation;
-  device: Device;
-  /** Windows per forward pass. */
-  batchSize: number;
-  /** The logit lens costs one unembedding per residual point and position, several forwards' worth; off skips it. */
-  logitLens: boolean;
+const { model, dataset, textColumn, samples, context, packing, batchSize, ablate, device } = RUN_SETTINGS_SCHEMA;
+
+/** Every hyperparameter of a residual-stream run (../shared/spec/residual.md): a statistics run's rows without the SAEs, plus the logit lens. */
+export const RESIDUAL_SETTINGS_SCHEMA = {
+  model,
+  dataset,
+  textColumn,
+  samples,
+  context: { ...context, hint: "Tokens per window (blank: the model's maximum)" },
+  packing,
+  batchSize,
+  ablate,
+  device,
+  // The lens costs one unembedding per residual point and position, several forwards' worth.
+  logitLens: { type: 'boolean', default: true, label: 'Logit lens', hint: 'Logit lens at every residual point (one unembedding per point and token)', group: 'Forward pass' },
+} as const satisfies SettingsSchema;
+
+export type ResidualSettings = SettingsOf<typeof RESIDUAL_SETTINGS_SCHEMA>;
+
+export const DEFAULT_RESIDUAL_SETTINGS = defaultsOf(RESIDUAL_SETTINGS_SCHEMA) as Required<Omit<ResidualSettings, 'model' | 'dataset' | 'textColumn' | 'context'>>;
+
+/** A residual run's settings, checked, absent fields filled from their defaults. */
+export function readResidualSettings(reader: PayloadReader): ResidualSettings {
+  return readSettings(RESIDUAL_SETTINGS_SCHEMA, reader);
 }
 
-export const DEFAULT_RESIDUAL_SETTINGS = {
-  samples: DEFAULT_RUN_SETTINGS.samples,
-  packing: DEFAULT_RUN_SETTINGS.packing,
-  ablate: DEFAULT_RUN_SETTINGS.ablate,
-  device: DEFAULT_RUN_SETTINGS.device,
-  batchSize: DEFAULT_RUN_SETTINGS.batchSize,
-  logitLens: true,
-} as const satisfies Partial<ResidualSettings>;
+/** One text for the inspector: the model, the text, the SAEs to read at residual points, the device. */
+export interface InspectSettings {
+  model: string;
+  text: string;
+  saes: string[];
+  device: Device;
+}
 
-/** Checks a residual run's settings field by field; optional fields stay absent. */
-export function readResidualSettings(reader: PayloadReader): ResidualSettings {
-  const settings: ResidualSettings = {
-    model: reader.string('model'),
-    dataset: reader.string('dataset'),
-    samples: reader.integer('samples', 1),
-    packing: reader.choice('packing', PACKINGS),
-    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
-    device: reader.choice('device', DEVICES),
-    batchSize: reader.integer('batchSize', 1),
-    logitLens: reader.boolean('logitLens'),
-  };
-  const textColumn = reader.optional('textColumn', (key) => reader.string(key));
-  const context = reader.optional('context', (key) => reader.integer(key, 2));
+export function readInspectSettings(reader: PayloadReader): InspectSettings {
+  const settings = { model: reader.string('model'), text: reader.string('text'), device: reader.choice('device', DEVICES) };
+  const saes = reader.optional('saes', (key) => reader.strings(key)) ?? [];
   reader.finish();
-  return { ...settings, ...(textColumn ? { textColumn } : {}), ...(context ? { context } : {}) };
+  return { ...settings, saes };
 }

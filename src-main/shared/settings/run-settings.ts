@@ -1,4 +1,5 @@
 import type { PayloadReader } from './payload-reader.js';
+import { defaultsOf, readSettings, type SettingsOf, type SettingsSchema } from './schema.js';
 
 export const DEVICES = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
 export type Device = (typeof DEVICES)[number];
@@ -9,72 +10,62 @@ export type EmbeddingAblation = (typeof EMBEDDING_ABLATIONS)[number];
 export const PACKINGS = ['packed', 'per-row'] as const;
 export type Packing = (typeof PACKINGS)[number];
 
-/** Every hyperparameter of a statistics run; the CLI flags and the New-run form both fill this. */
-export interface RunSettings {
-  model: string;
-  saes: string[];
-  dataset: string;
-  textColumn?: string;
-  samples: number;
-  /** Undefined: the SAE cfg's context_size, else the model's maximum. */
-  context?: number;
-  packing: Packing;
-  ce: boolean;
-  ablate: EmbeddingAblation;
-  device: Device;
-  /** Windows per forward pass. */
-  batchSize: number;
-  /** Log-spaced buckets per feature in the quantile sketch; undefined: DEFAULT_QUANTILE_BUCKETS. */
-  quantileBuckets?: number;
-  /** Relative error α of every quantile estimate; undefined: DEFAULT_QUANTILE_ACCURACY. */
-  quantileAccuracy?: number;
-}
+/** Every hyperparameter of a statistics run, one row each: the CLI flags, the API's checks, the engine's and the New run form read it. */
+export const RUN_SETTINGS_SCHEMA = {
+  model: { type: 'text', path: true, label: 'Model', hint: 'Hugging Face model folder', value: 'DIR', group: 'Inputs' },
+  saes: { type: 'texts', path: true, flag: 'sae', label: 'SAEs', hint: 'SAE folder or file (repeat for several)', value: 'PATH', group: 'Inputs' },
+  dataset: { type: 'text', path: true, label: 'Dataset', hint: 'Dataset file (jsonl, csv, parquet, txt)', value: 'FILE', group: 'Inputs' },
+  textColumn: { type: 'text', optional: true, label: 'Text column', hint: "Column holding the text (blank: the dataset's text column)", value: 'NAME', group: 'Inputs' },
+  samples: { type: 'integer', min: 1, default: 400, label: 'Samples', hint: 'Windows to use', group: 'Windows' },
+  context: {
+    type: 'integer',
+    min: 2,
+    optional: true,
+    label: 'Context',
+    hint: "Tokens per window (blank: the SAE's context_size, else the model's maximum)",
+    group: 'Windows',
+  },
+  packing: { type: 'choice', choices: PACKINGS, default: 'packed', label: 'Packing', hint: 'How rows become windows', group: 'Windows' },
+  batchSize: { type: 'integer', min: 1, default: 8, label: 'Batch size', hint: 'Windows per forward pass', group: 'Windows' },
+  ablate: {
+    type: 'choice',
+    choices: EMBEDDING_ABLATIONS,
+    default: 'none',
+    label: 'Embedding ablation',
+    hint: 'positions-only zeroes the token embeddings, tokens-only the positional ones',
+    value: 'KIND',
+    group: 'Forward pass',
+  },
+  device: { type: 'choice', choices: DEVICES, default: 'auto', label: 'Device', hint: 'Execution provider', group: 'Forward pass' },
+  // 1,024 buckets of ±0.9% span eight decades at 2 KiB per feature; one bucket places no quantile, and past 8,192 (16 KiB per feature) memory runs out first.
+  quantileBuckets: {
+    type: 'integer',
+    min: 2,
+    max: 8192,
+    default: 1024,
+    label: 'Quantile buckets',
+    hint: 'Log-spaced buckets per feature for quantiles',
+    group: 'Forward pass',
+  },
+  // 0.9% keeps every quantile inside the contract's 1% after interpolating; finer than 0.1% the buckets span under a decade.
+  quantileAccuracy: {
+    type: 'number',
+    min: 0.001,
+    max: 0.25,
+    default: 0.009,
+    label: 'Quantile accuracy',
+    hint: 'Relative error of every quantile estimate',
+    value: 'X',
+    group: 'Forward pass',
+  },
+  ce: { type: 'boolean', default: false, label: 'LM losses', hint: 'Also compute LM losses: clean, spliced and zero-ablated', group: 'Forward pass' },
+} as const satisfies SettingsSchema;
 
-/** 1,024 buckets of ±0.9% span eight decades of a feature's active values at 2 KiB per feature. */
-export const DEFAULT_QUANTILE_BUCKETS = 1024;
+export type RunSettings = SettingsOf<typeof RUN_SETTINGS_SCHEMA>;
 
-/** 2 KiB per feature at the default; 8,192 buckets (16 KiB per feature) already hold 64k features in 1 GiB, more only exhausts memory. */
-export const QUANTILE_BUCKET_LIMITS = { min: 2, max: 8192 } as const;
+export const DEFAULT_RUN_SETTINGS = defaultsOf(RUN_SETTINGS_SCHEMA) as Required<Omit<RunSettings, 'model' | 'saes' | 'dataset' | 'textColumn' | 'context'>>;
 
-/** 0.9% keeps every quantile inside the contract's 1% after interpolating between two estimates. */
-export const DEFAULT_QUANTILE_ACCURACY = 0.009;
-
-/** Finer than 0.1% the default buckets span less than a decade; coarser than 25% an estimate says little. */
-export const QUANTILE_ACCURACY_LIMITS = { min: 0.001, max: 0.25 } as const;
-
-export const DEFAULT_RUN_SETTINGS = {
-  samples: 400,
-  packing: 'packed',
-  ce: false,
-  ablate: 'none',
-  device: 'auto',
-  batchSize: 8,
-} as const satisfies Partial<RunSettings>;
-
-/** Every hyperparameter of a run, checked; optional fields stay absent rather than undefined. */
+/** A statistics run's settings, checked, with every absent field that has a default filled in. */
 export function readRunSettings(reader: PayloadReader): RunSettings {
-  const settings: RunSettings = {
-    model: reader.string('model'),
-    saes: reader.strings('saes'),
-    dataset: reader.string('dataset'),
-    samples: reader.integer('samples', 1),
-    packing: reader.choice('packing', PACKINGS),
-    ce: reader.boolean('ce'),
-    ablate: reader.choice('ablate', EMBEDDING_ABLATIONS),
-    device: reader.choice('device', DEVICES),
-    batchSize: reader.integer('batchSize', 1),
-  };
-  const textColumn = reader.optional('textColumn', (key) => reader.string(key));
-  const context = reader.optional('context', (key) => reader.integer(key, 2));
-  const quantileBuckets = reader.optional('quantileBuckets', (key) => reader.integer(key, QUANTILE_BUCKET_LIMITS.min, QUANTILE_BUCKET_LIMITS.max));
-  const { min, max } = QUANTILE_ACCURACY_LIMITS;
-  const quantileAccuracy = reader.optional('quantileAccuracy', (key) => reader.number(key, min, max));
-  reader.finish();
-  return {
-    ...settings,
-    ...(textColumn ? { textColumn } : {}),
-    ...(context ? { context } : {}),
-    ...(quantileBuckets ? { quantileBuckets } : {}),
-    ...(quantileAccuracy ? { quantileAccuracy } : {}),
-  };
+  return readSettings(RUN_SETTINGS_SCHEMA, reader);
 }

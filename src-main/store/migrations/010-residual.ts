@@ -2,7 +2,8 @@ import type { Migration } from './migration.js';
 
 /**
  * A residual run's statistics, one row per run: the header is JSON — { run, layers, massive, arrays: [[name, rows, length], …] } —
- * and the data blob holds those [rows][length] arrays' Float64 bytes back to back in header order.
+ * and the data blob holds those [rows][length] arrays' Float64 bytes back to back in header order. An inspect run keeps its
+ * TextInspection here as the header, with an empty blob.
  */
 export const residual: Migration = {
   version: 10,

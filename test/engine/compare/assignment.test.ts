@@ -46,7 +46,7 @@ describe('sparse assignment', () => {
 });
 
 describe('certified assignment', () => {
-  it.each([[7, 7], [6, 8], [8, 6], [150, 170]])('grows one-neighbour candidates until it proves the optimum at %i × %i', async (na, nb) => {
+  it.each([[7, 7], [6, 8], [8, 6], [150, 170], [160, 160]])('grows one-neighbour candidates until it proves the optimum at %i × %i', async (na, nb) => {
     const aRows = gaussianRows(na, 3, na);
     const bRows = gaussianRows(nb, 3, nb + 1);
     const a = unitDirections(saeWithDecoder(aRows, 'a'), 'decoder');

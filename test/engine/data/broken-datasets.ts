@@ -7,6 +7,13 @@ export interface BrokenDataset {
   message: string;
 }
 
+/** 'PAR1', a hand-made thrift footer, its length and 'PAR1' again: the frame every Parquet file has. */
+function parquetWithFooter(footer: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(footer.length);
+  return Buffer.concat([Buffer.from('PAR1'), footer, length, Buffer.from('PAR1')]);
+}
+
 export const BROKEN_DATASETS: BrokenDataset[] = [
   { name: 'an empty jsonl file', file: 'empty.jsonl', content: '', message: 'empty.jsonl has no rows.' },
   { name: 'a jsonl file of blank lines', file: 'blank.jsonl', content: '\n  \n\n', message: 'blank.jsonl has no rows.' },
@@ -42,6 +49,12 @@ export const BROKEN_DATASETS: BrokenDataset[] = [
     file: 'fake.parquet',
     content: 'these bytes are not a parquet file',
     message: 'fake.parquet could not be read as Parquet: parquet file invalid (footer != PAR1).',
+  },
+  {
+    name: 'a Parquet footer whose list claims 184 million elements',
+    file: 'bomb.parquet',
+    content: parquetWithFooter(Buffer.from([0x19, 0xf5, 0x82, 0xd6, 0xe2, 0x57, 0x00])),
+    message: 'bomb.parquet could not be read as Parquet: its footer is damaged.',
   },
   { name: 'an unknown extension', file: 'data.xlsx', content: 'PK', message: 'data.xlsx is not a dataset format SAE Studio reads: use .jsonl, .csv, .tsv, .parquet or .txt.' },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figureSvg } from '../../../src-main/engine/figures/index.js';
-import { DEFAULT_EXPORT_SETTINGS } from '../../../src-main/shared/figures/export-settings.js';
+import { DEFAULT_FIGURE_SETTINGS } from '../../../src-main/shared/figures/settings.js';
 import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
 import { syntheticStats } from '../../helpers/synthetic-stats.js';
 
@@ -16,8 +16,8 @@ function significantDigits(label: string): number {
 
 describe.each(FIGURE_FAMILIES.map((family) => family.id))('%s exported', (id) => {
   it.each([true, false])('prints axis labels of at most 6 significant digits (shareAxes %s)', (shareAxes) => {
-    const settings = { ...DEFAULT_EXPORT_SETTINGS, shareAxes, rasterThreshold: 1e9 };
-    const labels = numericLabels(figureSvg(findFamily(id)!.builder(stats, settings), settings, false));
+    const settings = { ...DEFAULT_FIGURE_SETTINGS, shareAxes, rasterThreshold: 1e9 };
+    const labels = numericLabels(figureSvg(findFamily(id)!.builder(stats, settings), settings, 'off'));
     expect(labels.length).toBeGreaterThan(4);
     expect(labels.filter((label) => significantDigits(label) > 6)).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { exportAllFigures, exportFigure, figureSvg } from '../../../src-main/engine/figures/index.js';
-import { DEFAULT_EXPORT_SETTINGS } from '../../../src-main/shared/figures/export-settings.js';
+import { DEFAULT_FIGURE_SETTINGS, DEFAULT_FORMAT_OPTIONS, type FigureSettings, type FormatOptions } from '../../../src-main/shared/figures/settings.js';
 import { renderSvg, staticOption } from '../../../src-main/engine/figures/render.js';
 import { FIGURE_FAMILIES, findFamily } from '../../../src-main/shared/figures/families.js';
 import { figureSize } from '../../../src-main/shared/figures/frame.js';
@@ -12,11 +12,22 @@ import { syntheticStats } from '../../helpers/synthetic-stats.js';
 import { xmlProblems } from '../../helpers/xml.js';
 
 const stats = syntheticStats({ layers: 12, features: 256, context: 32, samples: 20, seed: 5, ce: true, dataset: '<script>alert("x")<script> & co.jsonl' });
-const request = { runId: 'run-1', format: 'svg' as const, fontScale: 1, scale: 1 };
+interface Choice {
+  family: string;
+  format?: 'svg' | 'png';
+  settings?: Partial<FigureSettings>;
+  output?: Partial<FormatOptions>;
+}
 
-async function svgOf(family: string, extra: Partial<Parameters<typeof exportFigure>[0]> = {}): Promise<string> {
-  const figure = await exportFigure({ ...request, family, ...extra }, stats);
-  return figure.data.toString('utf8');
+/** One figure at scale 1 unless the choice says otherwise. */
+function exportOne(choice: Choice) {
+  const settings = { ...DEFAULT_FIGURE_SETTINGS, ...choice.settings };
+  const output = { ...DEFAULT_FORMAT_OPTIONS, scale: 1, ...choice.output };
+  return exportFigure(stats, { family: choice.family, format: choice.format ?? 'svg', settings, output });
+}
+
+async function svgOf(family: string, choice: Omit<Choice, 'family'> = {}): Promise<string> {
+  return (await exportOne({ family, ...choice })).data.toString('utf8');
 }
 
 function texts(svg: string): string[] {
@@ -61,7 +72,7 @@ describe.each(FIGURE_FAMILIES.map((family) => family.id))('%s as SVG', (family) 
   });
 
   it('draws the same text as the on-screen chart', async () => {
-    const settings = { ...DEFAULT_EXPORT_SETTINGS };
+    const settings = { ...DEFAULT_FIGURE_SETTINGS };
     const option = findFamily(family)!.builder(stats, settings);
     const direct = renderSvg(staticOption(option), figureSize(option, settings));
     expect(texts(await svgOf(family))).toEqual(texts(direct));
@@ -84,7 +95,7 @@ describe('SVG structure', () => {
       const svg = await svgOf(family.id);
       expect(svg, family.id).not.toMatch(/<path\b[^>]*\sd=""/);
       expect(svg, family.id).not.toMatch(/<g\b[^>]*>\s*<\/g>/);
-      const option = family.builder(stats, DEFAULT_EXPORT_SETTINGS);
+      const option = family.builder(stats, DEFAULT_FIGURE_SETTINGS);
       expect(svg.includes('<g id="legend">'), family.id).toBe(Boolean(option.legend));
       const defined = [...svg.matchAll(/<clipPath id="([^"]+)"/g)].map((match) => match[1]).sort();
       const used = [...new Set([...svg.matchAll(/url\(#([^)]+)\)/g)].map((match) => match[1]))].sort();
@@ -100,7 +111,7 @@ describe('SVG structure', () => {
 });
 
 describe('dense scatters', () => {
-  const settings = { ...DEFAULT_EXPORT_SETTINGS, rasterThreshold: 1000 };
+  const settings = { ...DEFAULT_FIGURE_SETTINGS, rasterThreshold: 1000 };
   const option = findFamily('quantiles')!.builder(stats, settings);
 
   it('go in as an embedded PNG above the point threshold, with axes and text still vector', () => {
@@ -119,15 +130,15 @@ describe('dense scatters', () => {
   });
 
   it('follow an explicit rasterize request either way', async () => {
-    expect(groupContent(await svgOf('position-mean', { rasterize: true }), 'panel-layer-0-points')).toContain('<image');
-    expect(await svgOf('quantiles', { rasterize: false })).not.toContain('<image');
+    expect(groupContent(await svgOf('position-mean', { output: { rasterize: 'on' } }), 'panel-layer-0-points')).toContain('<image');
+    expect(await svgOf('quantiles', { output: { rasterize: 'off' } })).not.toContain('<image');
   });
 });
 
 describe('PNG and font scale', () => {
   it('doubles the pixel size at scale 2', async () => {
-    const single = await exportFigure({ ...request, family: 'layer-summary', format: 'png' }, stats);
-    const double = await exportFigure({ ...request, family: 'layer-summary', format: 'png', scale: 2 }, stats);
+    const single = await exportOne({ family: 'layer-summary', format: 'png' });
+    const double = await exportOne({ family: 'layer-summary', format: 'png', output: { scale: 2 } });
     expect(single.mimeType).toBe('image/png');
     expect(single.fileName).toBe('layer-summary.png');
     expect(pngWidth(single.data)).toBe(1280);
@@ -137,14 +148,14 @@ describe('PNG and font scale', () => {
   it('re-renders with larger fonts rather than stretching', async () => {
     const titleSize = (svg: string) => Number(/<g id="title">[\s\S]*?font-size="([\d.]+)"/.exec(svg)?.[1]);
     const normal = await svgOf('density');
-    const large = await svgOf('density', { fontScale: 2 });
+    const large = await svgOf('density', { settings: { fontScale: 2 } });
     expect(titleSize(normal)).toBe(16);
     expect(titleSize(large)).toBe(32);
     expect(/viewBox="0 0 (\d+)/.exec(large)?.[1]).toBe('1280');
   });
 
   it('rejects an unknown figure family by name', async () => {
-    await expect(exportFigure({ ...request, family: 'pie' }, stats)).rejects.toThrow(/Unknown figure 'pie'/);
+    await expect(exportOne({ family: 'pie' })).rejects.toThrow(/Unknown figure 'pie'/);
   });
 });
 
@@ -152,7 +163,7 @@ describe('export all', () => {
   it('writes one file per family and format, named after the family', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'sae-figures-'));
     const small = syntheticStats({ layers: 4, features: 64, context: 16, samples: 8 });
-    const written = await exportAllFigures(small, { outDir, formats: ['svg', 'png'], fontScale: 1, scale: 1 });
+    const written = await exportAllFigures(small, { outDir, formats: ['svg', 'png'], settings: DEFAULT_FIGURE_SETTINGS, output: { ...DEFAULT_FORMAT_OPTIONS, scale: 1 } });
     expect(written).toHaveLength(FIGURE_FAMILIES.length * 2);
     const names = (await readdir(outDir)).sort();
     expect(names).toEqual(FIGURE_FAMILIES.flatMap((family) => [`${family.id}.png`, `${family.id}.svg`]).sort());
@@ -165,12 +176,13 @@ describe('residual figure export', () => {
     const { RESIDUAL_FIGURE_FAMILIES } = await import('../../../src-main/shared/figures/residual/families.js');
     const { sampleResidualStats } = await import('../../helpers/residual-runs.js');
     const outDir = await mkdtemp(join(tmpdir(), 'residual-figures-'));
-    const written = await exportAllFigures(sampleResidualStats(), { outDir, formats: ['svg', 'png'], fontScale: 1, scale: 1 }, RESIDUAL_FIGURE_FAMILIES);
+    const written = await exportAllFigures(sampleResidualStats(), { outDir, formats: ['svg', 'png'], settings: DEFAULT_FIGURE_SETTINGS, output: { ...DEFAULT_FORMAT_OPTIONS, scale: 1 } }, RESIDUAL_FIGURE_FAMILIES);
     expect(written).toHaveLength(10);
     const svg = await readFile(join(outDir, 'residual-norm-heatmap.svg'), 'utf8');
     expect(xmlProblems(svg)).toEqual([]);
     expect(texts(svg).filter((text) => text.startsWith('Mean norm (log scale)'))).toHaveLength(1);
     expect(groupContent(svg, 'legend')).toContain('Mean norm (log scale)');
-    await expect(exportFigure({ ...request, family: 'density' }, sampleResidualStats(), RESIDUAL_FIGURE_FAMILIES)).rejects.toThrow(/Unknown figure 'density'/);
+    const choice = { family: 'density', format: 'svg' as const, settings: DEFAULT_FIGURE_SETTINGS, output: DEFAULT_FORMAT_OPTIONS };
+    await expect(exportFigure(sampleResidualStats(), choice, RESIDUAL_FIGURE_FAMILIES)).rejects.toThrow(/Unknown figure 'density'/);
   });
 });

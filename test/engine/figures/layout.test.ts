@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figureSvg } from '../../../src-main/engine/figures/index.js';
-import { DEFAULT_EXPORT_SETTINGS } from '../../../src-main/shared/figures/export-settings.js';
+import { DEFAULT_FIGURE_SETTINGS } from '../../../src-main/shared/figures/settings.js';
 import { FIGURE_FAMILIES } from '../../../src-main/shared/figures/families.js';
 import { syntheticStats } from '../../helpers/synthetic-stats.js';
 import { overlappingPairs, textBoxes } from '../../helpers/text-boxes.js';
@@ -18,8 +18,8 @@ describe.each(FIGURE_FAMILIES.map((family) => family.id))('%s layout', (id) => {
   const family = FIGURE_FAMILIES.find((each) => each.id === id)!;
 
   it.each(CASES)('has no colliding text at font scale $fontScale, width $width, shared axes $shareAxes', (knobs) => {
-    const settings = { ...DEFAULT_EXPORT_SETTINGS, ...knobs, rasterThreshold: 1e9 };
-    const svg = figureSvg(family.builder(stats, settings), settings, false);
+    const settings = { ...DEFAULT_FIGURE_SETTINGS, ...knobs };
+    const svg = figureSvg(family.builder(stats, settings), settings, 'off');
     expect(overlappingPairs(textBoxes(svg))).toEqual([]);
   });
 });

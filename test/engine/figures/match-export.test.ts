@@ -6,6 +6,7 @@ import { pairFigureData, setFigureData } from '../../../src-main/engine/compare/
 import { matchPair } from '../../../src-main/engine/compare/match.js';
 import { DEFAULT_MATCH_SETTINGS } from '../../../src-main/engine/compare/types.js';
 import { exportMatchFigures } from '../../../src-main/engine/figures/match-export.js';
+import { DEFAULT_FIGURE_SETTINGS, DEFAULT_FORMAT_OPTIONS } from '../../../src-main/shared/figures/settings.js';
 import { gaussianRows, saeWithDecoder } from '../compare/reference.js';
 import { xmlProblems } from '../../helpers/xml.js';
 
@@ -21,7 +22,7 @@ describe('match figure export', () => {
     const density = Float32Array.from({ length: 40 }, (_, i) => (i + 1) / 100);
     const written = await exportMatchFigures(
       { set: setFigureData([small, large], matrices, 'decoder'), pairs: [{ folder: 'pair-0-1', data: pairFigureData(match, { a: density }) }] },
-      { outDir, formats: ['svg', 'png'], fontScale: 1, scale: 1 },
+      { outDir, formats: ['svg', 'png'], settings: DEFAULT_FIGURE_SETTINGS, output: { ...DEFAULT_FORMAT_OPTIONS, scale: 1 } },
     );
     expect(written.map((path) => relative(outDir, path)).sort()).toEqual(
       ['match-layers', 'pair-0-1/match-children', 'pair-0-1/match-density', 'pair-0-1/match-top1', 'pair-0-1/match-topk'].flatMap((name) => [`${name}.png`, `${name}.svg`]),

@@ -42,7 +42,7 @@ export const BROKEN_SAES: BrokenSae[] = [
     name: 'a folder with no SAE',
     build: (dir) => (file(dir, 'notes.txt', 'hello'), dir),
     message:
-      '$DIR holds no SAE: expected cfg.json + sae_weights.safetensors (SAELens), cfg.json + sae.safetensors (sparsify), config.json + ae.safetensors (dictionary_learning) or params.npz (Gemma Scope).',
+      '$DIR holds no SAE: expected cfg.json + sae_weights.safetensors (SAELens), cfg.json + sae.safetensors (sparsify), config.json + ae.safetensors (dictionary_learning), params.npz or params.safetensors (Gemma Scope) or hyperparams.json + checkpoints/final.safetensors (Llama Scope).',
   },
   {
     name: 'SAELens cfg.json that is not JSON',
@@ -141,7 +141,7 @@ export const BROKEN_SAES: BrokenSae[] = [
   {
     name: 'Gemma Scope path without a layer',
     build: (dir) => writeGemmaScopeFile(join(dir, 'gemma-res', 'params.npz'), jumprelu()),
-    message: 'Cannot tell the hook of gemma-res/params.npz from its path: keep it under a folder named like gemma-scope-2b-pt-res/layer_N.',
+    message: 'Cannot tell the hook of gemma-res/params.npz from its path: keep it under a folder named like gemma-scope-2b-pt-res/layer_N (or resid_post/layer_N_width_16k_l0_small).',
   },
   {
     name: 'Gemma Scope big-endian arrays',

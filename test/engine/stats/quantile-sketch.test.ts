@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { standardNormal, uniformSampler } from '../../../src-main/engine/demo/random.js';
 import { QuantileSketch } from '../../../src-main/engine/stats/quantile-sketch.js';
-import { exactQuantile } from '../../../src-main/engine/stats/exact-quantile.js';
+import { exactQuantile } from './exact-quantile.js';
 import { QUANTILE_LEVELS } from '../../../src-main/shared/stats.js';
 
 const DISTRIBUTIONS: Record<string, (next: () => number) => number> = {

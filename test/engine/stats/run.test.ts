@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../src-main/engine/progress.js';
 import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
 import type { SaeParams } from '../../../src-main/engine/sae/types.js';
-import { referenceStatistics } from '../../../src-main/engine/stats/reference.js';
+import { referenceStatistics } from './reference.js';
 import { runStatistics, type RunContext } from '../../../src-main/engine/stats/run.js';
 import { MemoryStatsStore } from '../../../src-main/engine/stats/stats-store.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../../src-main/shared/settings/run-settings.js';
@@ -179,7 +179,7 @@ describe('run settings', () => {
 
   it('refuses a quantile accuracy outside its range before opening any input', async () => {
     const settings = { ...base, model: join(root, 'missing-model'), quantileAccuracy: 0.5 };
-    await expect(streamed(settings)).rejects.toThrow('The quantile accuracy must be a number from 0.001 to 0.25, not 0.5.');
+    await expect(streamed(settings)).rejects.toThrow('Quantile accuracy must be a number from 0.001 to 0.25, not 0.5.');
   });
 
   it('rejects a context beyond the model, naming the model folder', async () => {

@@ -3,6 +3,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import { InputError } from '../../../shared/errors.js';
 import type { DatasetAdapter } from '../adapter.js';
 import type { RawTable } from '../table.js';
+import { checkParquetFooter } from './parquet-footer.js';
 
 const PARQUET_MAGIC = 'PAR1';
 
@@ -13,6 +14,7 @@ export const parquetAdapter: DatasetAdapter = {
 };
 
 async function readParquet(path: string): Promise<RawTable> {
+  checkParquetFooter(path);
   try {
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);

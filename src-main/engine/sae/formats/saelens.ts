@@ -15,6 +15,8 @@ export const ACTIVATION_SCALER_FILE = 'activation_scaler.json';
 const ARCHITECTURES = ['standard', 'jumprelu', 'topk', 'gated'] as const satisfies readonly SaeArchitecture[];
 const NORMALIZATIONS = ['none', 'expected_average_only_in', 'constant_norm_rescale', 'layer_norm'] as const;
 type SaeLensNormalization = (typeof NORMALIZATIONS)[number];
+/** SAELens's names for GPT-2-family models: gpt2, gpt2-small, gpt2-medium, openai-community/gpt2, … */
+const GPT2_MODEL_NAME = /(^|\/)(gpt2|gpt-2)/i;
 
 /** cfg.json in our names; either layout (v6 `metadata{}` or older top-level keys) parses to this. */
 interface SaeLensConfig {
@@ -74,13 +76,21 @@ function parseConfig(file: string): SaeLensConfig {
     subtractDecoderBias: cfg.apply_b_dec_to_input !== false,
     normalization: parseNormalization(cfg.normalize_activations, file),
     rescaleByDecoderNorm: cfg.rescale_acts_by_decoder_norm === true,
-    // TransformerLens centres writing weights unless told not to, and SAELens trained on its activations.
-    centerInput: pretrainedOptions?.center_writing_weights !== false,
+    centerInput: centresInput(pretrainedOptions?.center_writing_weights, optionalString(setting('model_name'))),
     contextSize: optionalCount(setting('context_size'), 'context_size', file),
     modelName: optionalString(setting('model_name')),
     // SAELens defaults a missing prepend_bos to true in both layouts.
     prependBos: setting('prepend_bos') !== false,
   };
+}
+
+/**
+ * TransformerLens centres GPT-2's writing weights unless told not to, and SAELens trained on its activations; for
+ * other families (Llama, Gemma, Pythia) only a config that says center_writing_weights: true centres.
+ */
+function centresInput(centreWritingWeights: unknown, modelName: string | undefined): boolean {
+  if (typeof centreWritingWeights === 'boolean') return centreWritingWeights;
+  return modelName === undefined || GPT2_MODEL_NAME.test(modelName);
 }
 
 function parseArchitecture(cfg: JsonObject, file: string): SaeLensConfig['architecture'] {

@@ -109,3 +109,18 @@ describe('the reference erf', () => {
     for (const [x, value] of table) expect(Math.abs(erf(x) - value)).toBeLessThan(1e-12);
   });
 });
+
+describe.each<GeneratedFamily>(['llama', 'gemma2', 'neox'])('the %s forward with a KV cache', (family) => {
+  it('gives, a few tokens at a time past the sliding window, the reference logits of the whole prefix', async () => {
+    const dir = writeModel(family, { seed: 12 });
+    const { model } = await openModel(dir, { device: 'cpu', ablation: 'none', cache: true });
+    models.push(model);
+    const window = [model.config.bosTokenId, ...TEXT];
+    const cache = model.createCache!(1);
+    const expected = decoderReference(dir, window).logits;
+    for (const [start, end] of [[0, 5], [5, 6], [6, 10], [10, window.length]] as const) {
+      const step = await model.forward(batchOf([window.slice(start, end)]), { capture: [], logits: true, cache });
+      expect(maxDifference(step.logits!, expected.slice(start, end)), `${start}–${end}`).toBeLessThan(TOLERANCE);
+    }
+  });
+});

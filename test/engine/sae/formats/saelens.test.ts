@@ -54,6 +54,20 @@ describe('SAELens adapter', () => {
     expect(saeLensAdapter.open(folder).centerInput).toBe(true);
   });
 
+  it.each([
+    ['gemma-2-2b', undefined, false],
+    ['meta-llama/Llama-3.1-8B', undefined, false],
+    ['pythia-70m-deduped', undefined, false],
+    ['pythia-70m-deduped', true, true],
+    ['gpt2-small', undefined, true],
+    ['openai-community/gpt2', undefined, true],
+  ])('for model %s with center_writing_weights %s, centres: %s', (model, centre, expected) => {
+    const folder = writeSaeLensFolder(nextFolder(), sampleSaeParams({ inputSize: 3, featureCount: 4 }));
+    const kwargs = centre === undefined ? {} : { center_writing_weights: centre };
+    rewriteConfig(folder, (cfg) => ({ ...cfg, metadata: { hook_name: 'blocks.0.hook_resid_pre', model_name: model, model_from_pretrained_kwargs: kwargs } }));
+    expect(saeLensAdapter.open(folder).centerInput).toBe(expected);
+  });
+
   it.each(['activation_fn_str', 'activation_fn'])('reads top-k from an older %s config', (key) => {
     const folder = writeSaeLensFolder(nextFolder(), sampleSaeParams({ inputSize: 3, featureCount: 4 }));
     rewriteConfig(folder, ({ architecture, k, ...cfg }) => ({ ...cfg, [key]: 'topk', activation_fn_kwargs: { k: 2 } }));

@@ -38,6 +38,8 @@ export function vocabularyGraph(layout: DecoderLayout, context: PieceContext): G
 function addEmbedding(graph: GraphBuilder, layout: DecoderLayout, context: PieceContext): void {
   const width = context.config.modelWidth;
   const tokens = graph.input(PIECE_TENSORS.tokens, 'int32', BATCH_DIMS);
+  // Rotary positions are applied in attention, so the embedding takes the cache's start only to share GPT-2's inputs.
+  if (context.cache) graph.input(PIECE_TENSORS.start, 'int64', []);
   graph.output(PIECE_TENSORS.output, 'float', [...BATCH_DIMS, width]);
   const output = { output: PIECE_TENSORS.output };
   const embedded = graph.node('Gather', [tensor(graph, context, layout.embedding), tokens], { axis: 0 }, layout.scaleEmbedding ? {} : output);

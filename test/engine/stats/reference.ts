@@ -1,12 +1,12 @@
-import type { LanguageModel } from '../model/types.js';
-import { referenceEncoder } from '../sae/reference.js';
-import type { SaeEncoder } from '../sae/types.js';
-import { openRunInputs, openRunSae } from './inputs.js';
+import type { LanguageModel } from '../../../src-main/engine/model/types.js';
+import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
+import type { SaeEncoder } from '../../../src-main/engine/sae/types.js';
+import { openRunInputs, openRunSae } from '../../../src-main/engine/stats/inputs.js';
 import { exactQuantile } from './exact-quantile.js';
-import { DENSE_DENSITY } from './summary.js';
-import { QUANTILE_LEVELS, type FeatureStats, type PositionStats, type SaeStats, type StatsExport } from '../../shared/stats.js';
-import type { RunSettings } from '../../shared/settings/run-settings.js';
-import { windowBatches, type WindowBatch } from './windows.js';
+import { DENSE_DENSITY } from '../../../src-main/engine/stats/summary.js';
+import { QUANTILE_LEVELS, type FeatureStats, type PositionStats, type SaeStats, type StatsExport } from '../../../src-main/shared/stats.js';
+import type { RunSettings } from '../../../src-main/shared/settings/run-settings.js';
+import { windowBatches, type WindowBatch } from '../../../src-main/engine/stats/windows.js';
 
 /** One valid token as the brute force keeps it: everything, copied out of its batch. */
 interface TokenRecord {
