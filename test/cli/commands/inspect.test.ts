@@ -37,10 +37,3 @@ describe('sae-studio inspect', () => {
     expect(errors).toBe(`Error: '${folder}' is not a model folder, an SAE or a dataset that SAE Studio can read.`);
   });
 });
-
-describe('sae-studio bench --help', () => {
-  it('names its options once in the usage line', async () => {
-    const { output } = await runCli(['bench', '--help']);
-    expect(output.split('\n')[0]).toBe('Usage: sae-studio bench NAME [options]');
-  });
-});
