@@ -33,7 +33,7 @@ function electronBinaryPresent() {
   return existsSync(pathFile) && existsSync(join(folder, 'dist', readFileSync(pathFile, 'utf8').trim()));
 }
 
-/** Runs Electron's own installer, which .npmrc skips during npm install so that CI stays offline-friendly. */
+/** Runs Electron's own installer, which package.json's allowScripts skips during npm install so that CI stays offline-friendly. */
 function ensureElectronBinary() {
   if (electronBinaryPresent()) return;
   console.log('Fetching the Electron binary...');

@@ -59,7 +59,7 @@ function storeRun(databasePath: string): string {
     const settings = { ...DEFAULT_RUN_SETTINGS, model: '/absent/model', saes: ['/absent/saes'], dataset: '/absent/data.jsonl', samples: WINDOWS };
     const { id } = createRun(db, 'statistics', settings);
     const store = createStatsStore(db, id);
-    store.saveRun({ model: settings.model, dataset: settings.dataset, samples: WINDOWS, context: CONTEXT, packing: 'packed' });
+    store.saveRun({ model: settings.model, dataset: settings.dataset, samples: WINDOWS, context: CONTEXT, packing: 'packed' }, { device: 'cpu' });
     const random = normalSampler(9);
     for (let sae = 0; sae < SAES; sae++) {
       store.saveSae(sae, { hook: `blocks.${sae}.hook_resid_pre`, d_in: 768, d_sae: FEATURES });

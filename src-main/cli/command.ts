@@ -59,7 +59,8 @@ export function commandHelp(command: Command): string {
     const fallback = spec.default === undefined || spec.default === false ? '' : ` (default: ${spec.default})`;
     return `  ${flag.padEnd(30)} ${spec.description}${fallback}`;
   });
-  return [usage, '', command.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(30)} Show this help`].join('\n');
+  const verbose = `  ${'--verbose'.padEnd(30)} Let native libraries' own messages (GPU probing) through`;
+  return [usage, '', command.summary, '', 'Options:', ...rows, verbose, `  ${'--help'.padEnd(30)} Show this help`].join('\n');
 }
 
 /** Reads a flag that must be a whole number within bounds, naming the flag when it is not. */

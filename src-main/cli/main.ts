@@ -1,10 +1,21 @@
 import { describeError } from '../shared/errors.js';
+import { VERBOSE_VARIABLE } from '../engine/verbose.js';
 import { commandHelp, parseCommandLine, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
+const VERBOSE_FLAG = '--verbose';
+
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(14)} ${command.summary}`);
-  return ['Usage: sae-studio COMMAND [options]', '', 'Commands:', ...rows, '', "Run 'sae-studio COMMAND --help' for a command's options."].join('\n');
+  const verbose = `Every command takes ${VERBOSE_FLAG}: native libraries' own messages (GPU probing) then reach the terminal.`;
+  return ['Usage: sae-studio COMMAND [options]', '', 'Commands:', ...rows, '', "Run 'sae-studio COMMAND --help' for a command's options.", verbose].join('\n');
+}
+
+/** --verbose works with every command; job processes inherit it through the environment. */
+function takeVerbose(argv: string[]): string[] {
+  if (!argv.includes(VERBOSE_FLAG)) return argv;
+  process.env[VERBOSE_VARIABLE] = '1';
+  return argv.filter((arg) => arg !== VERBOSE_FLAG);
 }
 
 async function runCommand(command: Command, argv: string[]): Promise<number> {
@@ -17,7 +28,7 @@ async function runCommand(command: Command, argv: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = takeVerbose(argv);
   if (!name || name === '--help' || name === '-h') {
     console.log(overview());
     return name ? 0 : 1;

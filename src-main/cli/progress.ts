@@ -19,6 +19,8 @@ interface BarState {
   done: number;
   total: number;
   startedAt: number;
+  /** Items already done when the bar first showed: the rate counts only those done since. */
+  startDone?: number;
   printedTenth: number;
 }
 
@@ -36,7 +38,7 @@ export function terminalProgress(options: TerminalProgressOptions): ProgressSink
   let drawnLines = 0;
   return {
     bar(label, done, total) {
-      const state = bars.get(label) ?? { label, done, total, startedAt: now(), printedTenth: -1 };
+      const state = bars.get(label) ?? { label, done, total, startedAt: now(), startDone: done, printedTenth: -1 };
       bars.set(label, Object.assign(state, { done, total }));
       if (options.bars.isTTY) {
         const rows = [...bars.values()].map((bar) => formatBar(bar, now(), width));
@@ -63,7 +65,8 @@ function shouldPrint(state: BarState): boolean {
 export function formatBar(state: Omit<BarState, 'printedTenth'>, now: number, width: number): string {
   const fraction = state.total === 0 ? 1 : Math.min(1, state.done / state.total);
   const elapsed = (now - state.startedAt) / 1000;
-  const rate = elapsed > 0 ? state.done / elapsed : 0;
+  const counted = state.done - (state.startDone ?? 0);
+  const rate = elapsed > 0 ? counted / elapsed : 0;
   const remaining = rate > 0 ? (state.total - state.done) / rate : 0;
   const percent = `${Math.round(fraction * 100)}%`.padStart(4);
   const timing = `[${clock(elapsed)}<${clock(remaining)}, ${speed(rate)}]`;

@@ -16,6 +16,14 @@ interface RunFacts {
   createdAt: string;
   finishedAt?: string;
   message?: string;
+  /** The user's name or note for the run. */
+  note?: string;
+  /** Windows a statistics run used (fewer than settings.samples when the dataset ran out), once stored. */
+  windows?: number;
+  /** The context a statistics run resolved (settings.context, else the SAE's, else the model's). */
+  context?: number;
+  /** The execution provider that ran it. */
+  device?: string;
   /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
   stages: string[];
 }
@@ -32,6 +40,20 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   message: string | null;
+  note: string | null;
+}
+
+/** What a finished run measured about itself: windows used, resolved context, execution provider. */
+interface OutcomeRow {
+  samples: number;
+  context: number;
+  device: string | null;
+}
+
+function outcomeOf(db: Database.Database, id: string): Pick<RunFacts, 'windows' | 'context' | 'device'> {
+  const row = db.prepare('SELECT samples, context, device FROM run_statistics WHERE run_id = ?').get(id) as OutcomeRow | undefined;
+  if (!row) return {};
+  return { windows: row.samples, context: row.context, ...(row.device ? { device: row.device } : {}) };
 }
 
 function stagesOf(db: Database.Database, id: string): string[] {
@@ -48,6 +70,8 @@ function toRecord(db: Database.Database, row: RunRow): RunRecord {
     createdAt: row.created_at,
     ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
     ...(row.message ? { message: row.message } : {}),
+    ...(row.note ? { note: row.note } : {}),
+    ...outcomeOf(db, row.id),
     stages: stagesOf(db, row.id),
   } as RunRecord;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import { FEATURE_KEYS, LOSS_POSITION_KEYS, POSITION_KEYS } from '../engine/stats/export.js';
-import type { ExampleWindows, FeaturePages, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
+import type { ExampleWindows, FeaturePages, RunDetails, SaeIdentity, StatsStore } from '../engine/stats/stats-store.js';
 import { saveExampleWindows, saveFeaturePages } from './feature-pages.js';
 import { requireFinishedRun, writeWhileActive } from './runs.js';
 import type {
@@ -35,10 +35,10 @@ const POSITION_ARRAYS = [...POSITION_KEYS, ...LOSS_POSITION_KEYS] as const;
 export function createStatsStore(db: Database.Database, runId: string): StatsStore {
   const write = <A extends unknown[]>(save: (...args: A) => void) => (...args: A) => writeWhileActive(db, runId, () => save(...args));
   return {
-    saveRun: write((run: RunDescription) => {
+    saveRun: write((run: RunDescription, details: RunDetails) => {
       db.prepare(
-        'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing);
+        'INSERT OR REPLACE INTO run_statistics (run_id, model, dataset, samples, context, packing, device) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(runId, run.model, run.dataset, run.samples, run.context, run.packing, details.device);
     }),
     saveSae: write((index: number, sae: SaeIdentity) => {
       db.prepare('INSERT OR REPLACE INTO sae_statistics (run_id, sae_index, hook, d_in, d_sae) VALUES (?, ?, ?, ?, ?)').run(

@@ -54,3 +54,19 @@ export function openLabel(run: RunRecord): string {
   if (run.kind === 'inspect-text') return 'Open in the inspector';
   return 'Open figures';
 }
+
+function duration(run: RunRecord): string | undefined {
+  if (!run.finishedAt) return undefined;
+  const seconds = Math.max(0, Math.round((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000));
+  const [minutes, rest] = [Math.floor(seconds / 60), seconds % 60];
+  return minutes > 0 ? `${minutes} min ${rest} s` : `${rest} s`;
+}
+
+/** What the run measured about itself: its id, windows used (of those requested), resolved context, device and duration. */
+export function runFacts(run: RunRecord): string {
+  const requested = 'samples' in run.settings ? run.settings.samples : undefined;
+  const windows = run.windows === undefined ? undefined : run.windows === requested || requested === undefined ? `${run.windows} windows` : `${run.windows} of ${requested} windows`;
+  const took = duration(run);
+  const facts = [`run ${run.id}`, windows, run.context === undefined ? undefined : `context ${run.context}`, run.device ? `ran on ${run.device}` : undefined, took ? `took ${took}` : undefined];
+  return facts.filter(Boolean).join(' · ');
+}

@@ -10,11 +10,13 @@ import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { loadRunStats } from '../../src-main/store/statistics.js';
 import { ProcessJobLauncher, spawnForkedWorker, type JobLauncher, type WorkerProcess } from '../../src-main/workers/process-adapter.js';
+import { allHookNames } from '../../src-main/shared/hooks.js';
 import { SAE_SPECS, TINY_MODEL, writeTinyModel, writeWordDataset } from '../engine/stats/fixtures.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../helpers/sae-files.js';
 
 // Twelve wide SAEs make the write phase long enough to land a kill or a cancel inside it.
-const SAE_COUNT = 12;
+/** One SAE per hook of the tiny model: a run refuses two SAEs on one hook. */
+const SAE_COUNT = 10;
 const FEATURES = 4096;
 
 let root: string;
@@ -24,7 +26,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'run-faults-'));
   const saes = Array.from({ length: SAE_COUNT }, (_, index) => {
     const spec = SAE_SPECS[index % SAE_SPECS.length];
-    const params = sampleSaeParams({ inputSize: TINY_MODEL.width, featureCount: FEATURES, architecture: spec.architecture, hook: spec.hook, seed: 40 + index });
+    const params = sampleSaeParams({ inputSize: TINY_MODEL.width, featureCount: FEATURES, architecture: spec.architecture, hook: allHookNames(TINY_MODEL.layers)[index], seed: 40 + index });
     return writeSaeLensFolder(join(root, `sae-${index}`), params);
   });
   settings = {

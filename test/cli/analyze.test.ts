@@ -29,6 +29,7 @@ describe('sae-studio analyze', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Run [0-9a-f]{8}$/);
+    expect(lines.slice(1, 3)).toEqual(['Running on cpu.', 'Using 16 windows of 32 tokens.']);
     expect(lines).toContain('Layer 1 (blocks.1.hook_resid_post) - Computed and stored summary stats');
     expect(lines.filter((line) => line.includes(' - Computed and stored '))).toHaveLength(6);
     expect(lines.at(-1)).toBe(`Wrote ${exportPath}`);
@@ -53,7 +54,7 @@ describe('sae-studio analyze', () => {
     const args = inputs.map((value, index) => (inputs[index - 1] === '--dataset' ? tiny : value));
     const { code, stdout, stderr } = cli(['analyze', ...args, '--samples', '4']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^Run [0-9a-f]{8}\n$/);
+    expect(stdout).toMatch(/^Run [0-9a-f]{8}\nRunning on cpu\.\n$/);
     expect(stderr.trim()).toBe('Error: The dataset tiny.jsonl has too few tokens for one window of 32 tokens.');
   });
 
@@ -68,5 +69,26 @@ describe('sae-studio analyze', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim()).toBe("Error: --quantile-accuracy must be a number from 0.001 to 0.25, not '0.5'.");
+  });
+
+  it('says when the dataset holds fewer windows than requested, counts bars to what it holds and records both', () => {
+    const { code, stdout, stderr } = cli(['analyze', ...inputs, '--samples', '5000', '--batch-size', '8']);
+    expect(code).toBe(0);
+    const warning = /^Warning: words\.jsonl holds (\d+) windows of 32 tokens; using \1 of the 5000 requested\.$/m.exec(stdout);
+    const windows = Number(warning?.[1]);
+    expect(windows).toBeGreaterThan(0);
+    expect(windows).toBeLessThan(5000);
+    expect(stderr).toContain(`Layer 1 (blocks.1.hook_resid_pre): 100%|██████████| ${windows}/${windows} [`);
+    expect(stderr).not.toContain('/5000');
+    const runs = cli(['runs', '--db', join(root, 'studio.db')]).stdout.split('\n');
+    expect(runs[1]).toMatch(new RegExp(`\\s${windows} of 5000\\s+cpu\\s*$`));
+  });
+
+  it('keeps the native GPU probing messages out of the terminal unless --verbose', () => {
+    const auto = inputs.map((value, index) => (inputs[index - 1] === '--device' ? 'auto' : value));
+    const quiet = cli(['analyze', ...auto, '--samples', '8']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/^Running on (cpu|webgpu|cuda)( \(skipped [^\n]+\))?\.$/m);
+    expect(quiet.stderr).not.toMatch(/Vulkan|BackendVk|dawn/i);
   });
 });

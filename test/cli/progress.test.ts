@@ -32,4 +32,19 @@ describe('terminal progress', () => {
     expect(written[1].startsWith('\x1b[1A\rLayer 0:')).toBe(true);
     expect(written[1]).toContain('\rLayer 1:  50%');
   });
+
+  it('counts the rate from when a bar first shows, not from zero, so a bar that starts part-way is not 8000 it/s', () => {
+    const { output, written } = capture(true);
+    let clock = 0;
+    const progress = terminalProgress({ bars: output, lines: output, now: () => clock });
+    progress.bar('Layer 0', 8, 96);
+    progress.bar('Layer 1', 8, 96);
+    clock = 1;
+    progress.bar('Layer 0', 8, 96);
+    expect(written.at(-1)).toContain('Layer 1:   8%|▉         | 8/96 [00:00<00:00, ?it/s]');
+    clock = 2_001;
+    progress.bar('Layer 1', 24, 96);
+    // 16 windows since the bar showed, over 2.001 s.
+    expect(written.at(-1)).toContain(`24/96 [00:02<00:09, ${(16 / 2.001).toFixed(2)}it/s]`);
+  });
 });

@@ -24,7 +24,7 @@ export const RUN_SETTINGS: RunSettings = {
 /** Saves every family of an export under a run, as a finished analysis would. */
 export function saveStats(db: Database.Database, runId: string, stats: StatsExport): void {
   const store = createStatsStore(db, runId);
-  store.saveRun(stats.run);
+  store.saveRun(stats.run, { device: 'cpu' });
   stats.saes.forEach((sae, index) => {
     store.saveSae(index, sae);
     store.saveFeatures(index, sae.features);

@@ -7,6 +7,7 @@ import type { RunSettings } from '../../src-main/shared/settings/run-settings.js
 import { applyMigrations, openDatabase } from '../../src-main/store/database.js';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import { appendStage, createRun, getRun, listRuns, markInterruptedRuns, requireFinishedRun, setRunState } from '../../src-main/store/runs.js';
+import { createStatsStore } from '../../src-main/store/statistics.js';
 import { RUN_SETTINGS } from '../helpers/runs.js';
 
 const SETTINGS: RunSettings = { ...RUN_SETTINGS, samples: 16, batchSize: 4 };
@@ -20,6 +21,15 @@ beforeEach(() => {
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('run registry', () => {
+  it('adds the windows used, the resolved context and the device once the statistics are stored', () => {
+    const db = openDatabase(path);
+    const { id } = createRun(db, 'statistics', { ...SETTINGS, samples: 5000 });
+    expect(getRun(db, id)).not.toHaveProperty('device');
+    createStatsStore(db, id).saveRun({ model: SETTINGS.model, dataset: SETTINGS.dataset, samples: 137, context: 128, packing: 'packed' }, { device: 'webgpu' });
+    expect(getRun(db, id)).toMatchObject({ windows: 137, context: 128, device: 'webgpu', settings: { samples: 5000 } });
+    db.close();
+  });
+
   it('creates queued runs and lists them newest first', () => {
     const db = openDatabase(path);
     const first = createRun(db, 'statistics', SETTINGS);

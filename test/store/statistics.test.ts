@@ -93,7 +93,7 @@ describe('statistics of a run that is not finished', () => {
     setRunState(db, runId, 'cancelled');
     const store = createStatsStore(db, runId);
     const stats = sampleExport(false);
-    expect(() => store.saveRun(stats.run)).toThrow('Cancelled by the user.');
+    expect(() => store.saveRun(stats.run, { device: 'cpu' })).toThrow('Cancelled by the user.');
     expect(rowCounts(db)).toEqual([0, 0, 0]);
   });
 });

@@ -7,7 +7,7 @@ import { DEMO_SAES_FOLDER, ensureDemoSaes, ensureFamilyDemoSaes } from '../../en
 import { ensureFamilyDemoModel, familyDemoFolder, GENERATED_FAMILIES, type GeneratedFamily } from '../../engine/demo/families.js';
 import { FIGURE_SETTINGS_SCHEMA, FORMAT_OPTIONS_SCHEMA } from '../../shared/figures/settings.js';
 import { RUN_SETTINGS_SCHEMA, type RunSettings } from '../../shared/settings/run-settings.js';
-import { choiceOption, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { choiceOption, databaseFlag, databaseOption, stringOption, type Command, type ParsedOptions } from '../command.js';
 import { settingFlags, settingsFromFlags } from '../setting-flags.js';
 import { runJobInTerminal } from '../run-job.js';
 import { loadStats, writeExport } from './export.js';
@@ -18,7 +18,6 @@ const DEMO_FLAGS = { only: ['samples', 'packing', 'ce', 'device', 'batchSize'], 
 const DEMO_FAMILIES = ['gpt2', ...GENERATED_FAMILIES] as const;
 const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO_OUTPUT_FOLDER = 'resources/demo/output';
-const DEMO_DATABASE_FILE = 'resources/demo/studio.db';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -29,12 +28,13 @@ export const demoCommand: Command = {
     ...settingFlags(FIGURE_SETTINGS_SCHEMA, { only: ['fontScale'] }),
     ...settingFlags(FORMAT_OPTIONS_SCHEMA, { only: ['scale'] }),
     out: { type: 'string', value: 'DIR', description: `Where stats.json and the figures go (default: ${DEMO_OUTPUT_FOLDER} in the package)` },
-    db: { type: 'string', value: 'FILE', description: `Studio database (default: ${DEMO_DATABASE_FILE} in the package)` },
+    db: databaseFlag(),
   },
   async run(options) {
     const family = choiceOption(options, 'family', DEMO_FAMILIES, 'gpt2');
     const outDir = pathOption(options, 'out', family === 'gpt2' ? DEMO_OUTPUT_FOLDER : `${DEMO_OUTPUT_FOLDER}-${family}`);
-    const databasePath = pathOption(options, 'db', DEMO_DATABASE_FILE);
+    // The CLI's own database, so the README's next commands (runs, export latest, figures latest) find this run.
+    const databasePath = databaseOption(options);
     const settings = settingsFromFlags(FIGURE_SETTINGS_SCHEMA, options, { command: demoCommand, only: ['fontScale'] });
     const output = settingsFromFlags(FORMAT_OPTIONS_SCHEMA, options, { command: demoCommand, only: ['scale'] });
     console.log('Preparing the demo model, SAEs and dataset (made once, in resources/demo/)…');

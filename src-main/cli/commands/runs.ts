@@ -3,7 +3,7 @@ import { openDatabase } from '../../store/database.js';
 import { listRuns, type RunRecord } from '../../store/runs.js';
 import { databaseFlag, databaseOption, type Command } from '../command.js';
 
-const COLUMNS = ['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE'] as const;
+const COLUMNS = ['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE'] as const;
 
 function rowOf(run: RunRecord): string[] {
   return [
@@ -12,14 +12,20 @@ function rowOf(run: RunRecord): string[] {
     run.state,
     run.createdAt.slice(0, 19).replace('T', ' '),
     ...kindColumns(run),
+    run.device ?? '',
     run.message ?? '',
   ];
 }
 
-/** MODEL, SAES and SAMPLES, as far as the kind has them. */
+/** MODEL, SAES and SAMPLES, as far as the kind has them; SAMPLES says the windows used when fewer than requested. */
 function kindColumns(run: RunRecord): string[] {
   const settings: { model?: string; saes?: string[]; samples?: number } = run.settings;
-  return [settings.model ? basename(settings.model) : '-', settings.saes ? String(settings.saes.length) : '-', settings.samples ? String(settings.samples) : '-'];
+  return [settings.model ? basename(settings.model) : '-', settings.saes ? String(settings.saes.length) : '-', samplesCell(settings.samples, run.windows)];
+}
+
+function samplesCell(requested: number | undefined, windows: number | undefined): string {
+  if (!requested) return '-';
+  return windows === undefined || windows === requested ? String(requested) : `${windows} of ${requested}`;
 }
 
 /** Left-aligned columns as wide as their widest cell. */

@@ -71,7 +71,7 @@ export function figureParts(option: EChartsOption): { groups: { id: string; part
   const emptySeries = list(option.series).map((series) => ({ ...series, data: [], markLine: undefined }));
   const header = [
     { id: 'title', parts: [{ id: 'title', option: { ...bare(option), title: list(option.title).filter((item) => item.id === 'title') } as EChartsOption }] },
-    { id: 'legend', parts: [{ id: 'legend', option: { ...bare(option), legend: option.legend, visualMap: option.visualMap, series: emptySeries } as EChartsOption }] },
+    ...(option.legend || option.visualMap ? [{ id: 'legend', parts: [{ id: 'legend', option: { ...bare(option), legend: option.legend, visualMap: option.visualMap, series: emptySeries } as EChartsOption }] }] : []),
     { id: 'notes', parts: [{ id: 'notes', option: { ...bare(option), graphic: list(option.graphic).filter((item) => item.id === 'footnote') } as EChartsOption }] },
   ];
   const panels = list(option.grid).map((grid, panel) => ({ id: `panel-${String(grid.id ?? panel)}`, parts: panelParts(option, panel) }));

@@ -25,13 +25,20 @@ export function svgPieces(svg: string, prefix: string): SvgPieces {
   const withoutStyle = inner.replace(/<style[\s\S]*?<\/style>/g, '');
   const defs = [...withoutStyle.matchAll(/<defs\s*>([\s\S]*?)<\/defs>/g)].map((match) => match[1]).join('');
   const body = withoutStyle.replace(/<defs\s*>[\s\S]*?<\/defs>/g, '').replace(/^\s*<rect width="[\d.]+" height="[\d.]+" x="0" y="0"[^>]*><\/rect>/, '');
-  return { defs: cleanMarkup(defs, prefix), body: convertTexts(cleanMarkup(body, prefix)) };
+  const cleanBody = convertTexts(cleanMarkup(body, prefix));
+  return { defs: referencedClipPaths(cleanMarkup(defs, prefix), cleanBody), body: cleanBody };
+}
+
+/** Clip paths whose drawing was dropped (empty series) go too, so no definition points at nothing. */
+function referencedClipPaths(defs: string, body: string): string {
+  return defs.replace(/<clipPath id="([^"]+)"[^>]*>[\s\S]*?<\/clipPath>/g, (element, id: string) => (body.includes(`url(#${id})`) ? element : '')).trim();
 }
 
 function isInvisiblePath(tag: string): boolean {
   const transparentBox = /fill-opacity="0"/.test(tag) && /stroke-width="0"/.test(tag);
   const hitArea = /fill="none"/.test(tag) && !/\sstroke="/.test(tag);
-  return transparentBox || hitArea;
+  const empty = /\sd=""/.test(tag);
+  return transparentBox || hitArea || empty;
 }
 
 /** Drops ECharts' hover classes, metadata and invisible hit areas, and gives clip ids a per-part prefix. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../shared/errors.js';
 import type { Device } from '../../shared/settings/run-settings.js';
-import { GraphBuilder } from './graph.js';
+import { probeInChildProcess } from './probe.js';
 
 export type ExecutionProvider = Exclude<Device, 'auto'>;
 
@@ -12,6 +12,12 @@ export type ExecutionProvider = Exclude<Device, 'auto'>;
 export interface DeviceChoice {
   provider: ExecutionProvider;
   report: string[];
+}
+
+/** The choice as one stage line: "Running on cpu (skipped cuda: …; skipped webgpu: …)." */
+export function deviceLine(choice: DeviceChoice): string {
+  const skipped = choice.report.filter((line) => line.startsWith('Skipped ')).map((line) => line.replace(/^Skipped/, 'skipped').replace(/\.$/, ''));
+  return skipped.length === 0 ? `Running on ${choice.provider}.` : `Running on ${choice.provider} (${skipped.join('; ')}).`;
 }
 
 const AUTO_ORDER: readonly ExecutionProvider[] = ['cuda', 'webgpu', 'cpu'];
@@ -51,24 +57,12 @@ async function probe(provider: ExecutionProvider): Promise<string | undefined> {
   if (provider === 'cuda' && !existsSync(join(nativeFolder(), 'libonnxruntime_providers_cuda.so'))) {
     return hasNvidiaGpu() ? `its provider libraries are not installed; ${SETUP_HINT}` : 'no NVIDIA GPU or CUDA provider libraries were found';
   }
+  if (provider === 'cpu') return undefined;
   try {
-    await runProbe(provider);
+    await probeInChildProcess(provider);
     return undefined;
   } catch (error) {
     return lastSentence(error);
-  }
-}
-
-async function runProbe(provider: ExecutionProvider): Promise<void> {
-  const graph = new GraphBuilder('probe');
-  const input = graph.input('x', 'float', [2]);
-  graph.node('Add', [input, graph.floats([1, 2])], undefined, { output: 'y' });
-  graph.output('y', 'float', [2]);
-  const session = await ort.InferenceSession.create(graph.toBytes(), { executionProviders: [provider], logSeverityLevel: 4 });
-  try {
-    await session.run({ x: new ort.Tensor('float32', new Float32Array(2), [2]) });
-  } finally {
-    await session.release();
   }
 }
 

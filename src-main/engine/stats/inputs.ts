@@ -4,6 +4,7 @@ import { InputError } from '../../shared/errors.js';
 import { inspectModelFolder } from '../model/folder.js';
 import { openModel } from '../model/open.js';
 import { parseHookName } from '../../shared/hooks.js';
+import { chooseDevice, type DeviceChoice } from '../onnx/devices.js';
 import type { LanguageModel, ModelConfig, TextTokenizer } from '../model/types.js';
 import { checkSaeFitsModel, type ModelShape } from '../sae/compatibility.js';
 import { listSaes, openSae, type SaeEntry } from '../sae/registry.js';
@@ -20,6 +21,8 @@ export interface RunInputs {
   saes: SaeEntry[];
   source: WindowSource;
   plan: WindowPlan;
+  /** The execution provider that runs, and why the ones before it were passed over. */
+  device: DeviceChoice;
 }
 
 /** Opens the dataset and lists the SAEs first (cheap, most likely to be wrong), checks them against the model's config, then opens the model. */
@@ -28,17 +31,31 @@ export async function openRunInputs(settings: RunSettings): Promise<RunInputs> {
   const dataset = await openDataset(settings.dataset, { textColumn: settings.textColumn });
   const saes = settings.saes.flatMap((path) => listSaes(path));
   if (saes.length === 0) throw new InputError('Name at least one SAE to analyze.');
+  checkOneSaePerHook(saes);
   const shape = listedModelShape(settings.model);
   for (const sae of saes) checkSaeFitsModel({ ...sae, source: sae.path }, shape);
+  const device = await chooseDevice(settings.device);
   // Without LM losses nothing after the deepest SAE's block runs, so those blocks are never loaded.
   const layers = settings.ce ? undefined : Math.max(...saes.map((sae) => parseHookName(sae.hook).layer)) + 1;
   const { model, tokenizer } = await openModel(settings.model, { device: settings.device, ablation: settings.ablate, layers });
   try {
     const source = { path: settings.dataset, texts: dataset.rows.map((row) => row.text) };
-    return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config) };
+    return { model, tokenizer, saes, source, plan: windowPlan(settings, saes, model.config), device };
   } catch (error) {
     await model.dispose();
     throw error;
+  }
+}
+
+/** Every statistic and figure is keyed by hook, so two SAEs on one hook (a set plus a single SAE of its layer) are refused. */
+function checkOneSaePerHook(saes: SaeEntry[]): void {
+  const seen = new Map<string, string>();
+  for (const sae of saes) {
+    const first = seen.get(sae.hook);
+    if (first !== undefined) {
+      throw new InputError(`Two SAEs read the same hook ${sae.hook}: ${first} and ${sae.path}. Choose one SAE per hook.`, sae.path);
+    }
+    seen.set(sae.hook, sae.path);
   }
 }
 

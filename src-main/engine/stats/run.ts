@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { deviceLine } from '../onnx/devices.js';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../progress.js';
 import type { ForwardResult, LanguageModel } from '../model/types.js';
 import { createSaeEncoder } from '../sae/onnx-encoder.js';
@@ -9,7 +11,7 @@ import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
 import type { RunDescription } from '../../shared/stats.js';
 import type { RunSettings } from '../../shared/settings/run-settings.js';
-import { windowBatches, type WindowBatch } from './windows.js';
+import { countWindows, windowBatches, type WindowBatch } from './windows.js';
 
 export type EncoderFactory = (params: SaeParams) => Promise<SaeEncoder>;
 
@@ -37,13 +39,15 @@ export async function runStatistics(settings: RunSettings, context: RunContext):
   const layers: Layer[] = [];
   try {
     const createEncoder = context.createEncoder ?? ((params: SaeParams) => createSaeEncoder(params, { device: settings.device }));
+    context.progress.stage(deviceLine(inputs.device));
     await openLayers(layers, { inputs, settings, createEncoder });
     const clock = context.clock ?? new PhaseClock();
-    const samples = await foldWindows({ inputs, layers, settings, clock }, context);
+    const windows = countUsableWindows(inputs, settings, context.progress);
+    const samples = await foldWindows({ inputs, layers, settings, clock, windows }, context);
     const description = describeRun(settings, inputs, samples);
     // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
     await checkCancel(context.cancel);
-    context.store.saveRun(description);
+    context.store.saveRun(description, { device: inputs.device.provider });
     const referenced = new Set<number>();
     for (const layer of layers) {
       await checkCancel(context.cancel);
@@ -90,19 +94,33 @@ interface Pass {
   layers: Layer[];
   settings: RunSettings;
   clock: PhaseClock;
+  /** Windows the run will use: the requested samples, or all the dataset holds when that is fewer. */
+  windows: number;
+}
+
+/** Counts the windows before the first forward, so bars end where the run does and a short dataset is said at once. */
+function countUsableWindows(inputs: RunInputs, settings: RunSettings, progress: ProgressSink): number {
+  const windows = countWindows(inputs.source, inputs.tokenizer, inputs.plan);
+  const context = `${inputs.plan.context} tokens`;
+  if (windows < settings.samples) {
+    progress.stage(`Warning: ${basename(settings.dataset)} holds ${windows} windows of ${context}; using ${windows} of the ${settings.samples} requested.`);
+  } else {
+    progress.stage(`Using ${windows} windows of ${context}.`);
+  }
+  return windows;
 }
 
 /** Returns the number of windows used. */
 async function foldWindows(pass: Pass, context: RunContext): Promise<number> {
-  const { inputs, layers, settings } = pass;
+  const { inputs, layers } = pass;
   let windows = 0;
+  for (const layer of layers) context.progress.bar(layer.label, 0, pass.windows);
   for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan)) {
     throwIfCancelled(context.cancel);
     await foldBatch(pass, batch);
     windows += batch.batch;
-    for (const layer of layers) context.progress.bar(layer.label, windows, settings.samples);
+    for (const layer of layers) context.progress.bar(layer.label, windows, pass.windows);
   }
-  if (windows < settings.samples) for (const layer of layers) context.progress.bar(layer.label, windows, windows);
   return windows;
 }
 

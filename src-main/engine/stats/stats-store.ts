@@ -16,9 +16,14 @@ export interface ExampleWindows {
   windows: Map<number, Int32Array>;
 }
 
+/** What a run records beside stats.json's description: the execution provider that ran it. */
+export interface RunDetails {
+  device: string;
+}
+
 /** Where a run puts its statistics, one family at a time so each stage line follows a real write. */
 export interface StatsStore {
-  saveRun(description: RunDescription): void;
+  saveRun(description: RunDescription, details: RunDetails): void;
   saveSae(index: number, identity: SaeIdentity): void;
   saveFeatures(index: number, features: FeatureStats): void;
   savePositions(index: number, positions: PositionStats): void;
@@ -30,12 +35,18 @@ export interface StatsStore {
 /** Keeps a run's statistics in memory: for tests and for runs that only export. */
 export class MemoryStatsStore implements StatsStore {
   #run: RunDescription | undefined;
+  #details: RunDetails | undefined;
   #saes: Partial<SaeStats>[] = [];
   readonly pages: FeaturePages[] = [];
   windows: ExampleWindows | undefined;
 
-  saveRun(description: RunDescription): void {
+  saveRun(description: RunDescription, details: RunDetails): void {
     this.#run = description;
+    this.#details = details;
+  }
+
+  get details(): RunDetails | undefined {
+    return this.#details;
   }
 
   saveSae(index: number, identity: SaeIdentity): void {

@@ -91,18 +91,37 @@ function toBatch(windows: TokenWindow[], context: number): WindowBatch {
   return { ids, batch: windows.length, sequence: context, lengths };
 }
 
+/** How many windows a run on `source` gets: `plan.samples`, or fewer when the dataset runs out; tokenizes only that far. */
+export function countWindows(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan): number {
+  checkRows(source);
+  let count = 0;
+  for (const _window of sourceWindows(source, tokenizer, plan)) {
+    if (++count === plan.samples) break;
+  }
+  if (count === 0) throw tooFewTokens(source, plan);
+  return count;
+}
+
+function sourceWindows(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan): Generator<TokenWindow> {
+  const rows = tokenizeRows(source.texts, tokenizer);
+  return plan.packing === 'packed' ? packedWindows(rows, plan) : perRowWindows(rows, plan);
+}
+
+function checkRows(source: WindowSource): void {
+  if (source.texts.length === 0) throw new InputError(`The dataset ${basename(source.path)} has no rows of text.`, source.path);
+}
+
+function tooFewTokens(source: WindowSource, plan: WindowPlan): InputError {
+  return new InputError(`The dataset ${basename(source.path)} has too few tokens for one window of ${plan.context} tokens.`, source.path);
+}
+
 /** The batches of a run, checked for an empty dataset and for too few tokens to fill one window. */
 export function* windowBatches(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan): Generator<WindowBatch> {
-  const name = basename(source.path);
-  if (source.texts.length === 0) throw new InputError(`The dataset ${name} has no rows of text.`, source.path);
-  const rows = tokenizeRows(source.texts, tokenizer);
-  const windows = plan.packing === 'packed' ? packedWindows(rows, plan) : perRowWindows(rows, plan);
+  checkRows(source);
   let produced = 0;
-  for (const batch of batchWindows(windows, plan)) {
+  for (const batch of batchWindows(sourceWindows(source, tokenizer, plan), plan)) {
     produced += batch.batch;
     yield batch;
   }
-  if (produced === 0) {
-    throw new InputError(`The dataset ${name} has too few tokens for one window of ${plan.context} tokens.`, source.path);
-  }
+  if (produced === 0) throw tooFewTokens(source, plan);
 }

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { StatsExport } from '../stats.js';
-import { buildDensityOption } from './density.js';
+import { buildCountOption, buildDensityOption } from './density.js';
 import { buildLayerSummaryOption } from './layer-summary.js';
 import { buildLayersCombinedOption } from './layers-combined.js';
 import { buildPositionMeanOption, buildPositionMeanStdOption } from './positions.js';
@@ -23,6 +23,7 @@ export const FIGURE_FAMILIES: readonly FigureFamily[] = [
   { id: 'position-mean-no-bos', title: 'Mean per position, no BOS', builder: (stats, settings) => buildPositionMeanOption(stats, settings, 1) },
   { id: 'layers-combined', title: 'All layers', builder: buildLayersCombinedOption },
   { id: 'density', title: 'Density and count', builder: buildDensityOption },
+  { id: 'count', title: 'Active count', builder: buildCountOption },
   { id: 'layer-summary', title: 'Layer summary', builder: buildLayerSummaryOption },
 ];
 

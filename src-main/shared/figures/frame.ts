@@ -1,7 +1,8 @@
 import type { EChartsOption, GraphicComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import { formatLogTick } from './numbers.js';
-import { figureLayout, isBottomRow, isLeftColumn, margins, type FigureLayout, type GridShape, type PanelRect } from './grid.js';
+import { isBottomRow, isLeftColumn, type GridShape, type PanelRect } from './grid.js';
 import { FIGURE_FONT_FAMILY, fontSizes, type FigureSettings, type FontSizes } from './settings.js';
+import { bottomSpace, layoutText, LINE_HEIGHT, TOP_AXIS_SPACE, type TextLayout } from './text-layout.js';
 
 export interface AxisSpec {
   type: 'value' | 'log' | 'category';
@@ -12,6 +13,8 @@ export interface AxisSpec {
   /** 1 for counts, so ticks never fall between whole numbers. */
   minInterval?: number;
   categories?: string[];
+  /** Leave out the lowest tick label, where it would sit on the other axis's first one (a count axis from 0). */
+  hideMinLabel?: boolean;
 }
 
 export interface PanelSpec {
@@ -39,15 +42,13 @@ export interface FrameSpec {
 const AXIS_COLOR = '#4a4f57';
 const SPLIT_COLOR = '#eceef1';
 const TEXT_COLOR = '#1d2330';
-/** Unscaled pixels above a panel for top-axis labels. */
-const TOP_AXIS_SPACE = 18;
 
 function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
   return {
     type: spec.type,
     name: showLabels ? spec.name : '',
     nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: fonts.axisName, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY },
+    nameTextStyle: { fontSize: fonts.axisName, lineHeight: fonts.axisName * LINE_HEIGHT, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY },
     min: spec.min,
     max: spec.max,
     interval: spec.interval,
@@ -56,20 +57,21 @@ function axisOption(spec: AxisSpec, fonts: FontSizes, showLabels: boolean) {
     scale: spec.type === 'value' && spec.min === undefined,
     axisLine: { show: true, onZero: false, lineStyle: { color: AXIS_COLOR } },
     axisTick: { show: true, lineStyle: { color: AXIS_COLOR } },
-    axisLabel: { show: showLabels, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true, formatter: spec.type === 'log' ? formatLogTick : undefined },
+    axisLabel: { show: showLabels, showMinLabel: spec.hideMinLabel ? false : undefined, fontSize: fonts.axisLabel, color: AXIS_COLOR, fontFamily: FIGURE_FONT_FAMILY, hideOverlap: true, formatter: spec.type === 'log' ? formatLogTick : undefined },
     splitLine: { show: true, lineStyle: { color: SPLIT_COLOR } },
   };
 }
 
-function panelXAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): XAXisComponentOption[] {
+function panelXAxes(spec: FrameSpec, text: TextLayout, fonts: FontSizes): XAXisComponentOption[] {
   const count = spec.panels.length;
+  const shape: GridShape = text.layout;
   const primary = spec.panels.map((panel, index) => {
     const show = !spec.settings.shareAxes || isBottomRow(index, count, shape);
-    const axis = axisOption(panel.xAxis, fonts, show);
+    const axis = { ...axisOption(panel.xAxis, fonts, show), name: text.xNames[index] };
     // Shared panels sit close: the last tick label would run into the next panel's first.
     const lastColumn = (index + 1) % shape.columns === 0 || index === count - 1;
     const axisLabel = { ...axis.axisLabel, showMaxLabel: spec.settings.shareAxes && !lastColumn ? false : undefined };
-    return { ...axis, axisLabel, id: `${panel.id}-x`, gridIndex: index, nameGap: fonts.axisLabel * 2.4 };
+    return { ...axis, axisLabel, id: `${panel.id}-x`, gridIndex: index, nameGap: text.xNameGap };
   });
   const top = spec.panels.flatMap((panel, index) => {
     if (!panel.topAxis) return [];
@@ -81,15 +83,17 @@ function panelXAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): XAXisC
   return [...primary, ...top] as XAXisComponentOption[];
 }
 
-function panelYAxes(spec: FrameSpec, shape: GridShape, fonts: FontSizes): YAXisComponentOption[] {
+function panelYAxes(spec: FrameSpec, text: TextLayout, fonts: FontSizes): YAXisComponentOption[] {
   return spec.panels.map((panel, index) => {
-    const show = !spec.settings.shareAxes || isLeftColumn(index, shape);
-    return { ...axisOption(panel.yAxis, fonts, show), id: `${panel.id}-y`, gridIndex: index, nameGap: fonts.axisLabel * 4 };
+    const show = !spec.settings.shareAxes || isLeftColumn(index, text.layout);
+    return { ...axisOption(panel.yAxis, fonts, show), name: text.yNames[index], id: `${panel.id}-y`, gridIndex: index, nameGap: text.yNameGap };
   }) as YAXisComponentOption[];
 }
 
-function titles(spec: FrameSpec, layout: FigureLayout, fonts: FontSizes) {
-  const main = { id: 'title', text: spec.title, left: 'center', top: 12 * spec.settings.fontScale, textStyle: { fontSize: fonts.title, fontWeight: 'bold' as const, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
+function titles(spec: FrameSpec, text: TextLayout, fonts: FontSizes) {
+  const layout = text.layout;
+  const titleStyle = { fontSize: fonts.title, lineHeight: fonts.title * LINE_HEIGHT, fontWeight: 'bold' as const, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY };
+  const main = { id: 'title', text: text.titleLines.join('\n'), left: 'center', top: 12 * spec.settings.fontScale, textStyle: titleStyle };
   const subtitles = spec.panels.flatMap((panel, index) => {
     if (!panel.subtitle) return [];
     const rect = layout.panels[index];
@@ -105,18 +109,19 @@ function noteGraphic(id: string, text: string, rect: PanelRect, fonts: FontSizes
   return { type: 'text', id, x: rect.left + rect.width - 6, y: rect.top + 6, style, silent: true, z: 10 };
 }
 
-function graphics(spec: FrameSpec, layout: FigureLayout, fonts: FontSizes): GraphicComponentOption[] {
-  const notes = spec.panels.flatMap((panel, index) => (panel.note ? [noteGraphic(`${panel.id}-note`, panel.note, layout.panels[index], fonts)] : []));
-  if (!spec.footnote) return notes;
-  const style = { text: spec.footnote, fontSize: fonts.note, fontFamily: FIGURE_FONT_FAMILY, fill: AXIS_COLOR, textAlign: 'center' as const, textVerticalAlign: 'top' as const };
-  return [...notes, { type: 'text', id: 'footnote', x: layout.width / 2, y: 40 * spec.settings.fontScale, style, silent: true }];
+function graphics(spec: FrameSpec, text: TextLayout, fonts: FontSizes): GraphicComponentOption[] {
+  const notes = spec.panels.flatMap((panel, index) => (panel.note ? [noteGraphic(`${panel.id}-note`, panel.note, text.layout.panels[index], fonts)] : []));
+  if (text.footnoteLines.length === 0) return notes;
+  const lines = text.footnoteLines.join('\n');
+  const style = { text: lines, fontSize: fonts.note, lineHeight: fonts.note * LINE_HEIGHT, fontFamily: FIGURE_FONT_FAMILY, fill: AXIS_COLOR, textAlign: 'center' as const, textVerticalAlign: 'top' as const };
+  return [...notes, { type: 'text', id: 'footnote', x: text.layout.width / 2, y: text.footnoteTop, style, silent: true }];
 }
 
-function legend(spec: FrameSpec, fonts: FontSizes) {
+function legend(spec: FrameSpec, text: TextLayout, fonts: FontSizes) {
   if (!spec.legend) return undefined;
   // Opaque swatches: a legend must name a colour even where its points are drawn faint.
   const data = spec.legend.map((item) => ({ name: item.name, itemStyle: { color: item.color, opacity: 1 } }));
-  return { id: 'legend', data, top: 40 * spec.settings.fontScale, left: 'center', icon: 'circle', itemWidth: fonts.axisLabel, itemHeight: fonts.axisLabel, textStyle: { fontSize: fonts.axisLabel, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
+  return { id: 'legend', data, top: text.legendTop, left: 'center', icon: 'circle', itemWidth: fonts.axisLabel, itemHeight: fonts.axisLabel, textStyle: { fontSize: fonts.axisLabel, color: TEXT_COLOR, fontFamily: FIGURE_FONT_FAMILY } };
 }
 
 /** Linked zoom: one inside zoom over every panel's axes when they are shared, one per panel otherwise. */
@@ -130,29 +135,30 @@ function zooms(spec: FrameSpec, xAxisCount: number): EChartsOption['dataZoom'] {
 
 /** The shared skeleton of every figure: one main title, a near-square grid of panels, legend, notes and zoom. */
 export function smallMultiples(spec: FrameSpec): EChartsOption {
-  const panelHeader = spec.panels.some((panel) => panel.topAxis) ? TOP_AXIS_SPACE : 0;
-  const layout = figureLayout(spec.panels.length, spec.settings, { hasLegend: Boolean(spec.legend ?? spec.footnote), panelHeader });
   const fonts = fontSizes(spec.settings);
-  const xAxis = panelXAxes(spec, layout, fonts);
+  const text = layoutText(spec, fonts);
+  const xAxis = panelXAxes(spec, text, fonts);
   return {
     animation: false,
     backgroundColor: '#ffffff',
     textStyle: { fontFamily: FIGURE_FONT_FAMILY },
-    title: titles(spec, layout, fonts),
-    grid: layout.panels.map((rect, index) => ({ id: spec.panels[index].id, ...rect, containLabel: false })),
+    title: titles(spec, text, fonts),
+    grid: text.layout.panels.map((rect, index) => ({ id: spec.panels[index].id, ...rect, containLabel: false })),
     xAxis,
-    yAxis: panelYAxes(spec, layout, fonts),
-    legend: legend(spec, fonts),
-    graphic: graphics(spec, layout, fonts),
+    yAxis: panelYAxes(spec, text, fonts),
+    legend: legend(spec, text, fonts),
+    graphic: graphics(spec, text, fonts),
     tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: 12, fontFamily: FIGURE_FONT_FAMILY } },
     toolbox: { right: 16, top: 8, feature: { dataZoom: { filterMode: 'none' }, restore: {} } },
     dataZoom: zooms(spec, xAxis.length),
   };
 }
 
-/** Pixel size of a built figure: the settings' width and the bottom of its lowest panel plus its margin. */
+/** Pixel size of a built figure: the settings' width, and the bottom of its lowest panel plus the lines of its x titles. */
 export function figureSize(option: EChartsOption, settings: FigureSettings): { width: number; height: number } {
   const grids = (Array.isArray(option.grid) ? option.grid : [option.grid]) as PanelRect[];
   const bottom = Math.max(...grids.map((grid) => Number(grid.top) + Number(grid.height)));
-  return { width: settings.width, height: Math.round(bottom + margins(settings).bottom) };
+  const names = ((Array.isArray(option.xAxis) ? option.xAxis : [option.xAxis]) as { name?: string }[]).map((axis) => String(axis?.name ?? ''));
+  const lines = Math.max(...names.map((name) => (name ? name.split('\n').length : 0)));
+  return { width: settings.width, height: Math.round(bottom + bottomSpace(lines, fontSizes(settings), settings.fontScale)) };
 }

@@ -23,11 +23,16 @@ export function gridShape(panelCount: number): GridShape {
   return { rows: Math.max(1, Math.ceil(panelCount / columns)), columns };
 }
 
-export interface HeaderSpace {
-  /** A legend or footnote line under the main title. */
-  hasLegend?: boolean;
-  /** Extra room above each panel, e.g. for a top axis, in unscaled pixels. */
-  panelHeader?: number;
+/** Room the figure's text needs, in figure pixels, measured from the text itself at the figure's font scale. */
+export interface TextSpace {
+  /** Title, legend and footnote above the panels. */
+  header: number;
+  /** Above every panel: its subtitle and top axis. */
+  panelHeader: number;
+  /** Below a panel whose x axis is labelled: tick labels and the axis title. */
+  xBlock: number;
+  /** Left of a panel whose y axis is labelled: tick labels and the axis title. */
+  yBlock: number;
 }
 
 /** The narrowest margin, at font scale 1: how far a panel's points may reach past it without covering text. */
@@ -38,30 +43,36 @@ export function panelBleed(settings: FigureSettings): number {
   return EDGE * settings.fontScale;
 }
 
-/** Pixel margins grow with the font scale so larger text never collides. */
-export function margins(settings: FigureSettings, header: HeaderSpace = {}) {
+/** Margins and gaps from the measured text: labelled axes get their block between panels, shared ones only a gutter. */
+export function margins(settings: FigureSettings, space: TextSpace) {
   const scale = settings.fontScale;
-  const panelHeader = (header.panelHeader ?? 0) * scale;
   return {
-    top: (header.hasLegend ? 84 : 64) * scale + panelHeader,
-    left: 64 * scale,
+    top: space.header + space.panelHeader,
+    left: space.yBlock + 4 * scale,
     right: EDGE * scale,
-    bottom: 48 * scale,
-    gapX: (settings.shareAxes ? 20 : 56) * scale,
-    gapY: (settings.shareAxes ? 34 : 48) * scale + panelHeader,
+    bottom: space.xBlock + 8 * scale,
+    gapX: settings.shareAxes ? 20 * scale : space.yBlock + 12 * scale,
+    gapY: space.panelHeader + (settings.shareAxes ? 12 * scale : space.xBlock + 8 * scale),
   };
 }
 
-export function figureLayout(panelCount: number, settings: FigureSettings, header: HeaderSpace = {}): FigureLayout {
+/** Panel width for a figure of this many panels, before heights are known. */
+export function panelWidth(panelCount: number, settings: FigureSettings, space: TextSpace): number {
+  const { columns } = gridShape(panelCount);
+  const edge = margins(settings, space);
+  return (settings.width - edge.left - edge.right - edge.gapX * (columns - 1)) / columns;
+}
+
+export function figureLayout(panelCount: number, settings: FigureSettings, space: TextSpace): FigureLayout {
   const { rows, columns } = gridShape(panelCount);
-  const edge = margins(settings, header);
-  const panelWidth = (settings.width - edge.left - edge.right - edge.gapX * (columns - 1)) / columns;
-  const panelHeight = Math.round(panelWidth * settings.panelAspect);
+  const edge = margins(settings, space);
+  const width = panelWidth(panelCount, settings, space);
+  const height = Math.round(width * settings.panelAspect);
   const panels = Array.from({ length: panelCount }, (_, index) => ({
-    left: Math.round(edge.left + (index % columns) * (panelWidth + edge.gapX)),
-    top: Math.round(edge.top + Math.floor(index / columns) * (panelHeight + edge.gapY)),
-    width: Math.round(panelWidth),
-    height: panelHeight,
+    left: Math.round(edge.left + (index % columns) * (width + edge.gapX)),
+    top: Math.round(edge.top + Math.floor(index / columns) * (height + edge.gapY)),
+    width: Math.round(width),
+    height,
   }));
   return { rows, columns, width: settings.width, panels };
 }

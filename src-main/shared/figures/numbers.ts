@@ -11,6 +11,13 @@ export function formatNumber(value: number): string {
   return Math.abs(value) >= 1e5 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
 }
 
+/** A count in full with thousands separators, never rounded: 12,192. */
+export function formatCount(value: number): string {
+  if (!Number.isInteger(value)) return formatNumber(value);
+  const sign = value < 0 ? '-' : '';
+  return sign + String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** A log-axis tick: plain from 0.001 to 10000, a power of ten beyond; never float noise such as 0.0000999999. */
 export function formatLogTick(value: number): string {
   if (!(value > 0)) return formatNumber(value);

@@ -3,8 +3,11 @@ import type { SaeStats, StatsExport } from '../stats.js';
 import { smallMultiples, type PanelSpec } from './frame.js';
 import { layerLabel, layerPanelId, panelRanges, saesByLayer } from './layers.js';
 import { extentOf, formatNumber, mergeExtents, niceExtent, robustZScores, type Extent } from './numbers.js';
+import type { PanelRect } from './grid.js';
+import { placeLabels, type Box } from './label-placement.js';
 import { POSITION_PALETTE } from './palettes.js';
-import type { FigureSettings } from './settings.js';
+import { textWidth } from './text.js';
+import { FIGURE_FONT_FAMILY, type FigureSettings } from './settings.js';
 import { figureTitle } from './title.js';
 
 /** Positions some window reached, from `first` on (per-row runs can leave the tail empty). */
@@ -37,16 +40,61 @@ function positionTooltip(sae: SaeStats, position: number): string {
   return `Position ${positionLabel(position)}<br>mean: ${formatNumber(act_mean[position])}<br>std: ${formatNumber(act_std[position])}<br>L0: ${formatNumber(l0[position])}`;
 }
 
-function meanStdSeries(sae: SaeStats, panel: number, settings: FigureSettings): ScatterSeriesOption {
+interface PanelScale {
+  panel: number;
+  rect: PanelRect;
+  x: Extent;
+  y: Extent;
+}
+
+function toPixels(scale: PanelScale, x: number, y: number): [number, number] {
+  const { rect } = scale;
+  return [rect.left + ((x - scale.x.min) / (scale.x.max - scale.x.min)) * rect.width, rect.top + rect.height - ((y - scale.y.min) / (scale.y.max - scale.y.min)) * rect.height];
+}
+
+function toData(scale: PanelScale, px: number, py: number): [number, number] {
+  const { rect } = scale;
+  return [scale.x.min + ((px - rect.left) / rect.width) * (scale.x.max - scale.x.min), scale.y.min + ((rect.top + rect.height - py) / rect.height) * (scale.y.max - scale.y.min)];
+}
+
+function meanStdPoints(sae: SaeStats, panel: number, settings: FigureSettings): ScatterSeriesOption {
   const colors = POSITION_PALETTE(sae.positions.n.length);
-  const outliers = outlyingPositions(sae, settings.outlierThreshold);
-  const data = reachedPositions(sae).map((t) => ({
-    value: [sae.positions.act_mean[t], sae.positions.act_std[t], t],
-    itemStyle: { color: colors[t] },
-    label: outliers.has(t) ? { show: true, formatter: positionLabel(t), position: 'right' as const, fontSize: 9 * settings.fontScale, color: '#1d2330' } : undefined,
-  }));
+  const data = reachedPositions(sae).map((t) => ({ value: [sae.positions.act_mean[t], sae.positions.act_std[t], t], itemStyle: { color: colors[t] } }));
   const tooltip = { formatter: (params: unknown) => positionTooltip(sae, (params as { value: number[] }).value[2]) };
-  return { type: 'scatter', name: layerLabel(sae.hook), xAxisIndex: panel, yAxisIndex: panel, data, symbolSize: settings.pointSize * 3, tooltip, labelLayout: { hideOverlap: true } };
+  return { type: 'scatter', name: layerLabel(sae.hook), xAxisIndex: panel, yAxisIndex: panel, data, symbolSize: settings.pointSize * 3, tooltip, z: 2 };
+}
+
+/** BOS first, then the strongest outliers, so crowding moves the lesser labels. */
+function labelOrder(sae: SaeStats, settings: FigureSettings): number[] {
+  const distance = (t: number) => Math.abs(sae.positions.act_mean[t]) + Math.abs(sae.positions.act_std[t]);
+  return [...outlyingPositions(sae, settings.outlierThreshold)].sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : distance(b) - distance(a)));
+}
+
+/** Outlier labels placed clear of each other and of the points, with a leader line when one had to move away. */
+function outlierLabels(sae: SaeStats, scale: PanelScale, settings: FigureSettings): (ScatterSeriesOption | LineSeriesOption)[] {
+  const fontSize = 9 * settings.fontScale;
+  const positions = labelOrder(sae, settings);
+  const radius = (settings.pointSize * 3) / 2;
+  const points = reachedPositions(sae).map((t) => toPixels(scale, sae.positions.act_mean[t], sae.positions.act_std[t]));
+  const requests = positions.map((t) => {
+    const [x, y] = toPixels(scale, sae.positions.act_mean[t], sae.positions.act_std[t]);
+    const label = positionLabel(t);
+    return { x, y, width: textWidth(label, fontSize) + 0.1 * fontSize * label.length, height: fontSize * 1.3 };
+  });
+  const bounds = { left: scale.rect.left, top: scale.rect.top, right: scale.rect.left + scale.rect.width, bottom: scale.rect.top + scale.rect.height };
+  const placements = placeLabels(requests, points.map(([x, y]) => ({ x, y, radius: radius + 1 })), bounds, radius + 2);
+  const label = { show: true, position: 'inside' as const, fontSize, color: '#1d2330', fontFamily: FIGURE_FONT_FAMILY };
+  const data = placements.map((box, index) => ({ value: [...toData(scale, (box.left + box.right) / 2, (box.top + box.bottom) / 2), positions[index]], label: { ...label, formatter: positionLabel(positions[index]) } }));
+  const labels: ScatterSeriesOption = { type: 'scatter', name: `${layerLabel(sae.hook)} labels`, xAxisIndex: scale.panel, yAxisIndex: scale.panel, data, symbolSize: 0, silent: true, z: 4 };
+  const guides = placements.flatMap((box, index) => (box.moved ? [[sae.positions.act_mean[positions[index]], sae.positions.act_std[positions[index]]], toData(scale, ...nearestEdge(box, requests[index])), null] : []));
+  if (guides.length === 0) return [labels];
+  const line: LineSeriesOption = { type: 'line', name: `${layerLabel(sae.hook)} leaders`, xAxisIndex: scale.panel, yAxisIndex: scale.panel, data: guides as LineSeriesOption['data'], showSymbol: false, connectNulls: false, lineStyle: { color: '#80868f', width: 0.6 }, silent: true, z: 3 };
+  return [line, labels];
+}
+
+/** Where a leader line meets its label: the point of the label's box nearest the labelled point. */
+function nearestEdge(box: Box, point: { x: number; y: number }): [number, number] {
+  return [Math.min(Math.max(point.x, box.left), box.right), Math.min(Math.max(point.y, box.top), box.bottom)];
 }
 
 function paddedExtent(extent: Extent | undefined): (Extent & { interval: number }) | undefined {
@@ -68,13 +116,20 @@ export function buildPositionMeanStdOption(stats: StatsExport, settings: FigureS
   const panels: PanelSpec[] = saes.map((sae, index) => ({ id: layerPanelId(sae.hook), subtitle: layerLabel(sae.hook), xAxis: { type: 'value', name: 'Mean active activation', ...xs[index] }, yAxis: { type: 'value', name: 'Std of active activations', ...ys[index] } }));
   const footnote = `Colour: position (flare). Labelled: BOS and positions whose mean or std has robust z-score |0.6745·(x − median)/MAD| > ${settings.outlierThreshold}.`;
   const frame = smallMultiples({ title: figureTitle('Position mean vs std', stats), panels, settings, footnote });
-  return { ...frame, series: saes.map((sae, panel) => meanStdSeries(sae, panel, settings)) };
+  const rects = frame.grid as PanelRect[];
+  const series = saes.flatMap((sae, panel) => {
+    const [x, y] = [xs[panel], ys[panel]];
+    const labels = x && y ? outlierLabels(sae, { panel, rect: rects[panel], x, y }, settings) : [];
+    return [meanStdPoints(sae, panel, settings), ...labels];
+  });
+  return { ...frame, series };
 }
 
+/** The grey line goes above the markers (z 3 over 2), thin, so both the trend and every position's colour read. */
 function meanLineSeries(sae: SaeStats, panel: number, first: number, settings: FigureSettings): (LineSeriesOption | ScatterSeriesOption)[] {
   const colors = POSITION_PALETTE(sae.positions.n.length);
   const positions = reachedPositions(sae, first);
-  const line: LineSeriesOption = { type: 'line', name: `${layerLabel(sae.hook)} line`, xAxisIndex: panel, yAxisIndex: panel, data: positions.map((t) => [t, sae.positions.act_mean[t]]), showSymbol: false, lineStyle: { color: '#9aa0a8', width: 0.8 }, silent: true, z: 1 };
+  const line: LineSeriesOption = { type: 'line', name: `${layerLabel(sae.hook)} line`, xAxisIndex: panel, yAxisIndex: panel, data: positions.map((t) => [t, sae.positions.act_mean[t]]), showSymbol: false, lineStyle: { color: '#80868f', width: 0.8 }, silent: true, z: 3 };
   const points = positions.map((t) => ({ value: [t, sae.positions.act_mean[t], t], itemStyle: { color: colors[t] } }));
   const tooltip = { formatter: (params: unknown) => positionTooltip(sae, (params as { value: number[] }).value[2]) };
   const scatter: ScatterSeriesOption = { type: 'scatter', name: layerLabel(sae.hook), xAxisIndex: panel, yAxisIndex: panel, data: points, symbolSize: settings.pointSize * 3.5, tooltip, z: 2 };

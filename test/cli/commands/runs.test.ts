@@ -34,7 +34,7 @@ describe('sae-studio runs', () => {
     const { code, output } = await runCli(['runs', '--db', databasePath]);
     const [header, first, second] = output.split('\n');
     expect(code).toBe(0);
-    expect(header.split(/\s+/)).toEqual(['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'MESSAGE']);
+    expect(header.split(/\s+/)).toEqual(['ID', 'KIND', 'STATE', 'CREATED', 'MODEL', 'SAES', 'SAMPLES', 'DEVICE', 'MESSAGE']);
     expect(first).toMatch(new RegExp(`^${newer.id}\\s+statistics\\s+running\\s+\\S+ \\S+\\s+gpt2-small\\s+2\\s+8$`));
     expect(second).toMatch(new RegExp(`^${older.id}\\s+statistics\\s+failed\\s+.*64\\s+The model folder has no config\\.json\\.$`));
   });

@@ -90,6 +90,19 @@ describe('SVG structure', () => {
     expect(groupContent(svg, 'legend')).toContain('>50%<');
   });
 
+  it('has no empty paths, no legend group without a legend, and no clip path that nothing uses', async () => {
+    for (const family of FIGURE_FAMILIES) {
+      const svg = await svgOf(family.id);
+      expect(svg, family.id).not.toMatch(/<path\b[^>]*\sd=""/);
+      expect(svg, family.id).not.toMatch(/<g\b[^>]*>\s*<\/g>/);
+      const option = family.builder(stats, DEFAULT_FIGURE_SETTINGS);
+      expect(svg.includes('<g id="legend">'), family.id).toBe(Boolean(option.legend));
+      const defined = [...svg.matchAll(/<clipPath id="([^"]+)"/g)].map((match) => match[1]).sort();
+      const used = [...new Set([...svg.matchAll(/url\(#([^)]+)\)/g)].map((match) => match[1]))].sort();
+      expect(defined, family.id).toEqual(used);
+    }
+  });
+
   it('escapes text that came from the data', async () => {
     const svg = await svgOf('density');
     expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;script&gt; &amp; co.jsonl');

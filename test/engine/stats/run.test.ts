@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../src-main/engine/progress.js';
 import { referenceEncoder } from '../../../src-main/engine/sae/reference.js';
@@ -107,7 +107,8 @@ describe('run settings', () => {
       ['Layer 0', [12, 12]],
       ['Layer 1', [12, 12]],
     ]);
-    expect(stages).toEqual([
+    expect(stages.slice(0, 2)).toEqual(['Running on cpu.', `Using 12 windows of ${description.context} tokens.`]);
+    expect(stages.slice(2)).toEqual([
       'Layer 0 - Computed and stored feature-level stats',
       'Layer 0 - Computed and stored position-level stats',
       'Layer 0 - Computed and stored summary stats',
@@ -122,7 +123,8 @@ describe('run settings', () => {
     const stages: string[] = [];
     const progress: ProgressSink = { bar() {}, stage: (line) => stages.push(line) };
     const { description } = await streamed({ ...base, samples: 100_000, context: 8, saes: base.saes.slice(0, 2) }, { progress });
-    expect(stages[0]).toBe('Layer 0 (blocks.0.hook_resid_post) - Computed and stored feature-level stats');
+    expect(stages[1]).toBe(`Warning: ${basename(base.dataset)} holds ${description.samples} windows of 8 tokens; using ${description.samples} of the 100000 requested.`);
+    expect(stages[2]).toBe('Layer 0 (blocks.0.hook_resid_post) - Computed and stored feature-level stats');
     expect(description.context).toBe(8);
     expect(description.samples).toBeGreaterThan(100);
     expect(description.samples).toBeLessThan(100_000);
@@ -133,6 +135,18 @@ describe('run settings', () => {
     const cancel = { get cancelled() { return batches >= 2; } };
     const progress: ProgressSink = { bar: (label) => void (label === 'Layer 0' && batches++), stage() {} };
     await expect(streamed({ ...base, saes: base.saes.slice(0, 1) }, { progress, cancel })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('refuses two SAEs on one hook (a set plus a single SAE of its layer) at start, naming both', async () => {
+    const set = join(root, 'set');
+    writeSpecSae(join(set, 'layer-0'), SAE_SPECS[0], 50);
+    const member = writeSpecSae(join(set, 'layer-1'), SAE_SPECS[2], 51);
+    const single = writeSpecSae(join(root, 'single-layer-1'), SAE_SPECS[2], 52);
+    const bars: string[] = [];
+    const progress: ProgressSink = { bar: (label) => bars.push(label), stage() {} };
+    const message = `Two SAEs read the same hook blocks.1.hook_resid_pre: ${member} and ${single}. Choose one SAE per hook.`;
+    await expect(streamed({ ...base, saes: [set, single] }, { progress })).rejects.toThrow(message);
+    expect(bars).toEqual([]);
   });
 
   it('refuses an SAE the model cannot feed before computing any window', async () => {

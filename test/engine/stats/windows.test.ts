@@ -3,6 +3,7 @@ import { isInputError } from '../../../src-main/shared/errors.js';
 import type { TextTokenizer } from '../../../src-main/engine/model/types.js';
 import {
   batchWindows,
+  countWindows,
   packedWindows,
   perRowWindows,
   windowBatches,
@@ -86,5 +87,30 @@ describe('batches', () => {
     } catch (error) {
       expect(isInputError(error) && error.file).toBe('/data/empty.jsonl');
     }
+  });
+});
+
+describe('countWindows', () => {
+  const source = (texts: string[]) => ({ path: '/data/rows.jsonl', texts });
+
+  it('counts the windows a dataset holds, up to the samples requested', () => {
+    // stream: 1 2 EOS 3 4 5 EOS 6 EOS 7 8 EOS → pieces of 3: [1 2 EOS] [3 4 5] [EOS 6 EOS] [7 8 EOS]
+    const rows = source(['1 2', '3 4 5', '6', '7 8']);
+    expect(countWindows(rows, numberTokenizer, plan())).toBe(4);
+    expect(countWindows(rows, numberTokenizer, plan({ samples: 3 }))).toBe(3);
+    expect(countWindows(rows, numberTokenizer, plan({ packing: 'per-row' }))).toBe(4);
+    expect(countWindows(rows, numberTokenizer, plan({ packing: 'per-row', samples: 2 }))).toBe(2);
+  });
+
+  it('stops tokenizing once it has the samples requested', () => {
+    let encoded = 0;
+    const counting: TextTokenizer = { ...numberTokenizer, encode: (text) => (encoded++, numberTokenizer.encode(text)) };
+    countWindows(source(['1 2 3', '4 5 6', '7 8 9', '10 11 12']), counting, plan({ samples: 2 }));
+    expect(encoded).toBe(2);
+  });
+
+  it('names the dataset when it holds no window at all', () => {
+    expect(() => countWindows(source(['1']), numberTokenizer, plan())).toThrow('The dataset rows.jsonl has too few tokens for one window of 4 tokens.');
+    expect(() => countWindows(source([]), numberTokenizer, plan())).toThrow('The dataset rows.jsonl has no rows of text.');
   });
 });

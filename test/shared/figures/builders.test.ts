@@ -104,27 +104,31 @@ describe('quantiles per feature', () => {
 
 describe('position mean vs std', () => {
   const option = build('position-mean-std');
-  const series = option.series as { data: { value: number[]; label?: { show: boolean; formatter: string }; itemStyle: { color: string } }[] }[];
+  type Item = { value: number[]; label?: { show: boolean; formatter: string }; itemStyle: { color: string } };
+  const all = option.series as { name: string; data: Item[] }[];
+  const points = all.filter((each) => /^Layer \d+$/.test(each.name));
+  const labels = all.filter((each) => each.name.endsWith(' labels'));
 
   it('annotates BOS and the planted outlier, and no ordinary position', () => {
-    for (const each of series) {
+    expect(labels).toHaveLength(12);
+    for (const each of labels) {
       const labelled = each.data.filter((item) => item.label?.show).map((item) => item.value[2]);
       expect(labelled).toContain(0);
       expect(labelled).toContain(17);
       expect(labelled.length).toBeLessThanOrEqual(4);
     }
-    expect(series[0].data[0].label?.formatter).toBe('0 (BOS)');
+    expect(labels[0].data[0].label?.formatter).toBe('0 (BOS)');
   });
 
   it('states the outlier rule with its threshold in a note', () => {
     const notes = option.graphic as { id: string; style: { text: string } }[];
-    expect(notes.find((note) => note.id === 'footnote')?.style.text).toContain("MAD| > 3.5");
-    const strict = build('position-mean-std', { outlierThreshold: 1e9 }).series as typeof series;
-    expect(strict[0].data.filter((item) => item.label?.show).map((item) => item.value[2])).toEqual([0]);
+    expect(notes.find((note) => note.id === 'footnote')?.style.text.replace(/\n/g, ' ')).toContain('MAD| > 3.5');
+    const strict = (build('position-mean-std', { outlierThreshold: 1e9 }).series as typeof all).filter((each) => each.name.endsWith(' labels'));
+    expect(strict[0].data.map((item) => item.value[2])).toEqual([0]);
   });
 
   it('colours positions with flare, first and last distinct', () => {
-    const colors = series[0].data.map((item) => item.itemStyle.color);
+    const colors = points[0].data.map((item) => item.itemStyle.color);
     expect(colors[0]).not.toBe(colors[colors.length - 1]);
     expect(colors).toEqual(POSITION_PALETTE(48));
   });
@@ -137,12 +141,13 @@ describe('mean activation per position', () => {
     expect(first('position-mean-no-bos')).toBe(1);
   });
 
-  it('draws a thin grey line under large points', () => {
-    const [line, points] = build('position-mean').series as { type: string; lineStyle?: { width: number; color: string }; symbolSize?: number }[];
+  it('draws a thin grey line above large points, so the line shows where they crowd', () => {
+    const [line, points] = build('position-mean').series as { type: string; lineStyle?: { width: number; color: string }; symbolSize?: number; z?: number }[];
     expect(line.type).toBe('line');
     expect(line.lineStyle?.width).toBeLessThan(1.5);
     expect(points.type).toBe('scatter');
     expect(points.symbolSize).toBeGreaterThanOrEqual(6);
+    expect(line.z).toBeGreaterThan(points.z ?? 0);
   });
 });
 
@@ -158,11 +163,60 @@ describe('density and count', () => {
     });
   });
 
+  it('gives the token count in full in the footnote, never rounded', () => {
+    const counted = { ...stats, saes: stats.saes.map((sae) => ({ ...sae, summary: { ...sae.summary, tokens: 12_192 } })) };
+    const footnote = (build('density', {}, counted).graphic as { id: string; style: { text: string } }[]).find((item) => item.id === 'footnote');
+    expect(footnote?.style.text).toContain('density × 12,192 tokens');
+  });
+
   it('bins every live feature once, in the requested number of bins', () => {
     const series = option.series as { data: number[][] }[];
     expect(series[0].data).toHaveLength(40);
     const live = Array.from(stats.saes[0].features.count).filter((count) => count > 0).length;
     expect(series[0].data.reduce((sum, bin) => sum + bin[1], 0)).toBe(live);
+  });
+});
+
+describe('active count', () => {
+  const option = build('count', { densityBins: 30 });
+
+  it('is its own histogram of log10 active count per layer, binning every live feature once', () => {
+    const series = option.series as { type: string; data: number[][] }[];
+    expect(series).toHaveLength(12);
+    expect(series[0].type).toBe('bar');
+    expect(series[0].data).toHaveLength(30);
+    stats.saes.forEach((sae, layer) => {
+      const live = Array.from(sae.features.count).filter((count) => count > 0).length;
+      expect(series[layer].data.reduce((sum, bin) => sum + bin[1], 0)).toBe(live);
+    });
+    expect((option.xAxis as { name: string }[]).at(-1)?.name).toBe('log10 active count');
+  });
+
+  it('puts the largest count in the last bin and the smallest in the first', () => {
+    const counts = Array.from(stats.saes[0].features.count).filter((count) => count > 0);
+    const axis = (option.xAxis as { min: number; max: number }[])[0];
+    expect(axis.min).toBeLessThanOrEqual(Math.log10(Math.min(...counts)));
+    expect(axis.max).toBeGreaterThanOrEqual(Math.log10(Math.max(...counts)));
+  });
+});
+
+describe('all layers', () => {
+  const option = build('layers-combined', { densityBins: 20, layerOpacity: 0.3 });
+
+  it('overlays a histogram of feature means per layer on a log x axis, in viridis with the layer opacity', () => {
+    const axis = (option.xAxis as { id: string; type: string; min: number; max: number }[]).find((each) => each.id === 'mean-histogram-x');
+    expect(axis?.type).toBe('log');
+    const histograms = (option.series as { type: string; xAxisIndex: number; areaStyle?: { color: string; opacity: number }; data: number[][] }[]).filter((each) => each.xAxisIndex === 2);
+    expect(histograms.map((each) => each.type)).toEqual(new Array(12).fill('line'));
+    expect(histograms.map((each) => each.areaStyle?.color)).toEqual(LAYER_PALETTE(12));
+    expect(histograms.every((each) => each.areaStyle?.opacity === 0.3)).toBe(true);
+    stats.saes.forEach((sae, layer) => {
+      const positive = Array.from(sae.features.mean).filter((mean) => mean > 0);
+      // Each bin is two points of the outline at its height.
+      const heights = histograms[layer].data.slice(1, -1).filter((_, index) => index % 2 === 0).map((point) => point[1]);
+      expect(heights.reduce((sum, height) => sum + height, 0)).toBe(positive.length);
+      for (const mean of positive) expect(mean >= axis!.min && mean <= axis!.max).toBe(true);
+    });
   });
 });
 
@@ -221,8 +275,8 @@ describe('tooltips', () => {
   });
 
   it('name the position and its statistics on hover', () => {
-    const series = build('position-mean-std').series as { data: { value: number[] }[]; tooltip: { formatter: Formatter } }[];
-    const text = series[2].tooltip.formatter({ value: series[2].data[0].value });
+    const series = (build('position-mean-std').series as { name: string; data: { value: number[] }[]; tooltip: { formatter: Formatter } }[]).find((each) => each.name === 'Layer 2')!;
+    const text = series.tooltip.formatter({ value: series.data[0].value });
     expect(text).toContain('Position 0 (BOS)');
     expect(text).toContain(`mean: ${Number(stats.saes[2].positions.act_mean[0].toPrecision(4))}`);
   });
