@@ -25,7 +25,7 @@ describe("the README's demo sequence", () => {
     const runId = /^Run ([0-9a-f]{8})$/m.exec(demo.stdout)?.[1];
     expect(existsSync(join(home, '.sae-studio', 'studio.db'))).toBe(true);
     const runs = cli(['runs']);
-    expect(runs.stdout.split('\n')[1]).toMatch(new RegExp(`^${runId}\\s+finished\\s`));
+    expect(runs.stdout.split('\n')[1]).toMatch(new RegExp(`^${runId}\\s+statistics\\s+finished\\s`));
     const exported = join(home, 'stats.json');
     expect(cli(['export', 'latest', '--format', 'json', '--out', exported]).code).toBe(0);
     expect(JSON.parse(readFileSync(exported, 'utf8')).run.samples).toBe(8);

@@ -55,7 +55,7 @@ describe('RUN_SETTINGS_SCHEMA', () => {
   it('derives the analyze flags the README documents', () => {
     const flags = Object.entries(RUN_SETTINGS_SCHEMA).map(([key, field]) => flagOf(key, field));
     expect(flags.sort()).toEqual(
-      ['ablate', 'batch-size', 'ce', 'context', 'dataset', 'device', 'model', 'packing', 'quantile-accuracy', 'quantile-buckets', 'sae', 'samples', 'text-column'].sort(),
+      ['ablate', 'batch-size', 'ce', 'context', 'dataset', 'device', 'examples', 'model', 'packing', 'quantile-accuracy', 'quantile-buckets', 'sae', 'samples', 'text-column'].sort(),
     );
   });
 
@@ -70,6 +70,7 @@ describe('RUN_SETTINGS_SCHEMA', () => {
       quantileBuckets: 1024,
       quantileAccuracy: 0.009,
       ce: false,
+      examples: 20,
     });
   });
 
