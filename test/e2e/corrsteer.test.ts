@@ -7,7 +7,7 @@ import { writeDemoModel } from '../../src-main/engine/demo/model.js';
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../helpers/sae-files.js';
-import { launchChromium, saveScreenshot, TestHost } from './harness.js';
+import { launchChromium, openStudio, saveScreenshot, TestHost, viewButton } from './harness.js';
 
 const FOLDER = mkdtempSync(join(tmpdir(), 'sae-e2e-corrsteer-'));
 const MODEL = join(FOLDER, 'model');
@@ -31,9 +31,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   host = await TestHost.start();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+  await openStudio(page, host, pageErrors);
 });
 
 afterAll(async () => {
@@ -43,7 +41,7 @@ afterAll(async () => {
 });
 
 function view(name: string) {
-  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+  return viewButton(page, name);
 }
 
 function latestRun() {

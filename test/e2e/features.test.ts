@@ -11,7 +11,7 @@ import { loadFeaturePage } from '../../src-main/store/feature-pages.js';
 import { createRun, setRunState } from '../../src-main/store/runs.js';
 import { createStatsStore, loadSaeFeatures } from '../../src-main/store/statistics.js';
 import { SAE_SPECS, writeSpecSae, writeTinyModel, writeWordDataset } from '../engine/stats/fixtures.js';
-import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
+import { ARTIFACTS_DIR, launchChromium, openStudio, saveScreenshot, TestHost, viewButton } from './harness.js';
 
 const HOOK = 'blocks.1.hook_resid_pre';
 
@@ -51,9 +51,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+  await openStudio(page, host, pageErrors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -81,7 +79,7 @@ async function firstColumn(): Promise<number[]> {
 
 describe('the Features view, end to end', () => {
   it('lists the features of the chosen run and SAE, sorted by density', async () => {
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Features' }).click();
+    await viewButton(page, 'Features').click();
     await page.locator('#features-run').selectOption(runId);
     await table().waitFor();
     expect(await page.locator('#features-sae option').allTextContents()).toEqual([`${HOOK} · 24 features`, 'blocks.1.hook_resid_post · 24 features']);

@@ -112,3 +112,15 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Loads the app from the host into the page, collecting the page's uncaught errors, and waits for its heading. */
+export async function openStudio(page: Page, host: TestHost, pageErrors: string[]): Promise<void> {
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(host.url);
+  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+}
+
+/** A view's button in the app's navigation. */
+export function viewButton(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+}

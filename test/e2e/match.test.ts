@@ -7,7 +7,7 @@ import { buildSetHeatmapOption } from '../../src-main/shared/figures/match-heatm
 import { DEFAULT_FIGURE_SETTINGS } from '../../src-main/shared/figures/settings.js';
 import { bruteCosines, hungarianBest } from '../engine/compare/reference.js';
 import { sampleSaeParams, writeSaeLensFolder } from '../helpers/sae-files.js';
-import { launchChromium, saveScreenshot, TestHost } from './harness.js';
+import { launchChromium, openStudio, saveScreenshot, TestHost, viewButton } from './harness.js';
 
 const FOLDER = mkdtempSync(join(tmpdir(), 'sae-e2e-match-'));
 const SMALL = sampleSaeParams({ inputSize: 8, featureCount: 16, seed: 3, hook: 'blocks.4.hook_resid_pre' });
@@ -30,9 +30,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   host = await TestHost.start();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+  await openStudio(page, host, pageErrors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -41,7 +39,7 @@ afterAll(async () => {
 });
 
 function view(name: string) {
-  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+  return viewButton(page, name);
 }
 
 async function startMatch(names: string[]): Promise<void> {

@@ -7,7 +7,7 @@ import { RESIDUAL_FIGURE_FAMILIES } from '../../src-main/shared/figures/residual
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { writeSpecSae, writeTinyModel } from '../engine/stats/fixtures.js';
-import { launchChromium, saveScreenshot, TestHost } from './harness.js';
+import { launchChromium, openStudio, saveScreenshot, TestHost, viewButton } from './harness.js';
 
 const FOLDER = mkdtempSync(join(tmpdir(), 'sae-e2e-residual-'));
 const DATASET = resolve('resources/demo-data/demo.jsonl');
@@ -24,9 +24,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   host = await TestHost.start();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+  await openStudio(page, host, pageErrors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -35,7 +33,7 @@ afterAll(async () => {
 });
 
 function view(name: string) {
-  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+  return viewButton(page, name);
 }
 
 describe('residual stream in the UI', () => {

@@ -9,7 +9,7 @@ import type { RunSettings } from '../../src-main/shared/settings/run-settings.js
 import { openDatabase } from '../../src-main/store/database.js';
 import { getRun } from '../../src-main/store/runs.js';
 import { FIGURE_FAMILIES } from '../../src-main/shared/figures/families.js';
-import { ARTIFACTS_DIR, launchChromium, saveScreenshot, TestHost } from './harness.js';
+import { ARTIFACTS_DIR, launchChromium, openStudio, saveScreenshot, TestHost, viewButton } from './harness.js';
 
 // The demo's generators, into a folder of this test's own, so a fresh clone needs no earlier `npm run demo`.
 const DEMO_FOLDER = mkdtempSync(join(tmpdir(), 'sae-e2e-demo-'));
@@ -27,9 +27,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   host = await TestHost.start();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(host.url);
-  await page.getByRole('heading', { name: 'SAE Studio' }).waitFor();
+  await openStudio(page, host, pageErrors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -38,7 +36,7 @@ afterAll(async () => {
 });
 
 function view(name: string) {
-  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
+  return viewButton(page, name);
 }
 
 /** The settings the host recorded for the newest run, read from its database. */
