@@ -57,9 +57,18 @@ export function openLabel(run: RunRecord): string {
 
 function duration(run: RunRecord): string | undefined {
   if (!run.finishedAt) return undefined;
-  const seconds = Math.max(0, Math.round((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000));
+  return spokenTime(Date.parse(run.finishedAt) - Date.parse(run.createdAt));
+}
+
+function spokenTime(milliseconds: number): string {
+  const seconds = Math.max(0, Math.round(milliseconds / 1000));
   const [minutes, rest] = [Math.floor(seconds / 60), seconds % 60];
   return minutes > 0 ? `${minutes} min ${rest} s` : `${rest} s`;
+}
+
+/** A merged run's shards as the Runs view lists them: K/N, windows, the machine it ran on and how long it took. */
+export function shardRows(run: RunRecord): { shard: string; windows: number; host: string; took: string }[] {
+  return (run.shards ?? []).map((row) => ({ shard: `${row.shard}/${row.shards}`, windows: row.windows, host: row.host, took: spokenTime(row.elapsedMs) }));
 }
 
 /** What the run measured about itself: its id, windows used (of those requested), resolved context, device and duration. */

@@ -135,7 +135,7 @@ describe('a merged run', () => {
         { shard: 1, shards: 2, windows: 2, host: expect.any(String), elapsedMs: expect.any(Number), file: shards.a1 },
       ]);
       expect(run.stages).toContain('Layer 1 - Computed and stored summary stats');
-      expect(basename(run.settings.dataset)).toBe('words.jsonl');
+      expect(run.kind === 'statistics' && basename(run.settings.dataset)).toBe('words.jsonl');
     } finally {
       db.close();
     }
