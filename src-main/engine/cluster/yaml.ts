@@ -42,5 +42,6 @@ function blockLines(value: YamlValue, indent: number): string[] {
 
 /** A manifest (a mapping of JSON values without null) as block YAML, every string double-quoted. */
 export function toYaml(manifest: object): string {
-  return `${blockLines(manifest as YamlValue, 0).join('\n')}\n`;
+  const value = manifest as YamlValue;
+  return isEmpty(value) ? '{}\n' : `${blockLines(value, 0).join('\n')}\n`;
 }
