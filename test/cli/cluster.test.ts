@@ -59,7 +59,7 @@ describe('sae-studio cluster', () => {
     [['slurm', '--shards', '2'], "Error: Give the run after '--': sae-studio cluster slurm --shards N -- analyze --model DIR --sae PATH --dataset FILE …."],
     [['pbs', '--shards', '2', '--', 'analyze', ...INPUTS], "Error: Name the cluster first: 'sae-studio cluster slurm …' or 'sae-studio cluster k8s …', not 'pbs'."],
     [['slurm', '--', 'analyze', ...INPUTS], "Error: --shards is required. See 'sae-studio cluster --help'."],
-    [['slurm', '--shards', '0', '--', 'analyze', ...INPUTS], "Error: --shards must be a whole number of at least 1, not '0'."],
+    [['slurm', '--shards', '0', '--', 'analyze', ...INPUTS], "Error: --shards must be a whole number from 1 to 100000, not '0'."],
     [['slurm', '--shards', '2', '--time', '2h', '--', 'analyze', ...INPUTS], "Error: --time must be a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS), not '2h'."],
     [['slurm', '--shards', '2', '--image', 'x', '--', 'analyze', ...INPUTS], "Error: --image is for 'cluster k8s', not 'cluster slurm'."],
     [['k8s', '--shards', '2', '--submit', '--image', 'x', '--', 'analyze', ...INPUTS], "Error: --submit is for 'cluster slurm', not 'cluster k8s'."],

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubernetesOptions } from '../../engine/cluster/kubernetes.js';
-import { checkAbsolute, checkShardCount, newRunId, type ClusterPlan } from '../../engine/cluster/plan.js';
-import { checkSlurmTime, type SlurmOptions } from '../../engine/cluster/slurm.js';
+import { checkAbsolute, newRunId, type ClusterPlan } from '../../engine/cluster/plan.js';
 import { submitSlurm } from '../../engine/cluster/submit.js';
 import { writeKubernetesFiles, writeSlurmFiles, type ClusterFiles } from '../../engine/cluster/write.js';
 import { InputError } from '../../shared/errors.js';
+import { CLUSTER_SETTINGS_SCHEMA, DEFAULT_VOLUME_CLAIM, readClusterSettings, type ClusterSettings } from '../../shared/settings/cluster-settings.js';
 import { RUN_SETTINGS_SCHEMA } from '../../shared/settings/run-settings.js';
 import { flagOf, flagsOf } from '../../shared/settings/schema.js';
-import { databaseFlag, databaseOption, integerOption, numberFlag, parseCommandLine, requiredString, stringOption, type Command, type ParsedOptions } from '../command.js';
-import { settingsFromFlags } from '../setting-flags.js';
+import { databaseFlag, databaseOption, parseCommandLine, stringOption, type Command, type ParsedOptions } from '../command.js';
+import { settingFlags, settingsFromFlags } from '../setting-flags.js';
 import { analyzeCommand } from './analyze.js';
 
 const TARGETS = ['slurm', 'k8s'] as const;
@@ -26,29 +26,27 @@ export const clusterCommand: Command = {
   summary: 'Write (and for Slurm, submit) a sharded analyze as a Slurm array job or a Kubernetes Indexed Job, plus the merge job',
   positionals: 'slurm|k8s --shards N … -- analyze',
   options: {
-    shards: numberFlag('Shards (one task each) to split the windows into'),
+    ...settingFlags(CLUSTER_SETTINGS_SCHEMA),
     'shared-dir': {
       type: 'string',
       value: 'DIR',
       description: `Folder every task reaches, for the shard files (Slurm: also the scripts, default ./sae-studio-RUN; Kubernetes: the volume's mount path in the pods, default ${KUBERNETES_SHARED_DIR})`,
     },
-    cli: { type: 'string', value: 'COMMAND', description: "How a task runs the CLI, words split at spaces (Slurm default: this node binary and this checkout's src-main/cli/bin.js, found at the same paths on every node; Kubernetes: the image's entrypoint)" },
+    cli: {
+      type: 'string',
+      value: 'COMMAND',
+      description: "How a task runs the CLI, words split at spaces (Slurm default: this node binary and this checkout's src-main/cli/bin.js, at the same paths on every node; Kubernetes: the image's entrypoint)",
+    },
     db: { ...databaseFlag(), description: `Studio database the merge job records the run in (Slurm default: ~/.sae-studio/studio.db; Kubernetes: ${KUBERNETES_SHARED_DIR}/studio.db)` },
-    'gpus-per-task': numberFlag('GPUs per task (Slurm --gpus-per-task; Kubernetes nvidia.com/gpu limit)'),
-    partition: { type: 'string', value: 'NAME', description: 'Slurm: partition' },
-    time: { type: 'string', value: 'TIME', description: 'Slurm: time limit per job, e.g. 90, 2:00:00 or 1-12' },
     submit: { type: 'boolean', description: 'Slurm: submit both jobs with sbatch and print their ids' },
-    image: { type: 'string', value: 'IMAGE', description: 'Kubernetes: the container image built from build/Dockerfile' },
-    'volume-claim': { type: 'string', value: 'NAME', description: 'Kubernetes: PersistentVolumeClaim mounted at the shared folder (default: sae-studio-shared)' },
-    namespace: { type: 'string', value: 'NAME', description: 'Kubernetes: namespace' },
-    parallelism: numberFlag('Kubernetes: shard pods that run at once (default: every shard)'),
     out: { type: 'string', value: 'DIR', description: 'Kubernetes: folder for the manifests (default: the current folder)' },
   },
   async run(options, positionals) {
     const target = targetOf(positionals[0], options);
     const analyze = analyzeFlags(positionals.slice(1), target);
-    const files = target === 'slurm' ? slurm(options, analyze) : kubernetes(options, analyze);
-    console.log(`Run ${files.runId}: ${integerOption(options, 'shards')} shards.`);
+    const settings = settingsFromFlags(CLUSTER_SETTINGS_SCHEMA, options, { command: clusterCommand, read: readClusterSettings });
+    const files = target === 'slurm' ? slurm(options, settings, analyze) : kubernetes(options, settings, analyze);
+    console.log(`Run ${files.runId}: ${settings.shards} shards.`);
     for (const file of files.files) console.log(`Wrote ${file}`);
     if (options.submit === true) return submit(files);
     console.log(`Run them with:\n${files.commands.map((line) => `  ${line}`).join('\n')}`);
@@ -92,49 +90,33 @@ function checkContainerPaths(options: ParsedOptions): void {
   }
 }
 
-function shardCount(options: ParsedOptions): number {
-  const shards = integerOption(options, 'shards', 1);
-  if (shards === undefined) throw new InputError("--shards is required. See 'sae-studio cluster --help'.");
-  checkShardCount(shards);
-  return shards;
-}
-
 function cliWords(options: ParsedOptions, fallback: string[]): string[] {
   const text = stringOption(options, 'cli');
   return text === undefined ? fallback : text.trim().split(/\s+/).filter(Boolean);
 }
 
-function slurm(options: ParsedOptions, analyze: string[]): ClusterFiles {
+function slurm(options: ParsedOptions, settings: ClusterSettings, analyze: string[]): ClusterFiles {
   const runId = newRunId();
-  const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
   const plan: ClusterPlan = {
-    shards: shardCount(options),
+    shards: settings.shards,
     runId,
     sharedDir: resolve(stringOption(options, 'shared-dir') ?? `sae-studio-${runId}`),
-    cli: cliWords(options, [process.execPath, bin]),
+    cli: cliWords(options, [process.execPath, fileURLToPath(new URL('../bin.js', import.meta.url))]),
     analyze,
     database: databaseOption(options),
   };
-  const time = stringOption(options, 'time');
-  if (time !== undefined) checkSlurmTime(time);
-  const slurmOptions: SlurmOptions = { partition: stringOption(options, 'partition'), gpusPerTask: integerOption(options, 'gpus-per-task', 1), time };
-  return writeSlurmFiles(plan, slurmOptions);
+  return writeSlurmFiles(plan, { partition: settings.partition, gpusPerTask: settings.gpusPerTask, time: settings.time });
 }
 
-function kubernetes(options: ParsedOptions, analyze: string[]): ClusterFiles {
+function kubernetes(options: ParsedOptions, settings: ClusterSettings, analyze: string[]): ClusterFiles {
   const sharedDir = stringOption(options, 'shared-dir') ?? KUBERNETES_SHARED_DIR;
   checkAbsolute(sharedDir, '--shared-dir (the mount path inside the pods)');
   const database = stringOption(options, 'db') ?? `${sharedDir}/studio.db`;
   checkAbsolute(database, '--db (a path inside the merge pod)');
-  const plan: ClusterPlan = { shards: shardCount(options), runId: newRunId(), sharedDir, cli: cliWords(options, []), analyze, database };
-  const settings: KubernetesOptions = {
-    image: requiredString(options, 'image', clusterCommand),
-    volumeClaim: stringOption(options, 'volume-claim') ?? 'sae-studio-shared',
-    namespace: stringOption(options, 'namespace'),
-    parallelism: integerOption(options, 'parallelism', 1),
-    gpusPerTask: integerOption(options, 'gpus-per-task', 1),
-  };
-  return writeKubernetesFiles(plan, settings, resolve(stringOption(options, 'out') ?? '.'));
+  if (!settings.image) throw new InputError("--image is required. See 'sae-studio cluster --help'.");
+  const plan: ClusterPlan = { shards: settings.shards, runId: newRunId(), sharedDir, cli: cliWords(options, []), analyze, database };
+  const kubernetesOptions: KubernetesOptions = { ...settings, image: settings.image, volumeClaim: settings.volumeClaim ?? DEFAULT_VOLUME_CLAIM };
+  return writeKubernetesFiles(plan, kubernetesOptions, resolve(stringOption(options, 'out') ?? '.'));
 }
 
 function submit(files: ClusterFiles): number {

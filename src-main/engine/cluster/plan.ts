@@ -39,10 +39,6 @@ export function shardFiles(plan: ClusterPlan): string[] {
   return Array.from({ length: plan.shards }, (_, shard) => `${plan.sharedDir}/${shardFileName(shard, plan.shards)}`);
 }
 
-export function checkShardCount(shards: number): void {
-  if (!Number.isInteger(shards) || shards < 1) throw new InputError(`The number of shards must be a whole number of at least 1, not '${shards}'.`);
-}
-
 /** An absolute path, named by `what` when it is not, so that a task on another machine finds it. */
 export function checkAbsolute(path: string, what: string): void {
   if (!isAbsolute(path)) throw new InputError(`${what} must be an absolute path, as the tasks see it, not '${path}'.`);

@@ -13,15 +13,6 @@ export interface SlurmOptions {
 export const SLURM_SHARDS_SCRIPT = 'slurm-shards.sh';
 export const SLURM_MERGE_SCRIPT = 'slurm-merge.sh';
 
-// sbatch's forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S.
-const SLURM_TIME = /^(\d+(:\d{1,2}){0,2}|\d+-\d{1,2}(:\d{1,2}){0,2})$/;
-
-export function checkSlurmTime(time: string): void {
-  if (!SLURM_TIME.test(time)) {
-    throw new InputError(`--time must be a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS), not '${time}'.`);
-  }
-}
-
 /** sbatch reads #SBATCH values in double quotes, and expands % as a file-name pattern: a folder with either cannot be named there. */
 export function checkSlurmFolder(folder: string): void {
   const bad = ['"', '%', '\n'].find((character) => folder.includes(character));

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterPlan } from '../../../src-main/engine/cluster/plan.js';
 import { shellLine } from '../../../src-main/engine/cluster/shell.js';
-import { checkSlurmFolder, checkSlurmTime, sbatchCommands, slurmMergeScript, slurmShardsScript } from '../../../src-main/engine/cluster/slurm.js';
+import { checkSlurmFolder, sbatchCommands, slurmMergeScript, slurmShardsScript } from '../../../src-main/engine/cluster/slurm.js';
 
 // Prints each word it was given as one JSON line, so bash's reading of a script can be compared with the words meant.
 const PRINT_WORDS = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
@@ -85,13 +85,6 @@ describe('Slurm scripts', () => {
     const [array, merge] = sbatchCommands('/x y/slurm-shards.sh', '/x y/slurm-merge.sh');
     expect(array).toBe("ARRAY_JOB=$(sbatch --parsable '/x y/slurm-shards.sh')");
     expect(merge).toBe(`sbatch --dependency=afterok:"$ARRAY_JOB" '/x y/slurm-merge.sh'`);
-  });
-
-  it("accept sbatch's time forms and refuse others by name", () => {
-    for (const time of ['90', '90:30', '2:00:00', '1-12', '1-12:30', '7-00:00:00']) expect(() => checkSlurmTime(time)).not.toThrow();
-    for (const time of ['2h', '1:2:3:4', '-5', '1-', '', '1.5']) {
-      expect(() => checkSlurmTime(time)).toThrow(`--time must be a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS), not '${time}'.`);
-    }
   });
 
   it('refuse a shared folder an #SBATCH line cannot name', () => {
