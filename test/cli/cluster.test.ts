@@ -40,8 +40,9 @@ describe('sae-studio cluster', () => {
 
   it('writes the Kubernetes manifests into --out and prints the kubectl commands', async () => {
     const out = join(root, 'manifests');
-    const { code, output } = await runCli(['cluster', 'k8s', '--shards', '3', '--image', 'sae:1', '--out', out, '--', 'analyze', ...INPUTS]);
+    const { code, output } = await runCli(['cluster', 'k8s', '--shards', '3', '--out', out, '--', 'analyze', ...INPUTS]);
     expect(code).toBe(0);
+    expect(readFileSync(join(out, 'k8s-shards.yaml'), 'utf8')).toContain('image: "sae-studio"\n');
     expect(output).toContain(`Wrote ${out}/k8s-shards.yaml\nWrote ${out}/k8s-merge.yaml\nRun them with:\n  kubectl apply -f ${out}/k8s-shards.yaml\n`);
     expect(readFileSync(join(out, 'k8s-merge.yaml'), 'utf8')).toContain('"/shared/studio.db"');
   });
@@ -66,7 +67,6 @@ describe('sae-studio cluster', () => {
     [['slurm', '--shards', '2', '--', 'analyze', ...INPUTS, '--shard', '0/2'], 'Error: Leave --shard out of the analyze part: the cluster chooses --shard, --shard-out and --run-id for each task.'],
     [['slurm', '--shards', '2', '--', 'analyze', ...INPUTS, '--db', 'x.db'], "Error: Leave --db out of the analyze part: the merge job records the run (give --db before '--'; export it afterwards with 'sae-studio export')."],
     [['slurm', '--shards', '2', '--', 'analyze', '--sae', '/data/sae', '--dataset', '/d.jsonl'], "Error: --model is required. See 'sae-studio analyze --help'."],
-    [['k8s', '--shards', '2', '--', 'analyze', ...INPUTS], "Error: --image is required. See 'sae-studio cluster --help'."],
     [['k8s', '--shards', '2', '--image', 'x', '--', 'analyze', ...INPUTS.slice(0, 5), 'rows.jsonl'], "Error: --dataset (a path inside the container) must be an absolute path, as the tasks see it, not 'rows.jsonl'."],
   ])('refuses %j with one sentence', async (argv, message) => {
     expect(await refusal(argv)).toBe(message);

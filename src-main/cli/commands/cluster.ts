@@ -5,7 +5,7 @@ import { checkAbsolute, newRunId, type ClusterPlan } from '../../engine/cluster/
 import { submitSlurm } from '../../engine/cluster/submit.js';
 import { writeKubernetesFiles, writeSlurmFiles, type ClusterFiles } from '../../engine/cluster/write.js';
 import { InputError } from '../../shared/errors.js';
-import { CLUSTER_SETTINGS_SCHEMA, DEFAULT_VOLUME_CLAIM, readClusterSettings, type ClusterSettings } from '../../shared/settings/cluster-settings.js';
+import { CLUSTER_SETTINGS_SCHEMA, DEFAULT_IMAGE, DEFAULT_VOLUME_CLAIM, readClusterSettings, type ClusterSettings } from '../../shared/settings/cluster-settings.js';
 import { RUN_SETTINGS_SCHEMA } from '../../shared/settings/run-settings.js';
 import { flagOf, flagsOf } from '../../shared/settings/schema.js';
 import { databaseFlag, databaseOption, parseCommandLine, stringOption, type Command, type ParsedOptions } from '../command.js';
@@ -113,9 +113,8 @@ function kubernetes(options: ParsedOptions, settings: ClusterSettings, analyze: 
   checkAbsolute(sharedDir, '--shared-dir (the mount path inside the pods)');
   const database = stringOption(options, 'db') ?? `${sharedDir}/studio.db`;
   checkAbsolute(database, '--db (a path inside the merge pod)');
-  if (!settings.image) throw new InputError("--image is required. See 'sae-studio cluster --help'.");
   const plan: ClusterPlan = { shards: settings.shards, runId: newRunId(), sharedDir, cli: cliWords(options, []), analyze, database };
-  const kubernetesOptions: KubernetesOptions = { ...settings, image: settings.image, volumeClaim: settings.volumeClaim ?? DEFAULT_VOLUME_CLAIM };
+  const kubernetesOptions: KubernetesOptions = { ...settings, image: settings.image ?? DEFAULT_IMAGE, volumeClaim: settings.volumeClaim ?? DEFAULT_VOLUME_CLAIM };
   return writeKubernetesFiles(plan, kubernetesOptions, resolve(stringOption(options, 'out') ?? '.'));
 }
 
