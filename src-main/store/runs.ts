@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { CancelledError } from '../engine/progress.js';
 import { InputError } from '../shared/errors.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
+import { loadRunShards, type RunShard } from './shards.js';
 
 export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -26,6 +27,8 @@ interface RunFacts {
   device?: string;
   /** Stage lines printed so far, e.g. "Layer 0 - Computed and stored feature-level stats". */
   stages: string[];
+  /** The shards a merged run was computed from, in K order; absent for a run computed in one process. */
+  shards?: RunShard[];
 }
 
 /** A job of some kind, its settings typed by the kind. */
@@ -62,6 +65,7 @@ function stagesOf(db: Database.Database, id: string): string[] {
 }
 
 function toRecord(db: Database.Database, row: RunRow): RunRecord {
+  const shards = loadRunShards(db, row.id);
   return {
     id: row.id,
     kind: row.kind,
@@ -73,16 +77,23 @@ function toRecord(db: Database.Database, row: RunRow): RunRecord {
     ...(row.note ? { note: row.note } : {}),
     ...outcomeOf(db, row.id),
     stages: stagesOf(db, row.id),
+    ...(shards.length > 0 ? { shards } : {}),
   } as RunRecord;
 }
 
-/** Records a queued run; its kind's settings are already checked. */
-export function createRun<K extends JobKindName>(db: Database.Database, kind: K, settings: JobSettings[K]): RunRecordOf<K> {
-  const id = randomBytes(4).toString('hex');
+/** Records a queued run (running, for one this process computes at once, as a merge does); its kind's settings are already checked. */
+export function createRun<K extends JobKindName>(
+  db: Database.Database,
+  kind: K,
+  settings: JobSettings[K],
+  given: { id?: string; state?: 'queued' | 'running' } = {},
+): RunRecordOf<K> {
+  const id = given.id ?? randomBytes(4).toString('hex');
+  if (given.id && db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) throw new InputError(`A run with id '${id}' is already in the database.`);
   db.prepare('INSERT INTO runs (id, kind, state, settings, created_at, owner_pid) VALUES (?, ?, ?, ?, ?, ?)').run(
     id,
     kind,
-    'queued',
+    given.state ?? 'queued',
     JSON.stringify(settings),
     new Date().toISOString(),
     process.pid,

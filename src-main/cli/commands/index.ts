@@ -13,6 +13,7 @@ import { makeModelCommand } from './make-model.js';
 import { makeSaesCommand } from './make-saes.js';
 import { residualCommand } from './residual.js';
 import { matchCommand } from './match.js';
+import { mergeCommand } from './merge.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { steerCommand } from './steer.js';
@@ -20,6 +21,7 @@ import { steerCommand } from './steer.js';
 /** Every headless job; each command lives in its own file beside this one. */
 export const COMMANDS: Command[] = [
   analyzeCommand,
+  mergeCommand,
   residualCommand,
   matchCommand,
   runsCommand,

@@ -1,13 +1,20 @@
 import type { ActiveValues } from './active-values.js';
 import { sketchHistograms } from './histogram.js';
-import { Moments } from './moments.js';
-import { QuantileSketch } from './quantile-sketch.js';
+import { Moments, type MomentsState } from './moments.js';
+import { QuantileSketch, type SketchState } from './quantile-sketch.js';
 import { QUANTILE_LEVELS, type FeatureStats } from '../../shared/stats.js';
 
 export interface FeatureAccumulatorOptions {
   featureCount: number;
   quantileBuckets: number;
   relativeAccuracy: number;
+}
+
+/** Per-feature accumulators in mergeable form. */
+export interface FeatureState {
+  moments: MomentsState;
+  max: Float64Array;
+  sketch: SketchState;
 }
 
 /** Per-feature statistics over P, folded one row of active values at a time; memory is fixed by the feature count. */
@@ -53,6 +60,17 @@ export class FeatureAccumulator {
   /** Every feature's 32-bin histogram [featureCount × 32], binned against the max of the finished run. */
   histograms(max: FeatureStats['max']): Uint32Array {
     return sketchHistograms(this.#sketch, max);
+  }
+
+  state(): FeatureState {
+    return { moments: this.#moments.state(), max: this.#max, sketch: this.#sketch.state() };
+  }
+
+  /** Adds the features of later windows (a merge goes in window order). */
+  merge(other: FeatureState): void {
+    this.#moments.merge(other.moments);
+    for (let feature = 0; feature < this.featureCount; feature++) this.#max[feature] = Math.max(this.#max[feature], other.max[feature]);
+    this.#sketch.merge(other.sketch);
   }
 
   #quantiles(): FeatureStats['quantiles'] {

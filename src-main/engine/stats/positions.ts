@@ -1,5 +1,5 @@
 import type { ActiveValues } from './active-values.js';
-import { Moments } from './moments.js';
+import { Moments, type MomentsState } from './moments.js';
 import type { PositionStats } from '../../shared/stats.js';
 
 /** What one token adds to its position besides its features; losses only where it has a next token. */
@@ -7,6 +7,16 @@ export interface TokenError {
   squaredError: number;
   norm: number;
   cosine: number;
+}
+
+/** Per-position accumulators in mergeable form. */
+export interface PositionState {
+  windows: Float64Array;
+  activations: MomentsState;
+  squaredErrors: Float64Array;
+  norms: Float64Array;
+  cleanLosses: MomentsState;
+  splicedLosses: MomentsState;
 }
 
 /** Per-position statistics over all windows, BOS included; one slot per position of the context. */
@@ -43,6 +53,29 @@ export class PositionAccumulator {
   addLosses(position: number, clean: number, spliced: number): void {
     this.#cleanLosses.add(position, clean);
     this.#splicedLosses.add(position, spliced);
+  }
+
+  state(): PositionState {
+    return {
+      windows: this.#windows,
+      activations: this.#activations.state(),
+      squaredErrors: this.#squaredErrors,
+      norms: this.#norms,
+      cleanLosses: this.#cleanLosses.state(),
+      splicedLosses: this.#splicedLosses.state(),
+    };
+  }
+
+  /** Adds the positions of later windows (a merge goes in window order). */
+  merge(other: PositionState): void {
+    for (let t = 0; t < this.#windows.length; t++) {
+      this.#windows[t] += other.windows[t];
+      this.#squaredErrors[t] += other.squaredErrors[t];
+      this.#norms[t] += other.norms[t];
+    }
+    this.#activations.merge(other.activations);
+    this.#cleanLosses.merge(other.cleanLosses);
+    this.#splicedLosses.merge(other.splicedLosses);
   }
 
   result(withLosses: boolean): PositionStats {

@@ -8,6 +8,13 @@ export interface SketchOptions {
 
 const CELL_LIMIT = 0x10000;
 
+/** The mergeable form: each feature's non-empty buckets (log_γ index) and counts; `offsets[i]..offsets[i + 1]` index feature i's. */
+export interface SketchState {
+  offsets: Int32Array;
+  buckets: Int32Array;
+  counts: Float64Array;
+}
+
 /**
  * Log-bucketed histograms of positive values, one per feature (after DDSketch): a value v falls in bucket
  * ceil(log_γ v), γ = (1 + α)/(1 − α), whose estimate 2γ^i/(γ + 1) is within α of every value in it.
@@ -71,6 +78,35 @@ export class QuantileSketch {
     for (let offset = 0; offset < this.bucketCount; offset++) {
       const count = this.#bucketCount(feature, offset);
       if (count > 0) visit(this.#estimate(feature, offset), count);
+    }
+  }
+
+  state(): SketchState {
+    const offsets = new Int32Array(this.featureCount + 1);
+    const buckets: number[] = [];
+    const counts: number[] = [];
+    for (let feature = 0; feature < this.featureCount; feature++) {
+      for (let offset = 0; offset < this.bucketCount && this.#totals[feature] > 0; offset++) {
+        const count = this.#bucketCount(feature, offset);
+        if (count === 0) continue;
+        buckets.push(this.#starts[feature] + offset);
+        counts.push(count);
+      }
+      offsets[feature + 1] = buckets.length;
+    }
+    return { offsets, buckets: Int32Array.from(buckets), counts: Float64Array.from(counts) };
+  }
+
+  /**
+   * Adds another sketch's counts. A value ends in bucket max(b, highest − bucketCount + 1) whatever order values come in,
+   * so adding bucket counts gives exactly the sketch of all values together.
+   */
+  merge(other: SketchState): void {
+    for (let feature = 0; feature < this.featureCount; feature++) {
+      for (let k = other.offsets[feature]; k < other.offsets[feature + 1]; k++) {
+        this.#addCount(feature, this.#place(feature, other.buckets[k]), other.counts[k]);
+        this.#totals[feature] += other.counts[k];
+      }
     }
   }
 

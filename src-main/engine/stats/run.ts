@@ -11,7 +11,8 @@ import { SaeAccumulator, type BatchLosses } from './sae-accumulator.js';
 import type { StatsStore } from './stats-store.js';
 import type { RunDescription } from '../../shared/stats.js';
 import type { RunSettings } from '../../shared/settings/run-settings.js';
-import { countWindows, windowBatches, type WindowBatch } from './windows.js';
+import { countWindows, windowBatches, type WindowBatch, type WindowBlock } from './windows.js';
+import { shardBlock, type ShardSelection } from '../shards/block.js';
 
 export type EncoderFactory = (params: SaeParams) => Promise<SaeEncoder>;
 
@@ -26,7 +27,7 @@ export interface RunContext {
 }
 
 /** One SAE in a run: its encoder, its accumulator and the label its bar and stage lines use. */
-interface Layer {
+export interface Layer {
   index: number;
   label: string;
   encoder: SaeEncoder;
@@ -35,31 +36,53 @@ interface Layer {
 
 /** Streams `samples` windows through the model one batch at a time and stores every SAE's statistics. */
 export async function runStatistics(settings: RunSettings, context: RunContext): Promise<RunDescription> {
+  return await foldStatistics(settings, context, async (run) => {
+    await storeRun(settings, run, context);
+    return run.description;
+  });
+}
+
+/** A run's accumulators once its windows (a shard's block only, when sharded) are folded, with the inputs still open. */
+export interface FoldedRun {
+  inputs: RunInputs;
+  layers: Layer[];
+  description: RunDescription;
+  block: WindowBlock;
+  clock: PhaseClock;
+}
+
+export type FoldContext = Omit<RunContext, 'store'> & { shard?: ShardSelection };
+
+/** Folds the run's windows, or shard K's block of them, then hands the accumulators to `finish` before the model and encoders go. */
+export async function foldStatistics<R>(settings: RunSettings, context: FoldContext, finish: (run: FoldedRun) => Promise<R>): Promise<R> {
   const inputs = await openRunInputs(settings);
   const layers: Layer[] = [];
   try {
     const createEncoder = context.createEncoder ?? ((params: SaeParams) => createSaeEncoder(params, { device: settings.device }));
     context.progress.stage(deviceLine(inputs.device));
-    await openLayers(layers, { inputs, settings, createEncoder });
-    const clock = context.clock ?? new PhaseClock();
     const windows = countUsableWindows(inputs, settings, context.progress);
-    const samples = await foldWindows({ inputs, layers, settings, clock, windows }, context);
-    const description = describeRun(settings, inputs, samples);
-    // A cancel during the writes is honoured too: the run turns cancelled and its partial rows go.
-    await checkCancel(context.cancel);
-    context.store.saveRun(description, { device: inputs.device.provider });
-    const referenced = new Set<number>();
-    for (const layer of layers) {
-      await checkCancel(context.cancel);
-      await clock.time('storage', () => storeLayer(layer, context).forEach((window) => referenced.add(window)));
-    }
-    await checkCancel(context.cancel);
-    await clock.time('storage', () => storeExampleWindows({ inputs, settings, referenced }, context));
-    return description;
+    const block = context.shard ? shardBlock(windows, context.shard) : { first: 0, end: windows };
+    await openLayers(layers, { inputs, settings, createEncoder, firstWindow: block.first });
+    const clock = context.clock ?? new PhaseClock();
+    const samples = await foldWindows({ inputs, layers, settings, clock, windows, block }, context);
+    return await finish({ inputs, layers, description: describeRun(settings, inputs, context.shard ? windows : samples), block, clock });
   } finally {
     await Promise.all(layers.map((layer) => layer.encoder.dispose()));
     await inputs.model.dispose();
   }
+}
+
+/** Stores every SAE's statistics and the example windows; a cancel during the writes is honoured too, and its partial rows go. */
+async function storeRun(settings: RunSettings, { inputs, layers, description, clock }: FoldedRun, context: RunContext): Promise<void> {
+  await checkCancel(context.cancel);
+  context.store.saveRun(description, { device: inputs.device.provider });
+  const referenced = new Set<number>();
+  for (const layer of layers) {
+    await checkCancel(context.cancel);
+    await clock.time('storage', () => storeLayer(layer, context).forEach((window) => referenced.add(window)));
+  }
+  await checkCancel(context.cancel);
+  await clock.time('storage', () => storeExampleWindows({ inputs, settings, referenced }, context));
 }
 
 /** Lets a waiting cancel message arrive (messages come between event-loop turns, not between awaits) and then checks it. */
@@ -69,8 +92,8 @@ async function checkCancel(cancel: CancelSignal | undefined): Promise<void> {
 }
 
 /** Adds each SAE's layer to `layers` as its encoder opens, so a failure part-way still disposes the ones before it. */
-async function openLayers(layers: Layer[], options: { inputs: RunInputs; settings: RunSettings; createEncoder: EncoderFactory }): Promise<void> {
-  const { inputs, settings, createEncoder } = options;
+async function openLayers(layers: Layer[], options: { inputs: RunInputs; settings: RunSettings; createEncoder: EncoderFactory; firstWindow: number }): Promise<void> {
+  const { inputs, settings, createEncoder, firstWindow } = options;
   const labels = layerLabels(inputs.saes);
   for (const [index, entry] of inputs.saes.entries()) {
     // One SAE's weights at a time: the encoder holds its own copy, so these go before the next SAE is read.
@@ -84,6 +107,7 @@ async function openLayers(layers: Layer[], options: { inputs: RunInputs; setting
       relativeAccuracy: settings.quantileAccuracy,
       withLosses: settings.ce,
       examples: settings.examples,
+      firstWindow,
     });
     layers.push({ index, label: labels[index], encoder, accumulator });
   }
@@ -96,6 +120,8 @@ interface Pass {
   clock: PhaseClock;
   /** Windows the run will use: the requested samples, or all the dataset holds when that is fewer. */
   windows: number;
+  /** The windows this process folds: all of them, or a shard's block. */
+  block: WindowBlock;
 }
 
 /** Counts the windows before the first forward, so bars end where the run does and a short dataset is said at once. */
@@ -111,15 +137,17 @@ function countUsableWindows(inputs: RunInputs, settings: RunSettings, progress: 
 }
 
 /** Returns the number of windows used. */
-async function foldWindows(pass: Pass, context: RunContext): Promise<number> {
+async function foldWindows(pass: Pass, context: FoldContext): Promise<number> {
   const { inputs, layers } = pass;
+  const total = pass.block.end - pass.block.first;
   let windows = 0;
-  for (const layer of layers) context.progress.bar(layer.label, 0, pass.windows);
-  for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan)) {
+  for (const layer of layers) context.progress.bar(layer.label, 0, total);
+  const block = context.shard ? pass.block : undefined;
+  for (const batch of windowBatches(inputs.source, inputs.tokenizer, inputs.plan, block)) {
     throwIfCancelled(context.cancel);
     await foldBatch(pass, batch);
     windows += batch.batch;
-    for (const layer of layers) context.progress.bar(layer.label, windows, pass.windows);
+    for (const layer of layers) context.progress.bar(layer.label, windows, total);
   }
   return windows;
 }
@@ -182,7 +210,7 @@ function describeRun(settings: RunSettings, inputs: RunInputs, samples: number):
 }
 
 /** Stores one family at a time, each announced only once it is written; returns the windows its examples point at. */
-function storeLayer(layer: Layer, context: RunContext): Set<number> {
+export function storeLayer(layer: Omit<Layer, 'encoder'>, context: Pick<RunContext, 'store' | 'progress'>): Set<number> {
   const { store, progress } = context;
   const features = layer.accumulator.features();
   store.saveSae(layer.index, layer.accumulator.identity());

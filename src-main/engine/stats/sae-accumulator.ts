@@ -1,11 +1,12 @@
 import type { EncodedBatch } from '../sae/types.js';
 import { ActiveValues } from './active-values.js';
-import { FeatureAccumulator } from './features.js';
-import { PositionAccumulator, type TokenError } from './positions.js';
+import { FeatureAccumulator, type FeatureState } from './features.js';
+import { mergeExamples } from './merge-examples.js';
+import { PositionAccumulator, type PositionState, type TokenError } from './positions.js';
 import type { FeaturePages, SaeIdentity } from './stats-store.js';
-import { SummaryAccumulator, type TokenLosses } from './summary.js';
+import { SummaryAccumulator, type SummaryState, type TokenLosses } from './summary.js';
 import type { SaeStats } from '../../shared/stats.js';
-import { TopExamples, type WindowRows } from './top-examples.js';
+import { TopExamples, type FeatureExamples, type WindowRows } from './top-examples.js';
 import type { WindowBatch } from './windows.js';
 
 export interface SaeAccumulatorOptions {
@@ -18,6 +19,17 @@ export interface SaeAccumulatorOptions {
   withLosses: boolean;
   /** Examples kept per feature; 0 keeps none. */
   examples: number;
+  /** Run-order index of the first window folded: a shard's block starts past 0. */
+  firstWindow?: number;
+}
+
+/** Everything one SAE's accumulators hold, in the form a shard file stores and a merge adds. */
+export interface SaeState {
+  features: FeatureState;
+  positions: PositionState;
+  summary: SummaryState;
+  /** The kept examples with run-order windows; absent when examples are off. */
+  examples?: FeatureExamples;
 }
 
 /** Per-token losses of one batch [batch·sequence]: the clean model, x spliced to x̂, x zeroed. */
@@ -38,6 +50,8 @@ export class SaeAccumulator {
   /** Windows folded so far: the run-order index of the next batch's first window. */
   #windows = 0;
   #rows: WindowRows;
+  /** Examples of the shards merged so far; a merged accumulator folds no windows of its own. */
+  #mergedExamples: FeatureExamples | undefined;
 
   constructor(options: SaeAccumulatorOptions) {
     this.options = options;
@@ -47,6 +61,7 @@ export class SaeAccumulator {
     this.#summary = new SummaryAccumulator(options.inputSize);
     if (options.examples > 0) this.#examples = new TopExamples(options.featureCount, options.examples);
     this.#rows = { features: new Float32Array(0), featureCount: options.featureCount, firstRow: 0, length: 0 };
+    this.#windows = options.firstWindow ?? 0;
   }
 
   /** Folds every valid token of the batch; position 0 counts for positions only, padding for nothing. */
@@ -93,7 +108,21 @@ export class SaeAccumulator {
 
   /** The kept examples (none when examples are off) and the histograms, binned against the finished features' max. */
   pages(features: SaeStats['features']): FeaturePages {
-    return { examples: this.#examples?.result(), histograms: this.#features.histograms(features.max) };
+    return { examples: this.#mergedExamples ?? this.#examples?.result(), histograms: this.#features.histograms(features.max) };
+  }
+
+  state(): SaeState {
+    const state = { features: this.#features.state(), positions: this.#positions.state(), summary: this.#summary.state() };
+    return this.#examples ? { ...state, examples: this.#examples.result() } : state;
+  }
+
+  /** Adds a shard's accumulators; shards go in window order so float64 sums keep the single run's shifts. */
+  merge(state: SaeState): void {
+    this.#features.merge(state.features);
+    this.#positions.merge(state.positions);
+    this.#summary.merge(state.summary);
+    if (!state.examples) return;
+    this.#mergedExamples = this.#mergedExamples ? mergeExamples(this.#mergedExamples, state.examples) : state.examples;
   }
 
   positions(): SaeStats['positions'] {

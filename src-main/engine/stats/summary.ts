@@ -10,6 +10,17 @@ export interface TokenLosses {
   zero: number;
 }
 
+/** The summary's sums in mergeable form; `shift` is the first token's x (absent before any token). */
+export interface SummaryState {
+  tokens: number;
+  squaredErrors: number;
+  cosines: number;
+  shift: Float64Array | undefined;
+  shiftedSums: Float64Array;
+  shiftedSquares: number;
+  losses: { count: number; clean: number; spliced: number; zero: number };
+}
+
 /** One SAE's summary over P; x̄ comes from per-dimension sums, so explained variance needs no second pass. */
 export class SummaryAccumulator {
   readonly inputSize: number;
@@ -44,6 +55,37 @@ export class SummaryAccumulator {
     this.#losses.clean += losses.clean;
     this.#losses.spliced += losses.spliced;
     this.#losses.zero += losses.zero;
+  }
+
+  state(): SummaryState {
+    return {
+      tokens: this.#tokens,
+      squaredErrors: this.#squaredErrors,
+      cosines: this.#cosines,
+      shift: this.#shift,
+      shiftedSums: this.#shiftedSums,
+      shiftedSquares: this.#shiftedSquares,
+      losses: { ...this.#losses },
+    };
+  }
+
+  /** Adds the tokens of later windows; their sums about their own first token move to this one's (a merge goes in window order). */
+  merge(other: SummaryState): void {
+    if (other.shift && other.tokens > 0) this.#mergeShifted(other.shift, other);
+    this.#tokens += other.tokens;
+    this.#squaredErrors += other.squaredErrors;
+    this.#cosines += other.cosines;
+    for (const key of ['count', 'clean', 'spliced', 'zero'] as const) this.#losses[key] += other.losses[key];
+  }
+
+  #mergeShifted(otherShift: Float64Array, other: SummaryState): void {
+    const shift = (this.#shift ??= Float64Array.from(otherShift));
+    for (let d = 0; d < this.inputSize; d++) {
+      const offset = otherShift[d] - shift[d];
+      this.#shiftedSums[d] += other.shiftedSums[d] + other.tokens * offset;
+      this.#shiftedSquares += 2 * offset * other.shiftedSums[d] + other.tokens * offset * offset;
+    }
+    this.#shiftedSquares += other.shiftedSquares;
   }
 
   get tokens(): number {

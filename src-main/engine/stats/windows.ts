@@ -69,14 +69,22 @@ function windowIds(piece: readonly number[], plan: WindowPlan): Int32Array {
   return ids;
 }
 
-/** Groups the first `samples` windows into batches of `batchSize`, built one batch at a time. */
-export function* batchWindows(windows: Iterable<TokenWindow>, plan: WindowPlan): Generator<WindowBatch> {
+/** Windows first … end − 1 in run order: a shard's block (see engine/shards/block.ts). */
+export interface WindowBlock {
+  first: number;
+  end: number;
+}
+
+/** Groups the first `samples` windows (those of `block` only, when given) into batches of `batchSize`, built one batch at a time. */
+export function* batchWindows(windows: Iterable<TokenWindow>, plan: WindowPlan, block?: WindowBlock): Generator<WindowBatch> {
   let group: TokenWindow[] = [];
   let taken = 0;
+  const end = Math.min(plan.samples, block?.end ?? plan.samples);
   for (const window of windows) {
-    if (taken === plan.samples) break;
+    if (taken === end) break;
+    // Windows before the block are still cut from the stream: packed windows depend on every row before them.
+    if (taken++ < (block?.first ?? 0)) continue;
     group.push(window);
-    taken++;
     if (group.length < plan.batchSize) continue;
     yield toBatch(group, plan.context);
     group = [];
@@ -115,13 +123,14 @@ function tooFewTokens(source: WindowSource, plan: WindowPlan): InputError {
   return new InputError(`The dataset ${basename(source.path)} has too few tokens for one window of ${plan.context} tokens.`, source.path);
 }
 
-/** The batches of a run, checked for an empty dataset and for too few tokens to fill one window. */
-export function* windowBatches(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan): Generator<WindowBatch> {
+/** The batches of a run (of a shard's block only, when given), checked for an empty dataset and for too few tokens to fill one window. */
+export function* windowBatches(source: WindowSource, tokenizer: TextTokenizer, plan: WindowPlan, block?: WindowBlock): Generator<WindowBatch> {
   checkRows(source);
   let produced = 0;
-  for (const batch of batchWindows(sourceWindows(source, tokenizer, plan), plan)) {
+  for (const batch of batchWindows(sourceWindows(source, tokenizer, plan), plan, block)) {
     produced += batch.batch;
     yield batch;
   }
-  if (produced === 0) throw tooFewTokens(source, plan);
+  // A shard's block may be empty; countWindows has checked the dataset holds a window.
+  if (produced === 0 && !block) throw tooFewTokens(source, plan);
 }

@@ -7,7 +7,8 @@ import { matches } from './006-matches.js';
 import { corrsteer } from './008-corrsteer.js';
 import { residual } from './010-residual.js';
 import { runDetails } from './009-run-details.js';
+import { shards } from './011-shards.js';
 import type { Migration } from './migration.js';
 
 /** Every schema change, oldest first; a database records the ones it has in schema_migrations and user_version. */
-export const MIGRATIONS: Migration[] = [initial, statistics, runOwner, jobKinds, featurePages, matches, corrsteer, runDetails, residual];
+export const MIGRATIONS: Migration[] = [initial, statistics, runOwner, jobKinds, featurePages, matches, corrsteer, runDetails, residual, shards];
