@@ -1,6 +1,8 @@
 import type { FeaturePage } from '../shared/features.js';
 import type { CorrelationExport } from '../shared/correlation.js';
 import type { FigureFormat, FigureSettings, FormatOptions } from '../shared/figures/settings.js';
+import type { ClusterSettings } from '../shared/settings/cluster-settings.js';
+import type { RunSettings } from '../shared/settings/run-settings.js';
 import type { JobKindName, JobSettings } from '../shared/jobs.js';
 import type { ResidualStats, TextInspection } from '../shared/residual.js';
 import type { StatsExport } from '../shared/stats.js';
@@ -69,6 +71,20 @@ export interface MatchFigureRequest {
   output: FormatOptions;
 }
 
+/** A statistics run split into shards for a cluster: its settings, the split's, and the folder every task reaches. */
+export interface ClusterWriteRequest {
+  settings: RunSettings;
+  cluster: ClusterSettings;
+  folder: string;
+}
+
+/** The files written for a split run and the commands that run them. */
+export interface ClusterFilesWritten {
+  runId: string;
+  files: string[];
+  commands: { slurm: string[]; kubernetes: string[] };
+}
+
 /** Channel → request/response: the one contract both hosts serve. */
 export interface ApiContract {
   'app.info': { request: Record<string, never>; response: AppInfo };
@@ -93,6 +109,7 @@ export interface ApiContract {
   'matches.get': { request: { runId: string }; response: MatchOverview };
   'matches.pair': { request: { runId: string; k: number; l: number }; response: MatchPairView };
   'matches.figure': { request: MatchFigureRequest; response: { fileName: string; mimeType: string; base64: string } };
+  'cluster.write': { request: ClusterWriteRequest; response: ClusterFilesWritten };
 }
 
 export type Channel = keyof ApiContract;

@@ -10,6 +10,7 @@ import { loadRunStats } from '../store/statistics.js';
 import type { JobLauncher } from '../workers/process-adapter.js';
 import { DEFAULT_FIGURE_SETTINGS } from '../shared/figures/settings.js';
 import type { AppEvent, AppInfo, FigureExportRequest, MatchFigureRequest, RequestOf, ResponseOf, RunRecord } from './contract.js';
+import { writeClusterFiles } from './cluster-service.js';
 import { matchOverview, matchPairView } from './match-service.js';
 import { InputError } from '../shared/errors.js';
 import type { Handlers } from './dispatch.js';
@@ -87,6 +88,7 @@ export class Studio {
       'matches.get': ({ runId }) => matchOverview(this.#db, runId),
       'matches.pair': ({ runId, k, l }) => matchPairView(this.#db, runId, k, l),
       'matches.figure': (request) => this.#exportMatchFigure(request),
+      'cluster.write': (request) => writeClusterFiles(request, info.databasePath),
     };
   }
 

@@ -1,5 +1,7 @@
 import { FIGURE_FORMATS, readFigureSettings, readFormatOptions } from '../shared/figures/settings.js';
+import { readClusterSettings } from '../shared/settings/cluster-settings.js';
 import { PayloadReader } from '../shared/settings/payload-reader.js';
+import { readRunSettings } from '../shared/settings/run-settings.js';
 import { jobKind, jobKindNames } from '../workers/kinds.js';
 import type { Channel, RequestOf } from './contract.js';
 
@@ -41,6 +43,10 @@ function readStart(reader: PayloadReader): RequestOf<'runs.start'> {
   return { kind, settings } as RequestOf<'runs.start'>;
 }
 
+function readClusterWrite(reader: PayloadReader): RequestOf<'cluster.write'> {
+  return { settings: readRunSettings(reader.object('settings')), cluster: readClusterSettings(reader.object('cluster')), folder: reader.string('folder') };
+}
+
 const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'app.info': empty,
   'library.list': empty,
@@ -64,6 +70,7 @@ const VALIDATORS: { [C in Channel]: Validator<C> } = {
   'matches.get': (reader) => ({ runId: reader.string('runId') }),
   'matches.pair': (reader) => ({ runId: reader.string('runId'), k: reader.integer('k', 0), l: reader.integer('l', 1) }),
   'matches.figure': readMatchFigure,
+  'cluster.write': readClusterWrite,
 };
 
 export function isChannel(name: string): name is Channel {

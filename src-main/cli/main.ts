@@ -19,7 +19,9 @@ function takeVerbose(argv: string[]): string[] {
 }
 
 async function runCommand(command: Command, argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // What follows `--` belongs to another command (cluster's analyze part), so its --help is not ours.
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (own.includes('--help') || own.includes('-h')) {
     console.log(commandHelp(command));
     return 0;
   }

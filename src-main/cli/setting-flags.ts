@@ -74,6 +74,8 @@ export interface FlagReading<S extends SettingsSchema> extends FlagSelection<S> 
   command: Command;
   /** Fields the command fills itself rather than from flags. */
   given?: Partial<SettingsOf<S>>;
+  /** The schema's own reader when it checks more than each field alone; readSettings when absent. */
+  read?: (reader: PayloadReader) => SettingsOf<S>;
 }
 
 /** The settings the flags describe, checked by the schema's one validator; a mistake names the flag. */
@@ -84,5 +86,6 @@ export function settingsFromFlags<S extends SettingsSchema>(schema: S, options: 
     if (value !== undefined) raw[key] = value;
   }
   requirePresent(schema, raw, reading.command);
-  return readSettings(schema, new PayloadReader(reading.command.name, raw, '', flagNaming(schema)));
+  const reader = new PayloadReader(reading.command.name, raw, '', flagNaming(schema));
+  return reading.read ? reading.read(reader) : readSettings(schema, reader);
 }

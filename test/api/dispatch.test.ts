@@ -75,6 +75,12 @@ const MALFORMED: Record<Channel, [unknown, string][]> = {
   ],
   'features.search': [[{ runId: 'a', sae: 0, token: '' }, 'token must be a non-empty string']],
   'features.figure': [[{ runId: 'a', sae: 0, feature: 1 }, 'fontScale must be a number of at least 0.1, not nothing']],
+  'cluster.write': [
+    [{ settings: RUN_SETTINGS, cluster: { shards: 0 }, folder: '/x' }, 'cluster.shards must be a whole number from 1 to 100000, not 0'],
+    [{ settings: RUN_SETTINGS, cluster: { shards: 2, time: '2h' }, folder: '/x' }, 'cluster.time must be a Slurm time limit'],
+    [{ settings: { ...RUN_SETTINGS, samples: 0 }, cluster: { shards: 2 }, folder: '/x' }, 'settings.samples must be a whole number of at least 1, not 0'],
+    [{ settings: RUN_SETTINGS, cluster: { shards: 2 } }, 'folder must be a non-empty string, not nothing'],
+  ],
 };
 
 let folder: string;

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { activationsCommand } from './activations.js';
 import { analyzeCommand } from './analyze.js';
+import { clusterCommand } from './cluster.js';
 import { correlateCommand } from './correlate.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   residualCommand,
   matchCommand,
   runsCommand,
+  clusterCommand,
   exportCommand,
   featureCommand,
   figuresCommand,

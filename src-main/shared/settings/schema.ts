@@ -83,6 +83,20 @@ export function flagOf(key: string, field: SettingField): string {
   return field.flag ?? key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
+function fieldFlags(key: string, field: SettingField, value: unknown): string[] {
+  const flag = `--${flagOf(key, field)}`;
+  if (value === undefined) return [];
+  if (field.type === 'boolean') return value === !field.negated ? [flag] : [];
+  if (field.type === 'texts') return (value as string[]).flatMap((item) => [flag, item]);
+  return [flag, String(value)];
+}
+
+/** The command-line flags that give back these settings when read through the same schema: every present field, in schema order. */
+export function flagsOf<S extends SettingsSchema>(schema: S, settings: SettingsOf<S>): string[] {
+  const values = settings as Record<string, unknown>;
+  return Object.entries(schema).flatMap(([key, field]) => fieldFlags(key, field, values[key]));
+}
+
 export function defaultOf(field: SettingField): unknown {
   return 'default' in field ? field.default : undefined;
 }
